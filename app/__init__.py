@@ -1,0 +1,46 @@
+"""Application factory: `create_app(config)` binds extensions, views and commands."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+from flask_appbuilder import AppBuilder
+from werkzeug.utils import import_string
+
+from app.extensions import csrf, db, migrate
+from config import BASE_DIR
+
+
+def create_app(config_object: object | str = "config.Config") -> Flask:
+    """Build a configured application.
+
+    FAB keeps per-app state (views, menu) on its AppBuilder, so each app gets
+    its own instance (stored as `app.appbuilder`); the test suite builds
+    several apps in one process.
+    """
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.from_object(config_object)
+    config_cls = import_string(config_object) if isinstance(config_object, str) else config_object
+    config_cls.check()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # FAB logs every view and permission it sets up at INFO; keep the console readable.
+    logging.getLogger("flask_appbuilder").setLevel(logging.WARNING)
+
+    from app import models as _models  # noqa: F401  - register every table before binding
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
+    csrf.init_app(app)
+
+    with app.app_context():
+        appbuilder = AppBuilder(update_perms=False)
+        appbuilder.init_app(app, db.session)
+        from app.views import register_views
+
+        register_views(appbuilder)
+        appbuilder.post_init()
+
+    from app.cli import register_cli
+
+    register_cli(app)
+    return app

@@ -1,0 +1,54 @@
+"""Command-line tools: `flask --app run roles sync`, `demo seed`, `demo logins`."""
+from __future__ import annotations
+
+import json
+
+import click
+from flask import Flask, current_app
+from flask.cli import AppGroup
+
+
+roles_cli = AppGroup("roles", help="Roles and permissions.")
+demo_cli = AppGroup("demo", help="Demo data for trying the product.")
+
+
+@roles_cli.command("sync")
+def roles_sync() -> None:
+    """Create permissions for every view and set each role to its declared set."""
+    from app.security.roles import sync_roles
+
+    counts = sync_roles(current_app.appbuilder)
+    for role, count in counts.items():
+        click.echo(f"{role:<14} {count:>4} permissions")
+
+
+@demo_cli.command("seed")
+@click.option("--if-empty", is_flag=True, help="Do nothing when customers already exist.")
+def demo_seed(if_empty: bool) -> None:
+    """Load the demo customers, contracts, documents and one login per role (idempotent)."""
+    from app.services.demo import seed_demo
+
+    seed_demo(only_if_empty=if_empty, echo=click.echo)
+
+
+@demo_cli.command("logins")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list for scripts.")
+def demo_logins(as_json: bool) -> None:
+    """List the demo logins: role, customer, username, password."""
+    from app.services.demo import demo_logins as logins
+
+    rows = logins()
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    click.echo(f"{'role':<14} {'customer':<9} {'username':<24} password")
+    for row in rows:
+        click.echo(
+            f"{row['role']:<14} {row['customer_number'] or '-':<9} {row['username']:<24} {row['password']}"
+        )
+
+
+def register_cli(app: Flask) -> None:
+    """Attach the command groups to the app."""
+    app.cli.add_command(roles_cli)
+    app.cli.add_command(demo_cli)

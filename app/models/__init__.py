@@ -1,0 +1,21 @@
+"""All models, imported once so that SQLAlchemy and Alembic see every table."""
+from .audit import AuditLog
+from .catalog import OptionType, Product, product_option_type
+from .contract import Contract, ContractOption
+from .customer import ContactPerson, Customer, Location
+from .document import CallRecord, Document, Invoice
+from .order import Order, OrderItem, OrderStep
+from .outbox import OutboxMessage
+from .security import AuthFailure, EServiceUser, OneTimeToken, PinChallenge
+from .telephony import (
+    CallForwarding, Cpe, DslAccount, PhoneNumber, Shipment, SipAccount, TrunkRegistration,
+)
+from .ticket import Ticket, TicketComment
+
+__all__ = [
+    "AuditLog", "AuthFailure", "CallForwarding", "CallRecord", "ContactPerson", "Contract",
+    "ContractOption", "Cpe", "Customer", "Document", "DslAccount", "EServiceUser", "Invoice",
+    "Location", "OneTimeToken", "OptionType", "Order", "OrderItem", "OrderStep", "OutboxMessage",
+    "PhoneNumber", "PinChallenge", "Product", "Shipment", "SipAccount", "Ticket", "TicketComment",
+    "TrunkRegistration", "product_option_type",
+]

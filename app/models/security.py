@@ -1,0 +1,97 @@
+"""Accounts: the extended user, one-time links, SMS PIN challenges, sign-in failures."""
+from __future__ import annotations
+
+from flask_appbuilder.security.sqla.models import User
+from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import relationship
+
+from .enums import SecondFactor, TokenPurpose, UserStatus
+from .mixins import EncryptedText, str_enum, utcnow
+from flask_appbuilder import Model
+
+
+class EServiceUser(User):
+    """FAB's user plus the portal's fields (R-AUTH-7..10, R-USR-2/3).
+
+    `customer_id` is NULL for the carrier's own staff; portal users belong to
+    exactly one customer. `session_version` ends every session of the user
+    when bumped (logout, password change, lock; QUALITY S8).
+    """
+
+    __tablename__ = "ab_user"
+
+    customer_id = Column(Integer, ForeignKey("customer.id", ondelete="CASCADE"), index=True)
+    phone = Column(String(32))
+    mobile = Column(String(32))
+    status = Column(str_enum(UserStatus, "user_status"), nullable=False, default=UserStatus.ACTIVE)
+    second_factor = Column(str_enum(SecondFactor, "second_factor"), nullable=False, default=SecondFactor.NONE)
+    totp_secret = Column(EncryptedText)
+    session_version = Column(Integer, nullable=False, default=1)
+    locale = Column(String(5))
+    locked_until = Column(DateTime)
+
+    customer = relationship("Customer", foreign_keys=[customer_id])
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def is_portal_user(self) -> bool:
+        return self.customer_id is not None
+
+    @property
+    def is_active(self) -> bool:
+        # FAB checks this on every request: locked/inactive accounts cannot sign in (R-AUTH-10).
+        return bool(self.active) and self.status is UserStatus.ACTIVE
+
+
+class OneTimeToken(Model):
+    """A set-password / reset link: only the SHA-256 of the token is stored (S5)."""
+
+    __tablename__ = "one_time_token"
+
+    id = Column(Integer, primary_key=True)
+    user_id = Column(Integer, ForeignKey("ab_user.id", ondelete="CASCADE"), nullable=False, index=True)
+    purpose = Column(str_enum(TokenPurpose, "token_purpose"), nullable=False)
+    token_hash = Column(String(64), nullable=False, unique=True)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    expires_at = Column(DateTime, nullable=False, index=True)
+    used_at = Column(DateTime)
+    voided_at = Column(DateTime)
+
+    user = relationship("EServiceUser")
+
+
+class PinChallenge(Model):
+    """An SMS PIN bound to one login attempt: hashed, short-lived, single use (S4)."""
+
+    __tablename__ = "pin_challenge"
+
+    id = Column(Integer, primary_key=True)
+    user_id = Column(Integer, ForeignKey("ab_user.id", ondelete="CASCADE"), nullable=False, index=True)
+    attempt_hash = Column(String(64), nullable=False, unique=True)
+    pin_hash = Column(String(200), nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow, index=True)
+    expires_at = Column(DateTime, nullable=False)
+    failed_attempts = Column(Integer, nullable=False, default=0)
+    used_at = Column(DateTime)
+    voided_at = Column(DateTime)
+
+    user = relationship("EServiceUser")
+
+
+class AuthFailure(Model):
+    """One failed sign-in step, counted per account and per client (S6)."""
+
+    __tablename__ = "auth_failure"
+    __table_args__ = (
+        Index("ix_auth_failure_user_time", "user_id", "occurred_at"),
+        Index("ix_auth_failure_ip_time", "client_ip", "occurred_at"),
+    )
+
+    id = Column(Integer, primary_key=True)
+    user_id = Column(Integer, ForeignKey("ab_user.id", ondelete="CASCADE"))
+    client_ip = Column(String(45), nullable=False)
+    step = Column(String(20), nullable=False)  # password | pin | forgot
+    occurred_at = Column(DateTime, nullable=False, default=utcnow)

@@ -1,0 +1,1 @@
+"""Security: the SecurityManager subclass, role declarations, tenant scoping."""

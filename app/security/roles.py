@@ -1,0 +1,101 @@
+"""Roles declared once, in code, as (permission, view) pairs (DESIGN rule 8).
+
+`flask --app run roles sync` (run by `make run` and the test fixtures after
+migrating) creates FAB's permissions for every registered view and makes each
+role hold exactly what is declared here. Menu access follows from the views a
+role may list, so a role never sees a menu entry it cannot open.
+"""
+from __future__ import annotations
+
+from typing import Iterable
+
+PORTAL_ADMIN = "Portal Admin"
+PBX_ADMIN = "PBX Admin"
+ACCOUNTING = "Accounting"
+SALES = "Sales"
+SERVICE = "Service"
+ADMIN = "Admin"
+PUBLIC = "Public"
+
+PORTAL_ROLES = (PORTAL_ADMIN, PBX_ADMIN, ACCOUNTING)
+BACKOFFICE_ROLES = (SALES, SERVICE, ADMIN)
+ALL_ROLES = PORTAL_ROLES + BACKOFFICE_ROLES
+
+# Portal roles that must pass the SMS PIN step after the password (R-AUTH-6).
+SMS_PIN_ROLES = (PORTAL_ADMIN, ACCOUNTING)
+
+READ = ("can_list", "can_show")
+WRITE = READ + ("can_add", "can_edit")
+FULL = WRITE + ("can_delete",)
+
+# Back-office views by FAB permission name (the view class name), per role.
+# Sales enter customers, offers and orders (R-BO-2); Service works orders,
+# contracts, tickets, documents and invoices (R-BO-3); Admin holds everything,
+# including FAB's security views (R-BO-4).
+BACKOFFICE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    SALES: {},
+    SERVICE: {},
+}
+
+# Portal views by permission name, per portal role (filled as the portal grows).
+PORTAL_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    PORTAL_ADMIN: {},
+    PBX_ADMIN: {},
+    ACCOUNTING: {},
+}
+
+
+def declared_pairs(role: str) -> set[tuple[str, str]]:
+    """The (permission, view) pairs declared for a role, menu access excluded."""
+    views = {**BACKOFFICE_PERMISSIONS.get(role, {}), **PORTAL_PERMISSIONS.get(role, {})}
+    return {(perm, view) for view, perms in views.items() for perm in perms}
+
+
+def _menu_pairs(menu_items: Iterable, granted_views: set[str]) -> set[tuple[str, str]]:
+    """menu_access for every entry whose view the role may open, and its category."""
+    pairs: set[tuple[str, str]] = set()
+    for item in menu_items:
+        children = [c for c in item.childs if c.name != "-"]
+        for child in children:
+            view = getattr(child, "baseview", None)
+            if view is not None and view.class_permission_name in granted_views:
+                pairs.add(("menu_access", child.name))
+                pairs.add(("menu_access", item.name))
+        view = getattr(item, "baseview", None)
+        if not children and view is not None and view.class_permission_name in granted_views:
+            pairs.add(("menu_access", item.name))
+    return pairs
+
+
+def sync_roles(appbuilder) -> dict[str, int]:
+    """Create all permissions and set every declared role to exactly its pairs.
+
+    Returns the number of permissions each role holds. Idempotent.
+    """
+    sm = appbuilder.sm
+    session = sm.session
+    # FAB grants each new permission to the Admin role, so roles come first.
+    for role_name in ALL_ROLES + (PUBLIC,):
+        if sm.find_role(role_name) is None:
+            sm.add_role(role_name)
+    appbuilder.add_permissions(update_perms=True)
+    pvms = session.query(sm.permissionview_model).all()
+    by_pair = {(pv.permission.name, pv.view_menu.name): pv for pv in pvms}
+
+    result: dict[str, int] = {}
+    for role_name in ALL_ROLES + (PUBLIC,):
+        role = sm.find_role(role_name)
+        if role_name == ADMIN:
+            wanted = list(pvms)
+        else:
+            pairs = declared_pairs(role_name)
+            granted_views = {view for _, view in pairs}
+            pairs |= _menu_pairs(appbuilder.menu.get_list(), granted_views)
+            missing = sorted(p for p in pairs if p not in by_pair and p[0] != "menu_access")
+            if missing:
+                raise RuntimeError(f"Role {role_name} declares unknown permissions: {missing}")
+            wanted = [by_pair[p] for p in sorted(pairs) if p in by_pair]
+        role.permissions = wanted
+        result[role_name] = len(wanted)
+    session.commit()
+    return result

@@ -1,0 +1,1 @@
+"""Business operations. Each validates first, then writes in one transaction."""

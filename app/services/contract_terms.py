@@ -1,0 +1,56 @@
+"""Contract term arithmetic (R-CON-2): the computed end of term.
+
+A contract starts on `start`, runs for `minimum_term_months`, then renews by
+`renewal_period_months` at a time unless terminated with `notice_period_months`
+notice before a term ends. The end of term shown to the customer is the
+earliest date on which the contract can end if notice is given today.
+With no renewal period (0) the contract runs on after the minimum term and
+can end any day once the notice period has passed.
+"""
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from dateutil.relativedelta import relativedelta
+
+
+def term_end(start: date, months: int) -> date:
+    """Last day of a term of `months` starting on `start` (start 15 Jan, 1 month → 14 Feb)."""
+    return start + relativedelta(months=months) - timedelta(days=1)
+
+
+def end_of_term(
+    start: date | None,
+    minimum_term_months: int,
+    notice_period_months: int,
+    renewal_period_months: int,
+    today: date,
+) -> date | None:
+    """Earliest possible end date of the contract when notice is given on `today`.
+
+    Returns None for a contract that has not started yet (no start date).
+    """
+    if start is None:
+        return None
+    if minimum_term_months < 0 or notice_period_months < 0 or renewal_period_months < 0:
+        raise ValueError("term lengths must not be negative")
+    notice_reaches = today + relativedelta(months=notice_period_months)
+    end = term_end(start, minimum_term_months)
+    if end >= notice_reaches:
+        return end
+    if renewal_period_months == 0:
+        # Runs on indefinitely: ends as soon as the notice period has passed.
+        return notice_reaches
+    # Jump close to the answer instead of looping term by term from the start.
+    months_needed = (notice_reaches.year - end.year) * 12 + (notice_reaches.month - end.month)
+    periods = max(0, months_needed // renewal_period_months - 1)
+    while True:
+        end = term_end(start, minimum_term_months + periods * renewal_period_months)
+        if end >= notice_reaches:
+            return end
+        periods += 1
+
+
+def earliest_reduction_date(option_start: date, minimum_term_months: int) -> date:
+    """R-WIZ-5: first day on which a booked option may be reduced or cancelled."""
+    return term_end(option_start, minimum_term_months) + timedelta(days=1)

@@ -1,0 +1,141 @@
+"""Configuration: one `Config` read from the environment, plus `TestConfig`.
+
+Development (the default, `ESERVICE_ENV=development`) gets safe defaults so that
+`make run` works with nothing set. Any other environment refuses to start
+without `SECRET_KEY` and `ENCRYPTION_KEY`.
+"""
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+from flask_appbuilder.const import AUTH_DB
+
+BASE_DIR = Path(__file__).resolve().parent
+INSTANCE_DIR = BASE_DIR / "instance"
+
+# Fixed development keys: only ever used when ESERVICE_ENV=development.
+_DEV_SECRET_KEY = "dev-only-secret-key-not-for-production"
+_DEV_ENCRYPTION_KEY = "ZGV2LW9ubHktZW5jcnlwdGlvbi1rZXktMzJieXRlcyE="
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept the usual "postgres://" / "postgresql://" spellings; we drive psycopg 3."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def _database_url() -> str:
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return normalise_database_url(url)
+    return f"sqlite:///{INSTANCE_DIR / 'eservice.db'}"
+
+
+class Config:
+    """Settings for every environment, read from the process environment."""
+
+    ENV_NAME = os.environ.get("ESERVICE_ENV", "development")
+    DEVELOPMENT = ENV_NAME == "development"
+
+    SECRET_KEY = os.environ.get("SECRET_KEY") or (_DEV_SECRET_KEY if DEVELOPMENT else None)
+    # Fernet key (urlsafe base64, 32 bytes) for hotline/SIP/DSL passwords at rest.
+    ENCRYPTION_KEY = os.environ.get("ENCRYPTION_KEY") or (
+        _DEV_ENCRYPTION_KEY if DEVELOPMENT else None
+    )
+
+    SQLALCHEMY_DATABASE_URI = _database_url()
+    SQLALCHEMY_TRACK_MODIFICATIONS = False
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    # --- Flask-AppBuilder -------------------------------------------------
+    APP_NAME = "e:service"
+    APP_THEME = ""
+    AUTH_TYPE = AUTH_DB
+    AUTH_ROLE_ADMIN = "Admin"
+    AUTH_ROLE_PUBLIC = "Public"
+    AUTH_USER_REGISTRATION = False
+    # Alembic alone owns the schema; permissions are synced by `flask roles sync`
+    # (run by `make run` after migrating), never implicitly at import/start.
+    FAB_CREATE_DB = False
+    FAB_UPDATE_PERMS = False
+    FAB_ADD_SECURITY_API = False
+    FAB_API_SWAGGER_UI = False
+    FAB_PASSWORD_HASH_METHOD = "scrypt"
+    FAB_SECURITY_MANAGER_CLASS = "app.security.manager.EServiceSecurityManager"
+    FAB_INDEX_VIEW = "app.views.home.HomeView"
+    FAB_BASE_TEMPLATE = "eservice_base.html"
+    FAB_SAFE_REDIRECT_HOSTS = [
+        h.strip() for h in os.environ.get("SAFE_REDIRECT_HOSTS", "127.0.0.1,localhost").split(",")
+        if h.strip()
+    ]
+    PAGE_SIZE = 25
+
+    # --- Language -----------------------------------------------------------
+    BABEL_DEFAULT_LOCALE = "de"
+    BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"
+    # FAB would append a relative "translations" that resolves inside app/.
+    BABEL_TRANSLATION_DIRECTORIES = str(BASE_DIR / "translations")
+    LANGUAGES = {
+        "de": {"flag": "de", "name": "Deutsch"},
+        "en": {"flag": "gb", "name": "English"},
+    }
+
+    # --- Sessions and forms ---------------------------------------------------
+    WTF_CSRF_ENABLED = True
+    WTF_CSRF_TIME_LIMIT = None  # token lives as long as the session
+    SESSION_COOKIE_NAME = "eservice_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", not DEVELOPMENT)
+    REMEMBER_COOKIE_HTTPONLY = True
+    PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
+    MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
+
+    # --- Files ---------------------------------------------------------------
+    DOCUMENT_STORAGE_DIR = os.environ.get(
+        "DOCUMENT_STORAGE_DIR", str(INSTANCE_DIR / "documents")
+    )
+
+    # --- Product facts shown to users (R-AUTH-6, R-CON-1) -------------------
+    HOTLINE_PHONE = os.environ.get("HOTLINE_PHONE", "0800 032 68 35")
+    ACCOUNTING_PHONE = os.environ.get("ACCOUNTING_PHONE", "0211 550 07-332")
+    SERVICE_EMAIL = os.environ.get("SERVICE_EMAIL", "service@ecotel.de")
+    HELP_URL = os.environ.get("HELP_URL", "https://www.ecotel.de/hilfe-service/")
+    PBX_URL = os.environ.get("PBX_URL", "https://cloudpbx.ecotel.de")
+
+    @classmethod
+    def check(cls) -> None:
+        """Refuse to start outside development without the required secrets."""
+        missing = [k for k in ("SECRET_KEY", "ENCRYPTION_KEY") if not getattr(cls, k)]
+        if missing:
+            raise RuntimeError(
+                "Missing required setting(s) for ESERVICE_ENV=%s: %s"
+                % (cls.ENV_NAME, ", ".join(missing))
+            )
+
+
+class TestConfig(Config):
+    """Settings for the test suite. CSRF stays on: tests post real tokens."""
+
+    TESTING = True
+    DEVELOPMENT = True
+    SECRET_KEY = _DEV_SECRET_KEY
+    ENCRYPTION_KEY = _DEV_ENCRYPTION_KEY
+    # The test fixtures point this at a throwaway SQLite file, or at the
+    # PostgreSQL cluster given by TEST_DATABASE_URL (`make test-pg`).
+    SQLALCHEMY_DATABASE_URI = normalise_database_url(
+        os.environ.get("TEST_DATABASE_URL", "sqlite://")
+    )
+    SESSION_COOKIE_SECURE = False

@@ -1,0 +1,31 @@
+"""The factory builds an app whose login page answers and whose home sends strangers to it."""
+from tests.factories import make_customer, make_user
+from app.security.roles import ADMIN, PORTAL_ADMIN
+
+
+def test_login_page_answers_in_german(client):
+    page = client.get("/login/")
+    assert page.status_code == 200
+    assert 'name="csrf_token"' in page.get_data(as_text=True)
+
+
+def test_home_redirects_anonymous_visitors_to_login(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert "/login/" in response.headers["Location"]
+
+
+def test_backoffice_admin_signs_in(app_ctx, client, login):
+    make_user(ADMIN, username="staff.admin")
+    response = login("staff.admin", "Sicher#Kennwort42")
+    assert response.status_code == 302
+    home = client.get("/")
+    assert home.status_code == 200
+    assert "/logout/" in home.get_data(as_text=True)
+
+
+def test_portal_user_signs_in_and_sees_own_company(app_ctx, client, login):
+    customer = make_customer(company_name="Müller Logistik GmbH")
+    make_user(PORTAL_ADMIN, customer=customer, username="mueller.admin")
+    assert login("mueller.admin", "Sicher#Kennwort42").status_code == 302
+    assert "Müller Logistik GmbH" in client.get("/").get_data(as_text=True)
