@@ -69,3 +69,5 @@ test-pg: $(DEV_STAMP) translations-compile
 
 clean:
 	rm -rf $(VENV) instance
+
+# --- Benchmarks (not part of make test) -----------------------------------

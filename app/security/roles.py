@@ -9,46 +9,28 @@ from __future__ import annotations
 
 from typing import Iterable
 
-PORTAL_ADMIN = "Portal Admin"
-PBX_ADMIN = "PBX Admin"
-ACCOUNTING = "Accounting"
-SALES = "Sales"
-SERVICE = "Service"
-ADMIN = "Admin"
-PUBLIC = "Public"
+from app.security.roles_base import (  # noqa: F401  - re-exported for callers
+    ACCOUNTING, ADMIN, ALL_ROLES, BACKOFFICE_ROLES, FULL, PBX_ADMIN, PORTAL_ADMIN, PORTAL_ROLES,
+    PUBLIC, READ, SALES, SERVICE, SMS_PIN_ROLES, WRITE,
+)
 
-PORTAL_ROLES = (PORTAL_ADMIN, PBX_ADMIN, ACCOUNTING)
-BACKOFFICE_ROLES = (SALES, SERVICE, ADMIN)
-ALL_ROLES = PORTAL_ROLES + BACKOFFICE_ROLES
 
-# Portal roles that must pass the SMS PIN step after the password (R-AUTH-6).
-SMS_PIN_ROLES = (PORTAL_ADMIN, ACCOUNTING)
+def _declared_views(role: str) -> dict[str, set[str]]:
+    """Merge the per-area declarations (imported late: they import view modules' names)."""
+    from app.views.account.permissions import ACCOUNT_PERMISSIONS
+    from app.views.backoffice.permissions import BACKOFFICE_PERMISSIONS
+    from app.views.portal.permissions import PORTAL_PERMISSIONS
 
-READ = ("can_list", "can_show")
-WRITE = READ + ("can_add", "can_edit")
-FULL = WRITE + ("can_delete",)
-
-# Back-office views by FAB permission name (the view class name), per role.
-# Sales enter customers, offers and orders (R-BO-2); Service works orders,
-# contracts, tickets, documents and invoices (R-BO-3); Admin holds everything,
-# including FAB's security views (R-BO-4).
-BACKOFFICE_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
-    SALES: {},
-    SERVICE: {},
-}
-
-# Portal views by permission name, per portal role (filled as the portal grows).
-PORTAL_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
-    PORTAL_ADMIN: {},
-    PBX_ADMIN: {},
-    ACCOUNTING: {},
-}
+    merged: dict[str, set[str]] = {}
+    for table in (BACKOFFICE_PERMISSIONS, PORTAL_PERMISSIONS, ACCOUNT_PERMISSIONS):
+        for view, perms in table.get(role, {}).items():
+            merged.setdefault(view, set()).update(perms)
+    return merged
 
 
 def declared_pairs(role: str) -> set[tuple[str, str]]:
     """The (permission, view) pairs declared for a role, menu access excluded."""
-    views = {**BACKOFFICE_PERMISSIONS.get(role, {}), **PORTAL_PERMISSIONS.get(role, {})}
-    return {(perm, view) for view, perms in views.items() for perm in perms}
+    return {(perm, view) for view, perms in _declared_views(role).items() for perm in perms}
 
 
 def _menu_pairs(menu_items: Iterable, granted_views: set[str]) -> set[tuple[str, str]]:

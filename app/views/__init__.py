@@ -1,11 +1,17 @@
 """The one place that registers views and builds the menu (DESIGN rule 2)."""
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
-
+from app.views.account import register_account_views
 from app.views.backoffice import register_backoffice_views
+from app.views.portal import register_portal_views
 
 
 def register_views(appbuilder) -> None:
-    """Register every view of the product on `appbuilder`, menu labels translated."""
+    """Register every view of the product on `appbuilder`, menu labels translated.
+
+    Each area registers its own views; this is the one place that decides
+    the order in which they appear.
+    """
+    register_account_views(appbuilder)
+    register_portal_views(appbuilder)
     register_backoffice_views(appbuilder)
