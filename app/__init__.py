@@ -41,6 +41,8 @@ def create_app(config_object: object | str = "config.Config") -> Flask:
         appbuilder.post_init()
 
     from app.cli import register_cli
+    from app.errors import register_error_handlers
 
     register_cli(app)
+    register_error_handlers(app)
     return app

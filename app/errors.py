@@ -1,0 +1,64 @@
+"""Translated error pages: no user ever sees Werkzeug's English defaults or a traceback."""
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from app.extensions import db
+
+_MESSAGES = {
+    400: (_l("The request could not be processed"), _l("Please check your input and try again.")),
+    403: (_l("Access denied"), _l("You are not allowed to open this page.")),
+    404: (_l("Page not found"), _l("The page or record does not exist, or it is not yours to see.")),
+    405: (_l("Action not allowed"), _l("This page cannot be used that way.")),
+    413: (_l("File too large"), _l("The file you sent is larger than allowed. Please send a smaller file.")),
+    429: (_l("Too many attempts"), _l("Please wait a moment before you try again.")),
+    500: (_l("Something went wrong"), _l("The error has been logged. Please try again later.")),
+}
+
+
+def _wants_json() -> bool:
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return request.path.startswith("/api/") or best == "application/json"
+
+
+def _render(status: int, detail: str | None = None):
+    title, text = _MESSAGES.get(status, _MESSAGES[500 if status >= 500 else 400])
+    if _wants_json():
+        return {"status": status, "message": str(title), "detail": str(detail or text)}, status
+    if status >= 500:
+        # Must render even when the database is what failed: no menu, no user lookup.
+        return render_template("errors/plain.html", status=status, title=title, text=text), status
+    from flask import current_app
+
+    return (
+        render_template(
+            "errors/error.html",
+            status=status, title=title, text=detail or text,
+            base_template=current_app.appbuilder.base_template, appbuilder=current_app.appbuilder,
+        ),
+        status,
+    )
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Answer every HTTP error with a translated page (or JSON for API calls)."""
+
+    @app.errorhandler(CSRFError)
+    def _csrf(_error):
+        return _render(400, str(_l("The form had expired. Please reload the page and send it again.")))
+
+    @app.errorhandler(HTTPException)
+    def _http(error: HTTPException):
+        if error.code is None or error.code < 400:
+            return error
+        return _render(error.code)
+
+    @app.errorhandler(Exception)
+    def _unexpected(error: Exception):
+        # Never leave a half-written transaction behind a failed request.
+        db.session.rollback()
+        app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+        return _render(500)

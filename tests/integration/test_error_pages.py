@@ -1,0 +1,38 @@
+"""Errors answer with a translated page, never Werkzeug's default or a traceback (QUALITY R7)."""
+
+def test_unknown_page_is_a_friendly_404(client):
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    body = response.get_data(as_text=True)
+    assert "Traceback" not in body
+    assert 'href="/"' in body  # a way back to the start page
+
+
+def test_post_without_csrf_token_is_refused_with_a_message(client):
+    response = client.post("/login/", data={"username": "x", "password": "y"})
+    assert response.status_code == 400
+    assert "Traceback" not in response.get_data(as_text=True)
+
+
+def test_api_callers_get_json_errors(client):
+    response = client.get("/api/v1/no-such-endpoint", headers={"Accept": "application/json"})
+    assert response.status_code == 404
+    assert response.is_json and response.get_json()["status"] == 404
+
+
+def test_unexpected_exception_becomes_500_page_without_details(tmp_path):
+    import config
+    from app import create_app
+
+    class BoomConfig(config.TestConfig):
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'boom.db'}"
+
+    boom_app = create_app(BoomConfig)
+
+    @boom_app.route("/_test_boom")
+    def _boom():
+        raise RuntimeError("secret internals")
+
+    response = boom_app.test_client().get("/_test_boom")
+    assert response.status_code == 500
+    assert "secret internals" not in response.get_data(as_text=True)
