@@ -103,6 +103,43 @@ class Config:
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
 
+    # --- Sign-in, sessions and throttling (QUALITY S4-S8) ------------------
+    SESSION_IDLE_TIMEOUT = timedelta(minutes=int(os.environ.get("SESSION_IDLE_MINUTES", 30)))
+    SESSION_ABSOLUTE_TIMEOUT = timedelta(hours=int(os.environ.get("SESSION_ABSOLUTE_HOURS", 12)))
+    PIN_LIFETIME = timedelta(minutes=10)
+    PIN_MAX_WRONG = 5
+    PIN_MAX_SENDS_PER_HOUR = 5
+    PIN_RESEND_INTERVAL = timedelta(seconds=int(os.environ.get("PIN_RESEND_SECONDS", 30)))
+    LINK_LIFETIME = timedelta(hours=24)
+    LOCKOUT_THRESHOLD = 10
+    LOCKOUT_WINDOW = timedelta(minutes=15)
+    LOCKOUT_DURATION = timedelta(minutes=15)
+    # Per client IP, counted in the database so every worker agrees.
+    IP_FAILURE_LIMIT = int(os.environ.get("IP_FAILURE_LIMIT", 50))
+    IP_FAILURE_WINDOW = timedelta(minutes=15)
+    IP_FORGOT_LIMIT = int(os.environ.get("IP_FORGOT_LIMIT", 10))
+    IP_FORGOT_WINDOW = timedelta(hours=1)
+    # Links in emails are built from this, never from the request's Host header.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
+
+    # --- Email and SMS delivery (outbox) -----------------------------------------
+    # "console" prints every message to the server console (development);
+    # "live" sends email by SMTP and SMS through the HTTP gateway.
+    MESSAGE_ADAPTER = os.environ.get("MESSAGE_ADAPTER", "console" if DEVELOPMENT else "live")
+    SMTP_HOST = os.environ.get("SMTP_HOST", "localhost")
+    SMTP_PORT = int(os.environ.get("SMTP_PORT", 25))
+    SMTP_STARTTLS = _env_bool("SMTP_STARTTLS", not DEVELOPMENT)
+    SMTP_USER = os.environ.get("SMTP_USER") or None
+    SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD") or None
+    SMTP_TIMEOUT = float(os.environ.get("SMTP_TIMEOUT", 10))
+    MAIL_FROM = os.environ.get("MAIL_FROM", "e:service <noreply@ecotel.de>")
+    SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL") or None
+    SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN") or None
+    SMS_SENDER = os.environ.get("SMS_SENDER", "ecotel")
+    OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", 20))
+    # Send right after the request's commit; the delivery job retries what failed.
+    OUTBOX_DELIVER_IMMEDIATELY = _env_bool("OUTBOX_DELIVER_IMMEDIATELY", True)
+
     # --- Files ---------------------------------------------------------------
     DOCUMENT_STORAGE_DIR = os.environ.get(
         "DOCUMENT_STORAGE_DIR", str(INSTANCE_DIR / "documents")

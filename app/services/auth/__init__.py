@@ -1,0 +1,1 @@
+"""Sign-in building blocks: PINs, one-time links, throttling/lockout, session validity."""

@@ -1,0 +1,80 @@
+"""Failed sign-in steps, account lockout and per-client limits (QUALITY S6).
+
+Counters live in the `auth_failure` table so every worker and host sees the
+same numbers. 10 failures (password or PIN) for one account within 15 min
+lock it for 15 min whatever the client IP; each client IP has its own limit
+for login/PIN failures and for forgot-password requests.
+"""
+from __future__ import annotations
+
+from flask import current_app
+from sqlalchemy import delete, func, select
+
+from app.extensions import db
+from app.models import AuthFailure
+from app.models.mixins import utcnow
+from app.services import audit
+
+STEP_PASSWORD = "password"
+STEP_PIN = "pin"
+STEP_FORGOT = "forgot"
+
+
+def is_locked_out(user) -> bool:
+    """True while a lockout after too many failures is running."""
+    return bool(user is not None and user.locked_until and user.locked_until > utcnow())
+
+
+def _count(*conditions) -> int:
+    return db.session.scalar(select(func.count(AuthFailure.id)).where(*conditions)) or 0
+
+
+def record_failure(user, step: str) -> bool:
+    """Count one failed step (caller commits); lock the account at the threshold. True if it locked now."""
+    cfg = current_app.config
+    now = utcnow()
+    db.session.add(AuthFailure(user_id=getattr(user, "id", None), client_ip=audit.client_ip(), step=step,
+                               occurred_at=now))
+    if user is None or step == STEP_FORGOT:
+        return False
+    db.session.flush()
+    recent = _count(
+        AuthFailure.user_id == user.id, AuthFailure.step.in_([STEP_PASSWORD, STEP_PIN]),
+        AuthFailure.occurred_at > now - cfg["LOCKOUT_WINDOW"],
+    )
+    if recent >= cfg["LOCKOUT_THRESHOLD"] and not is_locked_out(user):
+        user.locked_until = now + cfg["LOCKOUT_DURATION"]
+        audit.record(audit.LOCKOUT, user, details=f"{recent} failed sign-in steps")
+        return True
+    return False
+
+
+def clear_account_failures(user) -> None:
+    """After a full sign-in the account's count starts again (caller commits)."""
+    db.session.execute(
+        delete(AuthFailure).where(AuthFailure.user_id == user.id, AuthFailure.step != STEP_FORGOT)
+        .execution_options(synchronize_session=False)
+    )
+
+
+def client_blocked(forgot: bool = False) -> bool:
+    """True when this client IP went over its limit (sign-in failures, or forgot requests)."""
+    cfg = current_app.config
+    now = utcnow()
+    ip = audit.client_ip()
+    if forgot:
+        return _count(AuthFailure.client_ip == ip, AuthFailure.step == STEP_FORGOT,
+                      AuthFailure.occurred_at > now - cfg["IP_FORGOT_WINDOW"]) >= cfg["IP_FORGOT_LIMIT"]
+    return _count(AuthFailure.client_ip == ip, AuthFailure.step.in_([STEP_PASSWORD, STEP_PIN]),
+                  AuthFailure.occurred_at > now - cfg["IP_FAILURE_WINDOW"]) >= cfg["IP_FAILURE_LIMIT"]
+
+
+def purge_old(keep=None) -> int:
+    """Delete counters older than any window (a day by default)."""
+    from datetime import timedelta
+
+    cutoff = utcnow() - (keep or timedelta(days=1))
+    result = db.session.execute(
+        delete(AuthFailure).where(AuthFailure.occurred_at < cutoff).execution_options(synchronize_session=False)
+    )
+    return result.rowcount or 0
