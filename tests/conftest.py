@@ -98,14 +98,16 @@ def csrf_token_from(html: str) -> str:
 
 @pytest.fixture
 def login(client):
-    """Sign a user in through the real login form: login(username, password)."""
+    """Sign a user in through the real login form: login(username, password).
+
+    For Portal Admin and Accounting (R-AUTH-6) it also passes the PIN step,
+    reading the PIN from the real outbox row; a PIN-role user without a
+    mobile number gets a test number first. Returns the final response
+    (302 once signed in).
+    """
+    from tests.auth_helpers import complete_login_with_pin
 
     def _login(username: str, password: str):
-        page = client.get("/login/")
-        token = csrf_token_from(page.get_data(as_text=True))
-        return client.post(
-            "/login/", data={"username": username, "password": password, "csrf_token": token},
-            follow_redirects=False,
-        )
+        return complete_login_with_pin(client, username, password)
 
     return _login
