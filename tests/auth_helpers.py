@@ -23,6 +23,14 @@ def _in_app(app, fn):
         return fn()
 
 
+def _forget_cached_csrf() -> None:
+    # Requests made inside a test's app context share its `g`, where Flask-WTF caches the token.
+    from flask import g
+
+    if has_app_context():
+        g.pop("csrf_token", None)
+
+
 def latest_outbox_body(app, *, username: str | None = None, channel: str = "sms", recipient: str | None = None):
     """The decrypted body of the newest outbox message for a user (by username) or recipient."""
     from app.extensions import db
@@ -82,6 +90,7 @@ def complete_login_with_pin(client, username: str, password: str, *, app=None, n
     app = app or client.application
     ensure_mobile(app, username)
     login_url = "/login/" + (f"?next={next_url}" if next_url else "")
+    _forget_cached_csrf()
     page = client.get(login_url)
     token = CSRF_RE.search(page.get_data(as_text=True)).group(1)
     response = client.post(login_url, data={"username": username, "password": password, "csrf_token": token},

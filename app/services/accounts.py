@@ -127,17 +127,21 @@ def _second_step_help(user) -> str:
     return str(_l("Please ask your Portal Admin to check your mobile number."))
 
 
+def _check_can_send_pin(user: EServiceUser) -> None:
+    if not user.mobile:
+        raise Invalid(_l("No mobile number is stored for your account, so no PIN can be sent."),
+                      _second_step_help(user))
+    if pins.sends_last_hour(user) >= current_app.config["PIN_MAX_SENDS_PER_HOUR"]:
+        raise Invalid(_l("Five PINs have been sent to you within the last hour. Please try again later."))
+
+
 def start_second_step(user: EServiceUser, step: SecondStep) -> tuple[str, object | None]:
     """Create the challenge of a new login attempt; send the PIN for SMS. Returns (attempt id, message).
 
     Raises Invalid when no PIN can be sent (no mobile number, or 5 sent this hour).
     """
     if step is SecondStep.SMS:
-        if not user.mobile:
-            raise Invalid(_l("No mobile number is stored for your account, so no PIN can be sent."),
-                          _second_step_help(user))
-        if pins.sends_last_hour(user) >= current_app.config["PIN_MAX_SENDS_PER_HOUR"]:
-            raise Invalid(_l("Five PINs have been sent to you within the last hour. Please try again later."))
+        _check_can_send_pin(user)
     attempt_id = pins.new_attempt_id()
     message = None
     if step is SecondStep.SMS:
@@ -156,6 +160,7 @@ def resend_pin(user: EServiceUser, old_attempt_id: str) -> tuple[str, object]:
     last = pins.last_send_at(user)
     if last and utcnow() - last < current_app.config["PIN_RESEND_INTERVAL"]:
         raise Invalid(_l("A PIN was sent a moment ago. Please wait a little before asking for another one."))
+    _check_can_send_pin(user)
     pins.void_challenge(pins.find_challenge(old_attempt_id, user.id))
     return start_second_step(user, SecondStep.SMS)
 

@@ -31,8 +31,8 @@ def _backoff(attempts: int) -> timedelta:
     return timedelta(minutes=min(60, 2 ** max(0, attempts - 1)))
 
 
-def _claim(message_id: int) -> bool:
-    now = utcnow()
+def _claim(message_id: int, now=None) -> bool:
+    now = now or utcnow()
     result = db.session.execute(
         update(OutboxMessage)
         .where(
@@ -50,9 +50,12 @@ def _claim(message_id: int) -> bool:
     return result.rowcount == 1
 
 
-def deliver_one(message_id: int) -> bool | None:
-    """Try to send one message now. True sent, False failed (kept for retry), None not due/claimed."""
-    if not _claim(message_id):
+def deliver_one(message_id: int, now=None) -> bool | None:
+    """Try to send one message now. True sent, False failed (kept for retry), None not due/claimed.
+
+    `now` lets the delivery job (and tests) decide what counts as due.
+    """
+    if not _claim(message_id, now):
         return None
     message = db.session.get(OutboxMessage, message_id)
     db.session.refresh(message)
@@ -90,7 +93,7 @@ def deliver_due(limit: int = 100, now=None) -> dict[str, int]:
     ).all()
     counts = {"sent": 0, "failed": 0}
     for message_id in ids:
-        outcome = deliver_one(message_id)
+        outcome = deliver_one(message_id, now)
         if outcome is True:
             counts["sent"] += 1
         elif outcome is False:

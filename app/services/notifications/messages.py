@@ -30,7 +30,16 @@ def queue(channel: Channel, recipient: str, subject: str, body: str, *, locale: 
         db.session.flush()
         message.user_id, message.customer_id = user.id, user.customer_id
     db.session.add(message)
+    _remember_for_request(message)
     return message
+
+
+def _remember_for_request(message) -> None:
+    """Messages queued during a request are sent right after it (see `init_app`)."""
+    from flask import g, has_request_context
+
+    if has_request_context():
+        g.setdefault("_outbox_pending", []).append(message)
 
 
 def queue_pin_sms(user, pin: str, minutes: int) -> OutboxMessage:

@@ -1,0 +1,71 @@
+"""QUALITY R1: with the mail server down a message stays queued; when it returns, it arrives exactly once.
+
+Uses a real local SMTP server (aiosmtpd) on a free port.
+"""
+from __future__ import annotations
+
+import socket
+
+from aiosmtpd.controller import Controller
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import OutboxMessage
+from app.models.enums import OutboxStatus
+from app.security.roles import PBX_ADMIN
+from app.services import accounts, notifications
+from tests.factories import make_customer, make_user
+
+
+class _Inbox:
+    def __init__(self):
+        self.messages = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd hook name
+        self.messages.append(envelope)
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_mail_server_down_then_up_delivers_exactly_once(app, app_ctx):
+    port = _free_port()
+    app.config.update(MESSAGE_ADAPTER="live", SMTP_HOST="127.0.0.1", SMTP_PORT=port, SMTP_STARTTLS=False,
+                      SMTP_TIMEOUT=2, OUTBOX_DELIVER_IMMEDIATELY=False)
+    try:
+        make_user(PBX_ADMIN, customer=make_customer(), username="pbx.r1", email="r1@example.com")
+        accounts.request_password_reset("pbx.r1")
+        message = db.session.scalars(select(OutboxMessage)).one()
+
+        # Server down: the send fails, the message stays queued with its error.
+        assert notifications.deliver_due() == {"sent": 0, "failed": 1}
+        db.session.refresh(message)
+        assert message.status is OutboxStatus.QUEUED
+        assert message.last_error and "SMTP" in message.last_error
+        assert message.attempts == 1
+
+        inbox = _Inbox()
+        controller = Controller(inbox, hostname="127.0.0.1", port=port)
+        controller.start()
+        try:
+            # Not due yet: the retry waits for its backoff.
+            assert notifications.deliver_due() == {"sent": 0, "failed": 0}
+            assert inbox.messages == []
+            later = message.next_attempt_at
+            for _ in range(3):  # the job runs again and again
+                notifications.deliver_due(now=later)
+            db.session.refresh(message)
+            assert message.status is OutboxStatus.SENT and message.last_error is None
+            assert len(inbox.messages) == 1
+            envelope = inbox.messages[0]
+            assert envelope.rcpt_tos == ["r1@example.com"]
+            assert b"/set-password/" in envelope.content
+        finally:
+            controller.stop()
+    finally:
+        app.config.update(MESSAGE_ADAPTER="console", SMTP_HOST="localhost", SMTP_PORT=25,
+                          OUTBOX_DELIVER_IMMEDIATELY=True)

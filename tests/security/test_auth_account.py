@@ -1,0 +1,207 @@
+"""User menu pages and session safety (R-AUTH-7..10, QUALITY S8, S11)."""
+from __future__ import annotations
+
+import pyotp
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import AuditLog, EServiceUser
+from app.models.enums import SecondFactor, UserStatus
+from app.security.roles import ACCOUNTING, ADMIN, PBX_ADMIN, PORTAL_ADMIN, SALES, SERVICE
+from app.services import accounts
+from tests.auth_helpers import complete_login_with_pin
+from tests.factories import make_customer, make_user
+from tests.security.auth_fixtures import (  # noqa: F401  - fixtures
+    client, clock, new_client, password_step, post_form,
+)
+
+PW = "Sicher#Kennwort42"
+NEW = "Neues(Kennwort)77"
+
+
+def _signed_in(c) -> bool:
+    return c.get("/account/profile").status_code == 200
+
+
+def _reload(user):
+    db.session.expire_all()
+    return db.session.get(EServiceUser, user.id)
+
+
+def test_every_role_has_the_user_menu_pages(app_ctx, client):
+    for role in (PORTAL_ADMIN, PBX_ADMIN, ACCOUNTING, SALES, SERVICE, ADMIN):
+        customer = make_customer() if role in (PORTAL_ADMIN, PBX_ADMIN, ACCOUNTING) else None
+        user = make_user(role, customer=customer)
+        c = new_client(client.application)
+        assert complete_login_with_pin(c, user.username, PW).status_code == 302, role
+        for path in ("/account/profile", "/account/password", "/account/authenticator"):
+            response = c.get(path)
+            assert response.status_code == 200, (role, path)
+            assert "no-store" in response.headers["Cache-Control"]
+
+
+def test_account_pages_need_sign_in(client):
+    for path in ("/account/profile", "/account/password"):
+        response = client.get(path)
+        assert response.status_code == 302 and "/login/" in response.headers["Location"]
+
+
+def test_fab_own_account_forms_are_replaced(app_ctx, client):
+    make_user(ADMIN, username="staff.fabforms")
+    password_step(client, "staff.fabforms", PW)
+    response = client.get("/resetmypassword/form")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/account/password")
+
+
+# --- R-AUTH-9 change password ----------------------------------------------------------
+
+def test_change_password_needs_current_and_takes_effect_at_once(app_ctx, client):
+    user = make_user(PBX_ADMIN, customer=make_customer(), username="pbx.pw")
+    password_step(client, "pbx.pw", PW)
+    other = new_client(client.application)
+    password_step(other, "pbx.pw", PW)
+    wrong = post_form(client, "/account/password", {"current_password": "falsch-123", "new_password": NEW,
+                                                     "confirm": NEW})
+    assert wrong.status_code == 422
+    bad_rule = post_form(client, "/account/password", {"current_password": PW, "new_password": "kurz",
+                                                        "confirm": "kurz"})
+    assert bad_rule.status_code == 422
+    assert "8" in bad_rule.get_data(as_text=True)
+    ok = post_form(client, "/account/password", {"current_password": PW, "new_password": NEW, "confirm": NEW})
+    assert ok.status_code == 302
+    assert _signed_in(client), "the session that changed the password stays signed in"
+    assert not _signed_in(other), "every other session ends (S8)"
+    assert password_step(new_client(client.application), "pbx.pw", PW).status_code == 200
+    assert password_step(new_client(client.application), "pbx.pw", NEW).status_code == 302
+    assert "password_changed" in db.session.scalars(
+        select(AuditLog.action).where(AuditLog.user_id == user.id)).all()
+
+
+# --- R-AUTH-8 profile ----------------------------------------------------------------------
+
+def test_profile_email_and_mobile_change(app_ctx, client):
+    user = make_user(PBX_ADMIN, customer=make_customer(), username="pbx.prof")
+    password_step(client, "pbx.prof", PW)
+    page = client.get("/account/profile").get_data(as_text=True)
+    assert "profile-unlock" in page and "disabled" in page  # locked until unlocked, Save disabled
+    response = post_form(client, "/account/profile", {"username": "pbx.prof", "email": "neu@example.com",
+                                                       "mobile": "0171 9876543"})
+    assert response.status_code == 302
+    user = _reload(user)
+    assert user.email == "neu@example.com" and user.mobile == "+491719876543"
+    assert "profile_changed" in db.session.scalars(select(AuditLog.action)).all()
+
+
+def test_profile_rejects_bad_input_and_no_change(app_ctx, client):
+    user = make_user(PBX_ADMIN, customer=make_customer(), username="pbx.bad", email="a@example.com")
+    password_step(client, "pbx.bad", PW)
+    for data in ({"username": "pbx.bad", "email": "kein-email", "mobile": ""},
+                 {"username": "pbx.bad", "email": "a@example.com", "mobile": "12"},
+                 {"username": "pbx.bad", "email": "a@example.com", "mobile": ""}):
+        assert post_form(client, "/account/profile", data).status_code == 422, data
+    assert _reload(user).email == "a@example.com"
+
+
+def test_username_change_needs_current_password_and_rules(app_ctx, client):
+    user = make_user(PBX_ADMIN, customer=make_customer(), username="pbx.name", email="n@example.com")
+    make_user(PBX_ADMIN, customer=make_customer(), username="taken.name")
+    password_step(client, "pbx.name", PW)
+    base = {"email": "n@example.com", "mobile": ""}
+    assert post_form(client, "/account/profile", dict(base, username="pbx.renamed")).status_code == 422
+    assert post_form(client, "/account/profile", dict(base, username="pbx.renamed",
+                                                       current_password="falsch")).status_code == 422
+    assert post_form(client, "/account/profile", dict(base, username="ab", current_password=PW)).status_code == 422
+    assert post_form(client, "/account/profile", dict(base, username="bad<name>",
+                                                       current_password=PW)).status_code == 422
+    assert post_form(client, "/account/profile", dict(base, username="TAKEN.name",
+                                                       current_password=PW)).status_code == 422
+    ok = post_form(client, "/account/profile", dict(base, username="Jörg.Müller_#1", current_password=PW))
+    assert ok.status_code == 302
+    assert _reload(user).username == "Jörg.Müller_#1"
+
+
+# --- S8 sessions -----------------------------------------------------------------------------
+
+def test_replayed_cookie_after_logout_lands_on_login(app_ctx, client):
+    make_user(PORTAL_ADMIN, customer=make_customer(), username="pa.logout", mobile="+491711112223")
+    assert complete_login_with_pin(client, "pa.logout", PW).status_code == 302
+    cookie = client.get_cookie("eservice_session").value
+    response = client.get("/logout/")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/login/")
+    replay = new_client(client.application)
+    replay.set_cookie("eservice_session", cookie)
+    response = replay.get("/account/profile")
+    assert response.status_code == 302 and "/login/" in response.headers["Location"]
+    assert replay.get("/").headers["Location"].endswith("/login/")
+
+
+def test_lock_and_deactivation_end_sessions(app_ctx, client):
+    for status in (UserStatus.LOCKED, UserStatus.INACTIVE):
+        user = make_user(PBX_ADMIN, customer=make_customer())
+        c = new_client(client.application)
+        password_step(c, user.username, PW)
+        assert _signed_in(c)
+        accounts.set_status(_reload(user), status)
+        assert not _signed_in(c), status
+
+
+def test_back_office_edit_of_status_ends_sessions_too(app_ctx, client):
+    user = make_user(PBX_ADMIN, customer=make_customer())
+    password_step(client, user.username, PW)
+    user = _reload(user)
+    user.status = UserStatus.LOCKED  # any path, e.g. FAB's edit form
+    db.session.commit()
+    user.status = UserStatus.ACTIVE
+    db.session.commit()
+    assert not _signed_in(client)
+
+
+def test_idle_timeout_30_minutes(app_ctx, client, clock):
+    make_user(PBX_ADMIN, customer=make_customer(), username="pbx.idle")
+    password_step(client, "pbx.idle", PW)
+    clock.advance(minutes=29)
+    assert _signed_in(client)
+    clock.advance(minutes=29)
+    assert _signed_in(client), "activity keeps the session alive"
+    clock.advance(minutes=31)
+    assert not _signed_in(client)
+
+
+def test_absolute_timeout_12_hours(app_ctx, client, clock):
+    make_user(PBX_ADMIN, customer=make_customer(), username="pbx.abs")
+    password_step(client, "pbx.abs", PW)
+    for _ in range(24):  # active all the time: 11 h 36 min
+        clock.advance(minutes=29)
+        assert _signed_in(client)
+    clock.advance(minutes=29)  # 12 h 05 min after sign-in
+    assert not _signed_in(client)
+
+
+def test_session_cookie_flags(app_ctx, client):
+    make_user(PBX_ADMIN, customer=make_customer(), username="pbx.cookie")
+    response = password_step(client, "pbx.cookie", PW)
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    from config import Config
+
+    assert Config.SESSION_COOKIE_HTTPONLY and Config.SESSION_COOKIE_SAMESITE == "Lax"
+
+
+# --- Authenticator app -----------------------------------------------------------------------
+
+def test_totp_enrolment_and_switch_off(app_ctx, client):
+    user = make_user(SALES, username="staff.enrol")
+    password_step(client, "staff.enrol", PW)
+    page = client.get("/account/authenticator").get_data(as_text=True)
+    assert "data:image/svg+xml;base64," in page
+    secret = page.split('id="totp-secret">')[1].split("<")[0]
+    assert post_form(client, "/account/authenticator", {"action": "enable", "code": "000000"}).status_code in (422, 302)
+    response = post_form(client, "/account/authenticator",
+                         {"action": "enable", "code": pyotp.TOTP(secret).now()})
+    assert response.status_code == 302
+    user = _reload(user)
+    assert user.second_factor is SecondFactor.TOTP and user.totp_secret == secret
+    assert password_step(new_client(client.application), "staff.enrol", PW).headers["Location"].endswith(
+        "/login/pin/")
+    post_form(client, "/account/authenticator", {"action": "disable", "current_password": PW})
+    assert _reload(user).second_factor is SecondFactor.NONE
