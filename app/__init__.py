@@ -45,4 +45,7 @@ def create_app(config_object: object | str = "config.Config") -> Flask:
 
     register_cli(app)
     register_error_handlers(app)
+    from app.services.notifications import init_app as init_notifications
+
+    init_notifications(app)
     return app

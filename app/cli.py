@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 
 roles_cli = AppGroup("roles", help="Roles and permissions.")
 demo_cli = AppGroup("demo", help="Demo data for trying the product.")
+outbox_cli = AppGroup("outbox", help="Queued emails and SMS.")
 
 
 @roles_cli.command("sync")
@@ -48,7 +49,35 @@ def demo_logins(as_json: bool) -> None:
         )
 
 
+@outbox_cli.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list for scripts.")
+@click.option("--limit", default=20, show_default=True, help="How many messages, newest first.")
+def outbox_list(as_json: bool, limit: int) -> None:
+    """The latest messages, newest first (the body only in development)."""
+    from app.services.notifications import latest_messages
+
+    rows = latest_messages(limit)
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    for row in rows:
+        click.echo(f"{row['created_at']}  {row['channel']:<5} {row['status']:<7} {row['recipient']:<32} {row['subject']}")
+        if "body" in row:
+            click.echo("    " + row["body"].replace("\n", "\n    "))
+
+
+@outbox_cli.command("deliver")
+@click.option("--limit", default=100, show_default=True, help="At most this many messages.")
+def outbox_deliver(limit: int) -> None:
+    """Send every queued message that is due; failures stay queued for the next run."""
+    from app.services.notifications import deliver_due
+
+    counts = deliver_due(limit)
+    click.echo(f"sent {counts['sent']}, failed {counts['failed']}")
+
+
 def register_cli(app: Flask) -> None:
     """Attach the command groups to the app."""
     app.cli.add_command(roles_cli)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(outbox_cli)

@@ -104,6 +104,10 @@ def build_portal_admin(customer: Customer, data: PortalAdminData) -> EServiceUse
         roles=[_portal_admin_role()],
     )
     db.session.add(user)
+    # R-AUTH-4: the activation email with a 24 h set-password link, in the same transaction.
+    from app.services.accounts import queue_activation
+
+    queue_activation(user)
     return user
 
 
