@@ -1,0 +1,110 @@
+"""Browser journeys for every sign-in path (R-AUTH-4..9, QUALITY S8), in Debian's Chromium."""
+from __future__ import annotations
+
+import pytest
+
+from app.extensions import db
+from app.security.roles import PBX_ADMIN, PORTAL_ADMIN
+from tests.auth_helpers import browser_login, link_from_outbox, pin_from_outbox
+from tests.browser.auth_server import chromium, live_url, page  # noqa: F401  - fixtures
+from tests.factories import make_customer, make_user
+
+pytestmark = pytest.mark.browser
+
+PW = "Sicher#Kennwort42"
+NEW = "Neues(Kennwort)77"
+
+
+def _user(app, role, **kw):
+    with app.app_context():
+        customer = make_customer()
+        user = make_user(role, customer=customer, **kw)
+        db.session.commit()
+        return user.username
+
+
+def _signed_in(page) -> bool:
+    return page.locator("#profile-form").count() == 1
+
+
+def test_login_with_pin_from_outbox(app, live_url, page):
+    name = _user(app, PORTAL_ADMIN, mobile="+491711230001")
+    page.goto(f"{live_url}/login/")
+    page.fill("#username", name)
+    page.fill("#password", PW)
+    page.click("#sign-in")
+    page.wait_for_url("**/login/pin/")
+    assert "001" in page.inner_text("#pin-sent-to") and "1230001" not in page.inner_text("#pin-sent-to")
+    assert "0800 032 68 35" in page.inner_text("#pin-help")
+    page.fill("#pin", pin_from_outbox(app, name))
+    page.click("#pin-submit")
+    page.goto(f"{live_url}/account/profile")
+    assert _signed_in(page)
+
+
+def test_forgot_password_link_set_password_then_login(app, live_url, page):
+    name = _user(app, PBX_ADMIN)
+    page.goto(f"{live_url}/login/")
+    assert not page.is_visible("#forgot-link")
+    page.fill("#username", name)
+    assert page.is_visible("#forgot-link")  # offered once a username is entered
+    page.click("#forgot-link")
+    page.click("#forgot-confirm")
+    page.wait_for_selector("#forgot-sent")
+    link = link_from_outbox(app, name)
+    path = "/" + link.split("/", 3)[3]
+    page.goto(f"{live_url}{path}")
+    page.fill("#password", NEW)
+    page.fill("#confirm", NEW)
+    page.click("#password-save")
+    page.wait_for_url("**/login/")
+    page.fill("#username", name)
+    page.fill("#password", NEW)
+    page.click("#sign-in")
+    page.goto(f"{live_url}/account/profile")
+    assert _signed_in(page)
+
+
+def test_change_password(app, live_url, page):
+    name = _user(app, PBX_ADMIN)
+    browser_login(page, live_url, name, PW, app=app)
+    page.goto(f"{live_url}/account/password")
+    page.fill("#current_password", PW)
+    page.fill("#new_password", NEW)
+    page.fill("#confirm", NEW)
+    page.click("#password-save")
+    page.wait_for_url("**/account/password")
+    page.goto(f"{live_url}/logout/")
+    browser_login(page, live_url, name, NEW, app=app)
+    page.goto(f"{live_url}/account/profile")
+    assert _signed_in(page)
+
+
+def test_profile_locked_until_unlocked_and_save_after_change(app, live_url, page):
+    name = _user(app, PBX_ADMIN)
+    browser_login(page, live_url, name, PW, app=app)
+    page.goto(f"{live_url}/account/profile")
+    assert page.is_disabled("#email")
+    page.click("#profile-unlock")
+    assert page.is_enabled("#email") and page.is_disabled("#profile-save")
+    page.fill("#mobile", "+49 171 5550001")
+    assert page.is_enabled("#profile-save")
+    page.click("#profile-save")
+    page.wait_for_load_state()
+    assert page.input_value("#mobile") == "+491715550001"
+
+
+def test_logout_and_replayed_cookie(app, live_url, page):
+    name = _user(app, PBX_ADMIN)
+    browser_login(page, live_url, name, PW, app=app)
+    cookies = page.context.cookies()
+    page.goto(f"{live_url}/logout/")
+    assert page.url.endswith("/login/")
+    replay = page.context.browser.new_context()
+    try:
+        replay.add_cookies(cookies)
+        other = replay.new_page()
+        other.goto(f"{live_url}/account/profile")
+        assert "/login/" in other.url
+    finally:
+        replay.close()
