@@ -71,3 +71,13 @@ clean:
 	rm -rf $(VENV) instance
 
 # --- Benchmarks (not part of make test) -----------------------------------
+#   make bench                 dataset L (generated once, then reused), every page, peers, bars P1-P8
+#   make bench SCALE=S         the same at 1/50 of L, a few minutes
+#   make bench REGENERATE=1    build the dataset again; BACKEND=postgres uses a throwaway cluster,
+#                              DATABASE_URL=... an existing PostgreSQL database
+SCALE ?= L
+BACKEND ?= sqlite
+BENCH_ARGS ?=
+.PHONY: bench
+bench: $(RUNTIME_STAMP) translations-compile
+	$(BIN)/python -m bench.run --scale $(SCALE) --backend $(BACKEND) $(if $(REGENERATE),--regenerate) $(BENCH_ARGS)

@@ -1,0 +1,476 @@
+"""`make bench`: generate (or reuse) the dataset, serve the app and its peers, load every page, report.
+
+Usage: python -m bench.run [--scale L|S] [--backend sqlite|postgres] [--regenerate]
+                           [--duration SECONDS] [--connections N] [--only WORD]
+"""
+from __future__ import annotations
+
+import argparse
+import http.cookiejar
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from datetime import timedelta
+from pathlib import Path
+
+from bench import pages as pagemod
+from bench import report, wrk
+from bench.common import (
+    BENCH_PASSWORD, GUNICORN, RESULTS_DIR, ROOT, SCALES, VAR_DIR, app_env, bench_app, log, storage_dir,
+)
+from bench.dataset import BIG_CUSTOMER, PORTAL_ADMIN_SPARES, Sizes, generate, resolve_database, sampled_customers
+
+SESSION_COOKIE = "eservice_session"
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+PIN_RE = re.compile(r"\b(\d{8})\b")
+
+
+# --- servers ------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    """A free TCP port on loopback."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """One gunicorn (2 sync workers) on loopback, started and stopped by this process only."""
+
+    def __init__(self, name: str, target: str, env: dict):
+        self.name, self.target, self.env = name, target, env
+        self.port = free_port()
+        self.proc: subprocess.Popen | None = None
+        self.log_path = VAR_DIR / "logs" / f"{name}.log"
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> "Server":
+        """Start gunicorn and wait until it answers."""
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        logfile = open(self.log_path, "w")
+        self.proc = subprocess.Popen(
+            GUNICORN + ["-w", "2", "-b", f"127.0.0.1:{self.port}", "--timeout", "300", self.target],
+            cwd=ROOT, env=self.env, stdout=logfile, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise SystemExit(f"{self.name} did not start; see {self.log_path}")
+            try:
+                urllib.request.urlopen(self.base + "/", timeout=2)
+                return self
+            except urllib.error.HTTPError:
+                return self
+            except OSError:
+                time.sleep(0.3)
+        raise SystemExit(f"{self.name} did not answer within 90 s; see {self.log_path}")
+
+    def stop(self) -> None:
+        """Stop this gunicorn (its own process group, by id)."""
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(5)
+
+
+# --- HTTP sessions ------------------------------------------------------------------------
+
+
+class Browser:
+    """A cookie-keeping HTTP client for sign-in and single page fetches."""
+
+    def __init__(self, base: str, cookie_name: str = SESSION_COOKIE):
+        self.base, self.cookie_name = base, cookie_name
+        self.jar = http.cookiejar.CookieJar()
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
+
+    def request(self, path: str, data: dict | None = None) -> tuple[int, bytes, str]:
+        """(status, body, final URL) after redirects."""
+        body = urllib.parse.urlencode(data).encode() if data is not None else None
+        try:
+            with self.opener.open(self.base + path, data=body, timeout=120) as response:
+                return response.status, response.read(), response.geturl()
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read(), exc.geturl()
+
+    def cookie_value(self) -> str | None:
+        for cookie in self.jar:
+            if cookie.name == self.cookie_name:
+                return cookie.value
+        return None
+
+    def set_cookie(self, value: str) -> None:
+        """Use a session cookie made elsewhere (the stock FAB peer)."""
+        host = urllib.parse.urlsplit(self.base).hostname
+        self.jar.set_cookie(http.cookiejar.Cookie(
+            0, self.cookie_name, value, None, False, host, False, False, "/", True, False, None, False,
+            None, None, {}))
+
+    def cookie_header(self) -> str | None:
+        value = self.cookie_value()
+        return f"{self.cookie_name}={value}" if value else None
+
+
+def csrf_token(html: bytes) -> str:
+    """The CSRF token of the first form on a page."""
+    match = CSRF_RE.search(html.decode("utf-8", "replace"))
+    if not match:
+        raise RuntimeError("no csrf_token on the page")
+    return match.group(1) or match.group(2)
+
+
+def read_pin(app, username: str) -> str:
+    """The newest sign-in PIN sent to `username`, read from the outbox and decrypted by the model."""
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import EServiceUser, OutboxMessage
+    from app.models.enums import Channel
+
+    with app.app_context():
+        body = db.session.scalar(
+            select(OutboxMessage.body).join(EServiceUser, EServiceUser.id == OutboxMessage.user_id)
+            .where(EServiceUser.username == username, OutboxMessage.channel == Channel.SMS)
+            .order_by(OutboxMessage.id.desc()).limit(1))
+        db.session.remove()
+    match = PIN_RE.search(body or "")
+    if not match:
+        raise RuntimeError(f"no PIN in the outbox for {username}")
+    return match.group(1)
+
+
+def pins_left(app, username: str) -> int:
+    """How many more PINs this account may be sent this hour (S4 allows 5)."""
+    from sqlalchemy import func, select
+
+    from app.extensions import db
+    from app.models import EServiceUser, PinChallenge
+    from app.models.mixins import utcnow
+
+    with app.app_context():
+        user_id = db.session.scalar(select(EServiceUser.id).where(EServiceUser.username == username))
+        sent = db.session.scalar(select(func.count(PinChallenge.id)).where(
+            PinChallenge.user_id == user_id, PinChallenge.created_at >= utcnow() - timedelta(hours=1))) or 0
+        db.session.remove()
+    return app.config["PIN_MAX_SENDS_PER_HOUR"] - sent if user_id else 0
+
+
+def sign_in(browser: Browser, app, username: str) -> None:
+    """The real two-step sign-in: login form (CSRF scraped), then the SMS PIN page when it comes."""
+    _, html, _ = browser.request("/login/")
+    _, html, url = browser.request("/login/", {"csrf_token": csrf_token(html), "username": username,
+                                               "password": BENCH_PASSWORD})
+    if "/login/pin" in url:
+        pin = read_pin(app, username)
+        _, html, url = browser.request("/login/pin/", {"csrf_token": csrf_token(html), "pin": pin})
+    if "/login" in urllib.parse.urlsplit(url).path:
+        raise RuntimeError(f"sign-in as {username} failed (ended on {url})")
+
+
+def portal_user(app, customer: int, spares: bool) -> str:
+    """A Portal Admin of `customer` that may still be sent a PIN this hour."""
+    names = [f"pa{1_000_000 + customer}"]
+    if spares:
+        names += [f"pa{n:02d}-{1_000_000 + customer}" for n in range(2, PORTAL_ADMIN_SPARES + 2)]
+    for name in names:
+        if pins_left(app, name) > 0:
+            return name
+    raise RuntimeError(f"every Portal Admin of customer {customer} had 5 PINs this hour; wait or regenerate")
+
+
+# --- statement counting (P5), in this process ----------------------------------------------
+
+
+class StatementCounter:
+    """Counts SQL statements the app sends for one request (harness-side event listener)."""
+
+    def __init__(self, app):
+        from sqlalchemy import event
+
+        from app.extensions import db
+
+        self.app, self.count = app, 0
+        with app.app_context():
+            self.engine = db.engine
+        event.listen(self.engine, "before_cursor_execute", self._on_execute)
+
+    def _on_execute(self, *_args) -> None:
+        self.count += 1
+
+    def measure(self, cookie_value: str | None, path: str) -> tuple[int | None, int]:
+        """(statements, status) of one GET of `path` with the given session cookie (after a warm-up)."""
+        client = self.app.test_client()
+        if cookie_value:
+            client.set_cookie(SESSION_COOKIE, cookie_value, domain="localhost")
+        client.get(path)
+        self.count = 0
+        response = client.get(path)
+        return (self.count if response.status_code == 200 else None), response.status_code
+
+
+# --- the run ------------------------------------------------------------------------------
+
+
+def measure_load(page: dict, base: str, cookie: str | None, seconds: int, connections: int,
+                 browser: Browser | None = None) -> dict:
+    """One GET (status, bytes) and a wrk run; fills `page` and returns it."""
+    fetch = browser or Browser(base)
+    status, body, final = fetch.request(page["url"])
+    page["bytes"] = len(body)
+    if status != 200 or urllib.parse.urlsplit(final).path != urllib.parse.urlsplit(page["url"]).path:
+        page["status"] = f"error: GET {page['url']} gave {status} at {urllib.parse.urlsplit(final).path}"
+        return page
+    cookie = (browser.cookie_header() if browser else None) or cookie
+    log(f"load {page['area']}: {page['label']} {page['url']} ({seconds} s, {connections} connections)")
+    page["load"] = wrk.run(base + page["url"], cookie, seconds, connections).as_dict()
+    page["status"] = "ok"
+    return page
+
+
+def resolve_portal(app, routes, browser: Browser, contract: tuple[int, str]) -> list[dict]:
+    """Match every portal page template to a route the signed-in portal user can open."""
+    out = []
+    for spec in pagemod.PORTAL_PAGES:
+        page = {"key": spec.key, "label": spec.label, "area": "portal", "kind": spec.kind,
+                "status": report.NOT_AVAILABLE, "url": None}
+        tried = []
+        for route in pagemod.portal_candidates(spec, routes):
+            url = route.rule
+            if spec.kind == "detail":
+                values = {a.split(":")[-1]: pagemod.detail_value(a, *contract) for a in route.arguments}
+                url = pagemod.fill_rule(route.rule, values)
+            status, _, final = browser.request(url)
+            tried.append(f"{url}={status}")
+            if status == 200 and urllib.parse.urlsplit(final).path == url:
+                page.update(url=url, status="pending", endpoint=route.endpoint, rule=route.rule)
+                break
+        if page["url"] is None and tried:
+            page["status"] = f"{report.NOT_AVAILABLE} (tried {', '.join(tried)})"
+        out.append(page)
+    return out
+
+
+def pending_bars(app, routes, portal_pages: list[dict], p1: dict | None) -> list[dict]:
+    """Rows for P1 and P6-P8: measured when their feature exists, else "not measurable yet"."""
+    rows = []
+    if p1 is not None:
+        rows.append(p1)
+    else:
+        rows.append(report.entry("P1", "portal: contract detail with a 2 s back end", None, "ms p95",
+                                 report.P1_P95_MS, False,
+                                 f"{report.NOT_MEASURABLE}: no PROVISIONING latency setting in the app config"))
+    portal_rules = [r.rule for r in routes if r.module.startswith("app.views.portal")]
+    evn = [r for r in portal_rules if "evn" in r.lower() or "csv" in r.lower()]
+    rows.append(report.entry("P6", "EVN CSV of 1,000,000 call records", None, "s", 10, False,
+                             report.NOT_MEASURABLE + (f": route {evn[0]} exists, scenario not yet in the bench"
+                                                      if evn else ": no EVN CSV route yet")))
+    commands = " ".join(app.cli.commands)
+    rows.append(report.entry("P7", "retention of 1,000,000 call records", None, "s", 60, False,
+                             report.NOT_MEASURABLE + (": retention command exists, scenario not yet in the bench"
+                                                      if "retention" in commands else ": no retention job yet")))
+    wizard = [r for r in portal_rules if "wizard" in r.lower()]
+    rows.append(report.entry("P8", "option wizard submit", None, "ms p95", 200, False,
+                             report.NOT_MEASURABLE + (f": route {wizard[0]} exists, scenario not yet in the bench"
+                                                      if wizard else ": no option wizard yet")))
+    return rows
+
+
+def measure_p1(app, env: dict, portal_pages: list[dict], cookie_value: str | None, seconds: int,
+               connections: int) -> dict | None:
+    """P1: when the app has a provisioning-latency setting, serve it at 2 s and load the contract detail."""
+    key = pagemod.config_key(app.config, r"^PROVISIONING.*(LATENCY|DELAY)")
+    detail = next((p for p in portal_pages if p["key"] == "contract_detail" and p["status"] == "ok"), None)
+    if key is None or detail is None:
+        return None
+    slow = Server("app-provisioning-2s", "run:app", dict(env, **{key: "2"})).start()
+    try:
+        page = measure_load(dict(detail, label="contract detail, back end 2 s"), slow.base,
+                            f"{SESSION_COOKIE}={cookie_value}", seconds, connections)
+    finally:
+        slow.stop()
+    if page["status"] != "ok":
+        return report.entry("P1", "portal: contract detail with a 2 s back end", None, "ms p95",
+                            report.P1_P95_MS, False, page["status"])
+    p95 = page["load"]["p95_ms"]
+    return report.entry("P1", "portal: contract detail with a 2 s back end", p95, "ms p95", report.P1_P95_MS,
+                        p95 <= report.P1_P95_MS, f"{key}=2")
+
+
+def peer_cookie(secret: str, user_id: int) -> str:
+    """A Flask session cookie for the stock FAB peer, signed with the peer's own secret."""
+    from flask import Flask
+
+    signer = Flask("bench-peer-cookie")
+    signer.secret_key = secret
+    return signer.session_interface.get_signing_serializer(signer).dumps({"_user_id": str(user_id),
+                                                                          "_fresh": True})
+
+
+def user_id(app, username: str) -> int:
+    """Primary key of an account."""
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import EServiceUser
+
+    with app.app_context():
+        found = db.session.scalar(select(EServiceUser.id).where(EServiceUser.username == username))
+        db.session.remove()
+    return found
+
+
+def contract_of(app, contract_id: int) -> tuple[int, str]:
+    """(id, contract number) of a contract."""
+    from app.extensions import db
+    from app.models import Contract
+
+    with app.app_context():
+        contract = db.session.get(Contract, contract_id)
+        out = (contract.id, contract.contract_number)
+        db.session.remove()
+    return out
+
+
+def run(args) -> int:
+    """The whole benchmark; returns the process exit code."""
+    started = time.monotonic()
+    wrk.ensure_wrk()
+    seconds = args.duration or (10 if args.scale == "L" else 3)
+    url, backend, cluster = resolve_database(args.scale, args.backend, os.environ.get("DATABASE_URL"))
+    servers: list[Server] = []
+    try:
+        meta = generate(args.scale, url, backend, force=args.regenerate)
+        storage = storage_dir(args.scale, backend)
+        env = app_env(url, storage)
+        app = bench_app(url, storage)
+        routes = pagemod.routes_of(app)
+        sizes = Sizes.for_scale(args.scale)
+
+        log("starting gunicorn: app, stock FAB peer, hello peer (2 workers each)")
+        product = Server("app", "run:app", env).start()
+        stock = Server("stock-fab", "bench.peers.stock_fab:app", env).start()
+        hello = Server("hello", "bench.peers.hello:app", env).start()
+        servers += [product, stock, hello]
+
+        # Sign in through the real forms (PIN from the outbox for Portal Admins).
+        big_user = portal_user(app, BIG_CUSTOMER, spares=True)
+        portal = Browser(product.base)
+        sign_in(portal, app, big_user)
+        small_customer = next(c for c in sampled_customers(sizes) if c != BIG_CUSTOMER
+                              and pins_left(app, f"pa{1_000_000 + c}") > 0)
+        portal_small = Browser(product.base)
+        sign_in(portal_small, app, f"pa{1_000_000 + small_customer}")
+        admin = Browser(product.base)
+        sign_in(admin, app, "bench-admin")
+        log(f"signed in: {big_user} (customer {BIG_CUSTOMER}), pa{1_000_000 + small_customer}, bench-admin")
+
+        # Which pages exist now.
+        portal_pages = resolve_portal(app, routes, portal, contract_of(app, 1))
+        _, menu_html, _ = admin.request("/")
+        bo_pages = [p.__dict__ | {"status": "pending"} for p in pagemod.backoffice_list_pages(
+            menu_html.decode("utf-8", "replace"), routes)]
+        if args.only:
+            portal_pages = [p for p in portal_pages if args.only in p["label"] or args.only in (p["url"] or "")]
+            bo_pages = [p for p in bo_pages if args.only in p["label"] or args.only in p["url"]]
+
+        # P5: statements per page, in this process, with the same session cookies.
+        counter = StatementCounter(app)
+        small_detail = contract_of(app, 2)
+        for page in portal_pages:
+            if page["status"] != "pending":
+                continue
+            page["statements"], _ = counter.measure(portal.cookie_value(), page["url"])
+            if page["kind"] == "list":
+                page["statements_small"], _ = counter.measure(portal_small.cookie_value(), page["url"])
+                page["small_note"] = f"customer with few rows: {page['statements_small']}, " \
+                                     f"customer {BIG_CUSTOMER} (>100 rows): {page['statements']}"
+            elif page["kind"] == "detail":
+                values = {a.split(":")[-1]: pagemod.detail_value(a, *small_detail)
+                          for a in re.findall(r"<([^>]+)>", page["rule"])}
+                page["statements_small"], _ = counter.measure(portal.cookie_value(),
+                                                              pagemod.fill_rule(page["rule"], values))
+                page["small_note"] = f"contract with 1 option: {page['statements_small']}, " \
+                                     f"with 50 options: {page['statements']}"
+        for page in bo_pages:
+            sep = "&" if "?" in page["url"] else "?"
+            page["statements_small"], _ = counter.measure(admin.cookie_value(),
+                                                          f"{page['url']}{sep}psize_{page['view_name']}=10")
+            page["statements"], _ = counter.measure(admin.cookie_value(),
+                                                    f"{page['url']}{sep}psize_{page['view_name']}=100")
+            page["small_note"] = f"10 rows: {page['statements_small']}, 100 rows: {page['statements']}"
+
+        # Load: peers first, then every page.
+        peers = {
+            "hello": measure_load({"key": "hello", "label": "bare Flask hello", "area": "peer", "kind": "peer",
+                                   "url": "/"}, hello.base, None, seconds, args.connections),
+        }
+        stock_browser = Browser(stock.base, cookie_name="session")
+        stock_browser.set_cookie(peer_cookie(os.environ.get("PEER_SECRET_KEY", "bench-stock-fab-peer"),
+                                             user_id(app, "bench-admin")))
+        peers["stock_fab"] = measure_load(
+            {"key": "stock_fab", "label": "stock FAB contract list", "area": "peer", "kind": "peer",
+             "url": "/contractview/list/"}, stock.base, None, max(seconds, args.peer_min_duration),
+            args.connections, browser=stock_browser)
+        for page in portal_pages:
+            if page["status"] == "pending":
+                measure_load(page, product.base, None, seconds, args.connections, browser=portal)
+        for page in bo_pages:
+            measure_load(page, product.base, None, seconds, args.connections, browser=admin)
+
+        p1 = measure_p1(app, env, portal_pages, portal.cookie_value(), seconds, args.connections)
+        rows = report.evaluate(portal_pages + bo_pages, peers, pending_bars(app, routes, portal_pages, p1))
+        elapsed = time.monotonic() - started
+        print()
+        print(f"e:service benchmark, dataset {args.scale} on {backend} "
+              f"({meta['counts']['customer']:,} customers, {meta['counts']['contract']:,} contracts, "
+              f"{meta['counts']['call_record']:,} call records; generated in {meta['seconds']:.0f} s), "
+              f"wrk {seconds} s x {args.connections} connections, gunicorn 2 workers")
+        print(report.table(portal_pages + bo_pages, peers))
+        print()
+        print(report.bar_summary(rows))
+        print(f"\nrun took {elapsed:.0f} s; figures in bench/results/latest.json")
+        RESULTS_DIR.mkdir(parents=True, exist_ok=True)
+        (RESULTS_DIR / "latest.json").write_text(json.dumps(rows, indent=2, ensure_ascii=False) + "\n")
+        (RESULTS_DIR / "latest-pages.json").write_text(json.dumps(
+            {"scale": args.scale, "backend": backend, "dataset": meta, "seconds": seconds,
+             "connections": args.connections, "peers": peers, "pages": portal_pages + bo_pages},
+            indent=2, ensure_ascii=False, default=str) + "\n")
+        return 0
+    finally:
+        for server in servers:
+            server.stop()
+        if cluster:
+            cluster.stop()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", default=os.environ.get("SCALE", "L"), choices=sorted(SCALES))
+    parser.add_argument("--backend", default=os.environ.get("BACKEND", "sqlite"), choices=["sqlite", "postgres"])
+    parser.add_argument("--regenerate", action="store_true", help="generate the dataset even if one exists")
+    parser.add_argument("--duration", type=int, default=0, help="seconds per page (default 10 at L, 3 at S)")
+    parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--peer-min-duration", type=int, default=10,
+                        help="at least this many seconds for the (slow) stock FAB peer")
+    parser.add_argument("--only", default="", help="only pages whose label or URL contains this")
+    return run(parser.parse_args(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

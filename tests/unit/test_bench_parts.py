@@ -1,0 +1,118 @@
+"""The benchmark's pure parts: wrk output, page matching, bar verdicts (QUALITY P2-P5)."""
+from __future__ import annotations
+
+import pytest
+
+from bench import pages, report, wrk
+from bench.dataset import Sizes, contract_customer, invoice_customer, options_of, pick_contract
+
+
+def test_wrk_output_is_read_from_the_lua_line():
+    out = ("Running 3s test @ http://127.0.0.1:1/\n"
+           'BENCH_JSON {"p50_us":1500,"p95_us":42000,"p99_us":61000,"requests":300,"duration_us":3000000,'
+           '"bytes":1000,"err_connect":0,"err_read":1,"err_write":0,"err_timeout":2,"non2xx":4}\n')
+    result = wrk.parse_output(out)
+    assert (result.p50_ms, result.p95_ms, result.p99_ms) == (1.5, 42.0, 61.0)
+    assert result.rps == 100.0
+    assert (result.errors, result.non2xx) == (3, 4)
+
+
+def test_wrk_output_without_figures_is_an_error():
+    with pytest.raises(ValueError):
+        wrk.parse_output("unable to connect to 127.0.0.1:1 Connection refused")
+
+
+def _route(rule, view, method, module="app.views.portal.contracts", args=()):
+    return pages.Route(rule=rule, endpoint=f"{view}.{method}", arguments=args, module=module,
+                       view_name=view, method=method)
+
+
+def test_portal_templates_pick_the_list_and_detail_routes_and_skip_neighbours():
+    routes = [
+        _route("/", "HomeView", "index", module="app.views.home"),
+        _route("/portal/contracts/", "ContractsView", "list"),
+        _route("/portal/contracts/<int:pk>", "ContractsView", "show", args=("pk",)),
+        _route("/portal/contracts/<int:pk>/options/", "ContractOptionsView", "list", args=("pk",)),
+        _route("/portal/contracts/export.csv", "ContractsView", "export"),
+        _route("/backoffice/contracts/list/", "ContractAdmin", "list", module="app.views.backoffice.x"),
+    ]
+    by_key = {p.key: p for p in pages.PORTAL_PAGES}
+    assert [r.rule for r in pages.portal_candidates(by_key["start"], routes)] == ["/"]
+    assert [r.rule for r in pages.portal_candidates(by_key["contracts"], routes)] == ["/portal/contracts/"]
+    detail = pages.portal_candidates(by_key["contract_detail"], routes)
+    assert [r.rule for r in detail] == ["/portal/contracts/<int:pk>"]
+    assert pages.portal_candidates(by_key["invoices"], routes) == []
+    assert pages.fill_rule(detail[0].rule, {"pk": 7}) == "/portal/contracts/7"
+    assert pages.detail_value("contract_number", 7, "V000000007") == "V000000007"
+    assert pages.detail_value("pk", 7, "V000000007") == 7
+
+
+def test_backoffice_pages_are_the_list_links_of_the_menu():
+    routes = [
+        _route("/contractadmin/list/", "ContractAdmin", "list", module="app.views.backoffice.contracts"),
+        _route("/contractadmin/show/<pk>", "ContractAdmin", "show", module="app.views.backoffice.contracts",
+               args=("pk",)),
+        _route("/portal/contracts/", "ContractsView", "list"),
+    ]
+    html = ('<ul class="nav"><li><a href="/contractadmin/list/">Verträge</a></li>'
+            '<li><a href="/contractadmin/list/">again</a></li><li><a href="/portal/contracts/">p</a></li>'
+            '<li><a href="https://elsewhere.example/x/list/">x</a></li><li><a href="#">#</a></li></ul>')
+    found = pages.backoffice_list_pages(html, routes)
+    assert [(p.url, p.label, p.view_name) for p in found] == [("/contractadmin/list/", "Verträge", "ContractAdmin")]
+
+
+def _page(area, kind, p95, rps, kb=10, statements=5, small=5, label="x"):
+    return {"key": label, "label": label, "area": area, "kind": kind, "status": "ok", "bytes": kb * 1024,
+            "statements": statements, "statements_small": small,
+            "load": {"p50_ms": p95 / 2, "p95_ms": p95, "p99_ms": p95, "rps": rps, "errors": 0, "non2xx": 0}}
+
+
+def _peers(fab_rps=100.0):
+    return {"hello": _page("peer", "peer", 2, 5000, label="hello"),
+            "stock_fab": _page("peer", "peer", 900, fab_rps, kb=1400, label="stock")}
+
+
+def _verdicts(rows, bar):
+    return [(r["page"], r["figure"], r["pass"]) for r in rows if r["bar"] == bar]
+
+
+def test_bars_pass_and_fail_on_their_limits():
+    portal_ok = _page("portal", "list", 40, 250, label="contracts")
+    portal_slow = _page("portal", "list", 51, 150, statements=16, label="orders")
+    growing = _page("portal", "detail", 20, 400, statements=12, small=8, label="detail")
+    bo = _page("backoffice", "list", 150, 50, kb=151, statements=9, small=9, label="bo")
+    rows = report.evaluate([portal_ok, portal_slow, growing, bo], _peers(), [])
+    assert _verdicts(rows, "P2") == [("portal: contracts", 40, True), ("portal: orders", 51, False),
+                                     ("portal: detail", 20, True)]
+    assert _verdicts(rows, "P3") == [("portal: contracts", 2.5, True), ("portal: orders", 1.5, False)]
+    assert _verdicts(rows, "P4") == [("backoffice: bo", 151.0, False), ("backoffice: bo", 150, True)]
+    assert _verdicts(rows, "P5") == [("portal: contracts", 5, True), ("portal: orders", 16, False),
+                                     ("portal: detail", 12, False), ("backoffice: bo", 9, True)]
+    assert all(set(r) >= {"bar", "page", "figure", "unit", "limit", "pass"} for r in rows)
+
+
+def test_failed_requests_fail_the_latency_bar_and_missing_pages_are_reported():
+    broken = _page("portal", "list", 10, 900, label="tickets")
+    broken["load"]["non2xx"] = 3
+    missing = {"key": "invoices", "label": "invoices", "area": "portal", "kind": "list",
+               "status": report.NOT_AVAILABLE}
+    rows = report.evaluate([broken, missing], _peers(), [])
+    assert ("portal: tickets", 10, False) in _verdicts(rows, "P2")
+    assert ("portal: invoices", None, False) in _verdicts(rows, "P2")
+    assert any(r["bar"] == "P3" and r["page"] == "portal: invoices" and r["note"] == report.NOT_AVAILABLE
+               for r in rows)
+    assert "portal: invoices" in report.bar_summary(rows)
+
+
+def test_dataset_shape_gives_one_big_customer_and_consistent_owners():
+    sizes = Sizes.for_scale("S")
+    assert (sizes.customers, sizes.contracts, sizes.calls, sizes.documents, sizes.tickets) == \
+        (1000, 3000, 40_000, 4_000, 2_000)
+    large = Sizes.for_scale("L")
+    assert (large.customers, large.contracts, large.calls, large.documents, large.tickets) == \
+        (50_000, 150_000, 2_000_000, 200_000, 100_000)
+    assert all(contract_customer(c, sizes) == 1 for c in range(1, 121))
+    assert {contract_customer(c, sizes) for c in range(121, sizes.contracts + 1)} == set(range(2, 1001))
+    assert all(1 <= pick_contract(i, sizes, 150) <= sizes.contracts for i in range(5000))
+    assert invoice_customer(1, sizes) == 1 and invoice_customer(151, sizes) == 2
+    assert (options_of(1, 4), options_of(2, 4), options_of(3, 4)) == (50, 1, 4)
