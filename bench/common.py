@@ -65,13 +65,16 @@ class Progress:
     def __init__(self, label: str, total: int):
         self.label, self.total, self.done = label, max(total, 1), 0
         self.started = self.last = time.monotonic()
-        self._draw()
+        # On a terminal the bar redraws in place; in a log only the finished line is written.
+        self.live = sys.stderr.isatty()
+        if self.live:
+            self._draw()
 
     def add(self, n: int) -> None:
         """Count n more rows; redraw at most a few times a second."""
         self.done += n
         now = time.monotonic()
-        if now - self.last >= 0.5 or self.done >= self.total:
+        if self.live and (now - self.last >= 0.5 or self.done >= self.total):
             self.last = now
             self._draw()
 

@@ -551,9 +551,9 @@ def _fill(app, gen: Generator, storage: Path, backend: str) -> None:
 
     users = list(gen.users(password_hash, role_ids))
     plan = [
-        (m.Product.__table__, gen.products, None),
+        (m.Product.__table__, gen.products, len(list(gen.products()))),
         (m.OptionType.__table__, gen.option_types, n_features),
-        (m.product_option_type, gen.product_option_types, None),
+        (m.product_option_type, gen.product_option_types, len(list(gen.product_option_types()))),
         (m.Customer.__table__, gen.customers, sizes.customers),
         (m.ContactPerson.__table__, gen.contact_persons, sizes.customers),
         (m.Contract.__table__, gen.contracts, sizes.contracts),
@@ -580,7 +580,7 @@ def _fill(app, gen: Generator, storage: Path, backend: str) -> None:
             conn.exec_driver_sql("PRAGMA cache_size=-400000")
         # ab_user_role rows from roles sync? none: it only creates roles and permissions.
         for table, rows, total in plan:
-            _insert(conn, table, rows(), table.name, total or 100, gen)
+            _insert(conn, table, rows(), table.name, total, gen)
     with engine.begin() as conn:
         if backend == "postgresql":
             for table, _rows, _total in plan:

@@ -46,6 +46,7 @@ def evaluate(pages: list[dict], peers: dict[str, dict], pending: list[dict]) -> 
             rows.append(entry("peer", label, None, "", None, False, peer.get("status", "")))
             continue
         load = peer["load"]
+        rows.append(entry("peer", label, peer.get("single_ms"), "ms one GET", None, True))
         rows.append(entry("peer", label, load["p95_ms"], "ms p95", None, True))
         rows.append(entry("peer", label, load["rps"], "req/s", None, True))
         rows.append(entry("peer", label, round(peer["bytes"] / 1024, 1), "KB", None, True))
@@ -108,9 +109,10 @@ def table(pages: list[dict], peers: dict[str, dict]) -> str:
     """The per-page table printed at the end of a run."""
     fab_rps = (peers.get("stock_fab") or {}).get("load", {}).get("rps")
     hello_rps = (peers.get("hello") or {}).get("load", {}).get("rps")
-    header = ("area", "page", "p50 ms", "p95 ms", "p99 ms", "req/s", "×FAB", "×hello", "KB", "SQL", "err")
+    header = ("area", "page", "1 GET ms", "p50 ms", "p95 ms", "p99 ms", "req/s", "×FAB", "×hello", "KB",
+              "SQL", "err")
     lines = []
-    widths = (10, 34, 8, 8, 8, 8, 6, 7, 7, 9, 5)
+    widths = (10, 34, 8, 8, 8, 8, 8, 8, 7, 8, 9, 5)
 
     def line(cells: Iterable[str]) -> str:
         return " ".join(str(c)[:w].ljust(w) if i < 2 else str(c)[:w].rjust(w)
@@ -127,8 +129,8 @@ def table(pages: list[dict], peers: dict[str, dict]) -> str:
         small = page.get("statements_small")
         sql = "-" if statements is None else (f"{small}/{statements}" if small is not None else str(statements))
         lines.append(line((
-            page["area"], page["label"], _fmt(load["p50_ms"]), _fmt(load["p95_ms"]), _fmt(load["p99_ms"]),
-            _fmt(load["rps"]), _fmt(_ratio(load["rps"], fab_rps), 2), _fmt(_ratio(load["rps"], hello_rps), 3),
+            page["area"], page["label"], _fmt(page.get("single_ms")), _fmt(load["p50_ms"]), _fmt(load["p95_ms"]), _fmt(load["p99_ms"]),
+            _fmt(load["rps"]), _fmt(_ratio(load["rps"], fab_rps), 1), _fmt(_ratio(load["rps"], hello_rps), 3),
             _fmt(round(page["bytes"] / 1024, 1)), sql, str(load["errors"] + load["non2xx"]),
         )))
     return "\n".join(lines)

@@ -73,16 +73,17 @@ def parse_output(stdout: str) -> LoadResult:
     raise ValueError("wrk printed no BENCH_JSON line:\n" + stdout[-2000:])
 
 
-def run(url: str, cookie: str | None, seconds: int, connections: int, threads: int = 2) -> LoadResult:
+def run(url: str, cookie: str | None, seconds: int, connections: int, threads: int = 2,
+        timeout: int = 30) -> LoadResult:
     """Load `url` for `seconds` with `connections` keep-alive connections."""
     script = VAR_DIR / "bench.lua"
     if not script.exists() or script.read_text() != LUA:
         VAR_DIR.mkdir(parents=True, exist_ok=True)
         script.write_text(LUA)
     cmd = [ensure_wrk(), "-t", str(min(threads, connections)), "-c", str(connections), "-d", f"{seconds}s",
-           "--timeout", "30s", "-s", str(script)]
+           "--timeout", f"{timeout}s", "-s", str(script)]
     if cookie:
         cmd += ["-H", f"Cookie: {cookie}"]
     cmd.append(url)
-    done = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 120)
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + timeout + 120)
     return parse_output(done.stdout)
