@@ -101,6 +101,8 @@ def _fmt(value, digits: int = 1) -> str:
     if value is None:
         return "-"
     if isinstance(value, float):
+        if 0 < abs(value) < 1:
+            return f"{value:.2g}"
         return f"{value:,.{digits}f}"
     return f"{value:,}" if isinstance(value, int) else str(value)
 

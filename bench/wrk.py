@@ -68,7 +68,7 @@ def parse_output(stdout: str) -> LoadResult:
             return LoadResult(
                 p50_ms=round(data["p50_us"] / 1000, 2), p95_ms=round(data["p95_us"] / 1000, 2),
                 p99_ms=round(data["p99_us"] / 1000, 2), requests=data["requests"],
-                rps=round(data["requests"] / seconds, 1), errors=errors, non2xx=data["non2xx"],
+                rps=float(f"{data['requests'] / seconds:.4g}"), errors=errors, non2xx=data["non2xx"],
             )
     raise ValueError("wrk printed no BENCH_JSON line:\n" + stdout[-2000:])
 
