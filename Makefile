@@ -13,10 +13,10 @@ PYTEST_ARGS ?=
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
-.PHONY: run serve test test-pg translations-update translations-compile migrate seed logins clean help
+.PHONY: run serve test test-pg translations-update translations-compile translations-check migrate seed logins clean help
 
 help:
-	@echo "make run | make test | make test-pg | make translations-update | make translations-compile"
+	@echo "make run | make test | make test-pg | make translations-update | make translations-compile | make translations-check"
 
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)."; exit 1; }
@@ -31,13 +31,33 @@ $(DEV_STAMP): requirements.txt requirements-dev.txt $(RUNTIME_STAMP)
 	$(BIN)/pip install -q -r requirements-dev.txt
 	@touch $@
 
-translations-compile: $(RUNTIME_STAMP)
-	@$(BIN)/pybabel compile -q -d translations
+# --- Translations (workflow: translations/README.md) --------------------------
+LOCALES := de en
+POT := translations/messages.pot
+BABEL_KEYWORDS := -k _l -k lazy_gettext -k lazy_ngettext:1,2
 
+# The .mo files are build output (not committed); run/test build them first.
+translations-compile: $(RUNTIME_STAMP)
+	@$(BIN)/pybabel -q compile -d translations
+
+# Extract every msgid of app/ and config.py (babel.cfg), merge into each catalog
+# without guessing (-N: no fuzzy matches); existing translations are kept.
 translations-update: $(RUNTIME_STAMP)
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o translations/messages.pot .
-	$(BIN)/pybabel update -q -N -i translations/messages.pot -d translations
-	@echo "Now translate the new entries in translations/*/LC_MESSAGES/messages.po, then: make translations-compile"
+	$(BIN)/pybabel -q extract -F babel.cfg $(BABEL_KEYWORDS) -c TRANSLATORS: --project=e:service -o $(POT) .
+	@for l in $(LOCALES); do \
+	  if [ -f translations/$$l/LC_MESSAGES/messages.po ]; then \
+	    $(BIN)/pybabel -q update -N -i $(POT) -d translations -l $$l || exit 1; \
+	  else \
+	    $(BIN)/pybabel -q init -i $(POT) -d translations -l $$l || exit 1; \
+	  fi; \
+	done
+	@rm -f $(POT)
+	@$(BIN)/pybabel compile -d translations --statistics 2>&1 | grep translated
+	@echo "Translate the empty entries in translations/de/LC_MESSAGES/messages.po, then: make translations-check"
+
+# Fails listing every msgid of the code that is missing, empty or fuzzy in German.
+translations-check: $(DEV_STAMP) translations-compile
+	$(BIN)/python -m pytest -q -p no:cacheprovider tests/integration/test_i18n.py
 
 migrate: $(RUNTIME_STAMP)
 	@mkdir -p instance

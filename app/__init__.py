@@ -39,6 +39,9 @@ def create_app(config_object: object | str = "config.Config") -> Flask:
 
         register_views(appbuilder)
         appbuilder.post_init()
+        from app.i18n import init_app as init_i18n
+
+        init_i18n(app)
 
     from app.cli import register_cli
     from app.errors import register_error_handlers

@@ -24,6 +24,13 @@ KEEP_TABLES = {
 }
 
 
+def pytest_sessionstart(session):
+    """Build missing or outdated catalogs (.mo) first, so a plain pytest run sees German."""
+    from app.i18n import compile_stale_catalogs
+
+    compile_stale_catalogs(config.BASE_DIR / "translations")
+
+
 def _test_config(tmp_dir: str):
     class _Config(config.TestConfig):
         DOCUMENT_STORAGE_DIR = os.path.join(tmp_dir, "documents")

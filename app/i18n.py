@@ -1,0 +1,174 @@
+"""Language of the UI: German by default, English on request, remembered.
+
+The locale of a request is chosen in this order:
+
+1. `?_l_=<code>` on the URL (FAB's per-request switch, used by API callers);
+2. `session["locale"]`, set by the language menu (`/lang/<code>`);
+3. the signed-in user's stored choice (`ab_user.locale`);
+4. the long-lived `eservice_locale` cookie, so the choice survives logout,
+   a closed browser and the next sign-in;
+5. `BABEL_DEFAULT_LOCALE` ("de").
+
+FAB's own selector writes the default into the session on every request and
+never looks at the user or a cookie; it is replaced here, and FAB's
+`/lang/<code>` endpoint is given a handler that also stores the cookie and
+the user's column and returns to the page the user came from.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import (
+    Flask, abort, current_app, g, has_request_context, redirect, request, session,
+)
+from flask_babel import get_babel, get_locale, refresh
+from flask_appbuilder.utils.base import is_safe_redirect_url
+from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
+
+from app.extensions import db
+
+LOCALE_COOKIE = "eservice_locale"
+LOCALE_COOKIE_LIFETIME = timedelta(days=365)
+# FAB's LocaleView endpoint; the URL (/lang/<locale>) stays FAB's.
+LOCALE_ENDPOINT = "LocaleView.index"
+
+
+def _languages() -> dict:
+    return current_app.config["LANGUAGES"]
+
+
+def _signed_in_user():
+    """The signed-in user, or None; never re-enters while the user is being loaded.
+
+    Loading the user may itself translate a message (an ended session), which
+    asks for the locale again; that inner call must not load the user twice.
+    """
+    if g.get("_locale_loading_user"):
+        return None
+    g._locale_loading_user = True
+    try:
+        user = current_user._get_current_object()
+    finally:
+        g._locale_loading_user = False
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return user
+
+
+def select_locale() -> str | None:
+    """The locale code for the current request (see the module docstring for the order)."""
+    if not has_request_context():
+        return None  # Flask-Babel falls back to BABEL_DEFAULT_LOCALE
+    languages = _languages()
+    requested = request.args.get("_l_")
+    if requested in languages:
+        return requested
+    chosen = session.get("locale")
+    if chosen in languages:
+        return chosen
+    user = _signed_in_user()
+    stored = getattr(user, "locale", None) if user is not None else None
+    if stored in languages:
+        return stored
+    remembered = request.cookies.get(LOCALE_COOKIE)
+    if remembered in languages:
+        return remembered
+    return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def current_locale_code() -> str:
+    """The language code used for this request ("de" or "en")."""
+    locale = get_locale()
+    return locale.language if locale is not None else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def remember_user_locale(user, locale: str) -> None:
+    """Store the language on the user so it follows them to any browser.
+
+    A failure here must not cost the user the switch itself: the session and
+    cookie already carry the choice, so the error is logged and rolled back.
+    """
+    if getattr(user, "locale", None) == locale:
+        return
+    try:
+        user.locale = locale
+        db.session.commit()
+    except SQLAlchemyError:
+        db.session.rollback()
+        current_app.logger.exception("Could not store the language of user %s", user.id)
+
+
+def _return_url() -> str:
+    """Where to go after switching: `next`, else the referring page, if on this site."""
+    for candidate in (request.args.get("next"), request.referrer):
+        if candidate and is_safe_redirect_url(candidate):
+            return candidate
+    return current_app.appbuilder.get_url_for_index
+
+
+def switch_language(locale: str):
+    """`GET /lang/<locale>`: switch the UI language and remember the choice.
+
+    Stored in the session (this visit), on the signed-in user (any browser)
+    and in a long-lived cookie (this browser, also after logout).
+    """
+    if locale not in _languages():
+        abort(404)
+    session["locale"] = locale
+    refresh()
+    user = _signed_in_user()
+    if user is not None:
+        remember_user_locale(user, locale)
+    response = redirect(_return_url())
+    response.set_cookie(
+        LOCALE_COOKIE,
+        locale,
+        max_age=int(LOCALE_COOKIE_LIFETIME.total_seconds()),
+        httponly=True,
+        samesite="Lax",
+        secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+    )
+    return response
+
+
+def _template_context() -> dict:
+    return {"current_locale": current_locale_code()}
+
+
+def init_app(app: Flask) -> None:
+    """Install the locale selector and the remembering language switch.
+
+    Must run after `AppBuilder.init_app`, which creates Flask-Babel and FAB's
+    `/lang/<locale>` endpoint.
+    """
+    get_babel(app).locale_selector = select_locale
+    if LOCALE_ENDPOINT not in app.view_functions:
+        raise RuntimeError("FAB's language endpoint is missing; init i18n after AppBuilder")
+    # Same URL and endpoint as FAB's LocaleView, so url_for and the route list stay unchanged.
+    app.view_functions[LOCALE_ENDPOINT] = switch_language
+    app.context_processor(_template_context)
+
+
+def compile_stale_catalogs(directory) -> list[str]:
+    """Build every `messages.mo` that is missing or older than its `.po`.
+
+    `make` does this before running or testing; this lets a plain `pytest`
+    run on a fresh clone see the same German. Returns the catalogs built.
+    """
+    from pathlib import Path
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    built = []
+    for po_path in sorted(Path(directory).glob("*/LC_MESSAGES/messages.po")):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as po_file:
+            catalog = read_po(po_file, locale=po_path.parent.parent.name)
+        with mo_path.open("wb") as mo_file:
+            write_mo(mo_file, catalog)  # fuzzy entries stay out, as with `pybabel compile`
+        built.append(str(po_path))
+    return built
