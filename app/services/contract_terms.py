@@ -15,8 +15,15 @@ from dateutil.relativedelta import relativedelta
 
 
 def term_end(start: date, months: int) -> date:
-    """Last day of a term of `months` starting on `start` (start 15 Jan, 1 month → 14 Feb)."""
-    return start + relativedelta(months=months) - timedelta(days=1)
+    """Last day of a term of `months` starting on `start` (start 15 Jan, 1 month → 14 Feb).
+
+    §§ 187(2), 188(2)/(3) BGB: when the last month has no day matching the
+    start day (start 31 Jan, 1 month), the term ends on that month's last day.
+    """
+    corresponding = start + relativedelta(months=months)
+    if corresponding.day != start.day:
+        return corresponding  # relativedelta already moved it to the month's last day
+    return corresponding - timedelta(days=1)
 
 
 def end_of_term(
