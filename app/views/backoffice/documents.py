@@ -1,0 +1,118 @@
+"""Invoices, stored documents and itemised call records (SPEC §9, §10, R-BO-3)."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+
+from app.models import CallRecord, Document, Invoice, Order
+from app.views.backoffice.base import BackofficeInterface, BackofficeModelView, ReadOnlyModelView
+from app.views.backoffice.customers import contract_field, customer_field
+from app.views.backoffice.filters import CONTRACT_FILTERS, CUSTOMER_FILTERS, INVOICE_FILTERS
+from app.views.backoffice.widgets import AjaxRelationField
+
+
+class InvoiceView(BackofficeModelView):
+    """Invoices; the PDF is a document of type invoice."""
+
+    datamodel = BackofficeInterface(Invoice)
+    route_base = "/invoices"
+    list_title = _l("Invoices")
+    show_title = _l("Invoice")
+    add_title = _l("New invoice")
+    edit_title = _l("Edit invoice")
+    title = _l("Invoices")
+
+    list_columns = ["invoice_number", "customer", "invoice_date", "period_start", "period_end", "gross_amount",
+                    "due_date"]
+    search_columns = ["invoice_number", "customer_id", "invoice_date", "due_date"]
+    text_filters = {"customer_id": CUSTOMER_FILTERS}
+    base_order = ("id", "desc")
+    order_columns = ["invoice_number", "invoice_date", "gross_amount", "due_date"]
+    label_columns = {
+        "invoice_date": _l("Invoice date"),
+        "period_start": _l("Period from"),
+        "period_end": _l("Period to"),
+        "net_amount": _l("Net amount (€)"),
+        "tax_amount": _l("VAT (€)"),
+        "gross_amount": _l("Gross amount (€)"),
+        "due_date": _l("Due date"),
+    }
+    show_fieldsets = [
+        (_l("Invoice"), {"fields": ["invoice_number", "customer", "invoice_date", "period_start", "period_end",
+                                    "due_date"]}),
+        (_l("Amounts"), {"fields": ["net_amount", "tax_amount", "gross_amount"]}),
+    ]
+    add_columns = ["invoice_number", "customer", "invoice_date", "period_start", "period_end", "net_amount",
+                   "tax_amount", "gross_amount", "due_date"]
+    edit_columns = add_columns
+    add_form_extra_fields = {"customer": customer_field()}
+    edit_form_extra_fields = add_form_extra_fields
+
+
+class DocumentView(BackofficeModelView):
+    """Stored files: metadata only here; the file itself stays under its server-made name (S12)."""
+
+    datamodel = BackofficeInterface(Document)
+    route_base = "/documents"
+    list_title = _l("Documents")
+    show_title = _l("Document")
+    edit_title = _l("Edit document")
+    title = _l("Documents")
+    same_customer = ("contract", "order", "invoice")
+    # Files arrive through the upload paths (wizard, billing run); here staff correct and release them.
+    base_permissions = ["can_list", "can_show", "can_edit", "can_delete"]
+
+    list_columns = ["document_date", "doc_type", "title", "customer", "contract", "released", "size_bytes"]
+    search_columns = ["doc_type", "title", "customer_id", "contract_id", "invoice_id", "released",
+                      "document_date"]
+    text_filters = {"customer_id": CUSTOMER_FILTERS, "contract_id": CONTRACT_FILTERS,
+                    "invoice_id": INVOICE_FILTERS}
+    base_order = ("id", "desc")
+    order_columns = ["document_date", "doc_type", "title", "released", "size_bytes"]
+    label_columns = {
+        "doc_type": _l("Document type"),
+        "filename": _l("File name"),
+        "mime_type": _l("File type"),
+        "size_bytes": _l("Size (bytes)"),
+        "sha256": _l("SHA-256"),
+        "document_date": _l("Document date"),
+        "released": _l("Released to the portal"),
+    }
+    show_fieldsets = [
+        (_l("Document"), {"fields": ["title", "doc_type", "document_date", "released", "customer"]}),
+        (_l("Belongs to"), {"fields": ["contract", "order", "invoice"]}),
+        (_l("File"), {"fields": ["filename", "mime_type", "size_bytes", "sha256", "created_at"]}),
+    ]
+    edit_columns = ["title", "doc_type", "document_date", "released", "contract", "order", "invoice"]
+    edit_form_extra_fields = {
+        "contract": contract_field(required=False),
+        "order": AjaxRelationField(_l("Order"), model=Order, lookup="order", required=False),
+        "invoice": AjaxRelationField(_l("Invoice"), model=Invoice, lookup="invoice", required=False),
+    }
+
+
+class CallRecordView(ReadOnlyModelView):
+    """Itemised call records (EVN), read only; deleted after 180 days by a job (R-INV-3)."""
+
+    datamodel = BackofficeInterface(CallRecord)
+    route_base = "/call-records"
+    list_title = _l("Call records")
+    show_title = _l("Call record")
+    title = _l("Call records")
+
+    list_columns = ["started_at", "customer", "contract", "caller", "callee", "duration_seconds", "zone",
+                    "charge"]
+    search_columns = ["customer_id", "contract_id", "caller", "callee", "zone", "started_at"]
+    text_filters = {"customer_id": CUSTOMER_FILTERS, "contract_id": CONTRACT_FILTERS}
+    # By id: the newest rows first without sorting millions of them (P4).
+    base_order = ("id", "desc")
+    order_columns = ["started_at", "duration_seconds", "charge"]
+    label_columns = {
+        "started_at": _l("Call start"),
+        "caller": _l("Caller"),
+        "callee": _l("Called number"),
+        "duration_seconds": _l("Duration (s)"),
+        "zone": _l("Zone"),
+        "charge": _l("Charge (€)"),
+    }
+    show_columns = ["started_at", "customer", "contract", "caller", "callee", "duration_seconds", "zone",
+                    "charge", "created_at"]

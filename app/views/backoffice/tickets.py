@@ -1,0 +1,117 @@
+"""Support tickets and their comment thread (SPEC §8, R-TIC-5, R-BO-3)."""
+from __future__ import annotations
+
+from flask import g
+from flask_babel import lazy_gettext as _l
+
+from app.models import ContactPerson, ContractOption, Invoice, Ticket, TicketComment
+from app.models.enums import TicketStatus, TicketSubject
+from app.models.mixins import utcnow
+from app.services.errors import Invalid
+from app.views.backoffice.base import BackofficeInterface, BackofficeModelView
+from app.views.backoffice.customers import contract_field, customer_field
+from app.views.backoffice.filters import CONTRACT_FILTERS, CUSTOMER_FILTERS, TICKET_FILTERS
+from app.views.backoffice.widgets import AjaxRelationField
+
+
+class TicketView(BackofficeModelView):
+    """Support tickets; Service sets status, the "contact support" flag and replies (R-TIC-5)."""
+
+    datamodel = BackofficeInterface(Ticket)
+    route_base = "/tickets"
+    list_title = _l("Tickets")
+    show_title = _l("Ticket")
+    add_title = _l("New ticket")
+    edit_title = _l("Edit ticket")
+    title = _l("Tickets")
+    same_customer = ("contract", "contract_option", "invoice", "contact_person")
+
+    list_columns = ["ticket_number", "customer", "kind", "title", "status", "contact_support", "created_at"]
+    search_columns = ["ticket_number", "customer_id", "contract_id", "kind", "status", "contact_support",
+                      "express_clearing", "title", "created_at"]
+    text_filters = {"customer_id": CUSTOMER_FILTERS, "contract_id": CONTRACT_FILTERS}
+    base_order = ("id", "desc")
+    order_columns = ["ticket_number", "kind", "status", "created_at"]
+    label_columns = {
+        "subject": _l("Subject"),
+        "contact_support": _l("Contact support"),
+        "express_clearing": _l("Express fault clearing (paid)"),
+        "closed_at": _l("Closed"),
+    }
+    show_fieldsets = [
+        (_l("Ticket"), {"fields": ["ticket_number", "customer", "kind", "status", "contact_support", "title"]}),
+        (_l("Subject"), {"fields": ["subject", "contract", "contract_option", "invoice", "express_clearing"]}),
+        (_l("Description"), {"fields": ["description", "contact_person", "created_by", "created_at", "closed_at"]}),
+    ]
+    add_columns = [
+        "ticket_number", "customer", "kind", "subject", "contract", "contract_option", "invoice", "title",
+        "description", "contact_person", "status", "contact_support", "express_clearing",
+    ]
+    edit_columns = add_columns
+    add_form_extra_fields = {
+        "customer": customer_field(),
+        "contract": contract_field(required=False),
+        "contract_option": AjaxRelationField(_l("Booked option"), model=ContractOption, lookup="contract_option",
+                                             required=False),
+        "invoice": AjaxRelationField(_l("Invoice"), model=Invoice, lookup="invoice", required=False),
+        "contact_person": AjaxRelationField(_l("Contact person"), model=ContactPerson, lookup="contact_person",
+                                            required=False),
+    }
+    edit_form_extra_fields = add_form_extra_fields
+
+    def pre_add(self, item):
+        """Check the subject and record who opened the ticket."""
+        super().pre_add(item)
+        self._check_subject(item)
+        item.created_by_id = g.user.id
+
+    def pre_update(self, item):
+        """Check the subject; closing stamps the time (R-TIC-4 lists the last ten closed)."""
+        super().pre_update(item)
+        self._check_subject(item)
+
+    @staticmethod
+    def _check_subject(item):
+        # R-TIC-2: about a contract (optionally one of its options) or an invoice, never both.
+        if item.subject is TicketSubject.CONTRACT:
+            if item.contract is None or item.invoice is not None:
+                raise Invalid(_l("A ticket about a contract needs the contract and no invoice."))
+            if item.contract_option is not None and item.contract_option.contract_id != item.contract.id:
+                raise Invalid(_l("The option does not belong to this contract."))
+        elif item.invoice is None or item.contract is not None or item.contract_option is not None:
+            raise Invalid(_l("A ticket about an invoice needs the invoice and no contract or option."))
+        if item.status is TicketStatus.CLOSED and item.closed_at is None:
+            item.closed_at = utcnow()
+        elif item.status is not TicketStatus.CLOSED:
+            item.closed_at = None
+
+
+class TicketCommentView(BackofficeModelView):
+    """Replies on a ticket; internal notes are hidden from the portal."""
+
+    datamodel = BackofficeInterface(TicketComment)
+    route_base = "/ticket-comments"
+    list_title = _l("Ticket comments")
+    show_title = _l("Ticket comment")
+    add_title = _l("New ticket comment")
+    edit_title = _l("Edit ticket comment")
+    title = _l("Comments")
+    owner_from = "ticket"
+
+    list_columns = ["ticket", "author", "internal", "body", "created_at"]
+    search_columns = ["ticket_id", "customer_id", "internal", "body", "created_at"]
+    text_filters = {"ticket_id": TICKET_FILTERS, "customer_id": CUSTOMER_FILTERS}
+    base_order = ("id", "desc")
+    order_columns = ["internal", "created_at"]
+    label_columns = {"body": _l("Text"), "internal": _l("Internal note")}
+    list_formatters = {"body": lambda text: (text or "")[:120]}
+    show_columns = ["ticket", "customer", "author", "internal", "body", "created_at"]
+    add_columns = ["ticket", "internal", "body"]
+    edit_columns = add_columns
+    add_form_extra_fields = {"ticket": AjaxRelationField(_l("Ticket"), model=Ticket, lookup="ticket")}
+    edit_form_extra_fields = add_form_extra_fields
+
+    def pre_add(self, item):
+        """The signed-in staff member is the author."""
+        super().pre_add(item)
+        item.author_id = g.user.id

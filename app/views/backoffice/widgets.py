@@ -1,0 +1,118 @@
+"""Form fields that pick a related row by searching on the server (QUALITY P4).
+
+FAB renders a relation as a <select> holding every row of the related table;
+with 50,000 customers that is a page of megabytes. These fields render only
+the chosen row(s); the browser asks `BackofficeLookupView` for matches as the
+user types (select2 with paging, at most 20 rows per request).
+"""
+from __future__ import annotations
+
+from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup, escape
+from wtforms import Field
+from wtforms.validators import DataRequired, ValidationError
+from wtforms.widgets import html_params
+
+from app.extensions import db
+
+
+def _load(model, raw):
+    from app.views.backoffice.base import pk_in_range
+
+    pk = pk_in_range(model, raw)
+    return db.session.get(model, pk) if pk is not None else None
+
+
+class AjaxSelectWidget:
+    """A <select> holding only the current choice; select2 fetches the rest from `lookup`."""
+
+    def __init__(self, lookup: str, multiple: bool = False):
+        self.lookup = lookup
+        self.multiple = multiple
+
+    def __call__(self, field, **kwargs):
+        from app.views.backoffice.lookups import label_for
+
+        kwargs.setdefault("id", field.id)
+        css = "form-control eservice-ajax-select " + kwargs.pop("class", "") + kwargs.pop("class_", "")
+        attrs = html_params(
+            name=field.name,
+            class_=css.strip(),
+            data_endpoint=url_for("BackofficeLookupView.lookup", kind=self.lookup),
+            data_placeholder=_("Type to search…"),
+            multiple=self.multiple,
+            required=field.flags.required,
+            **kwargs,
+        )
+        options = [] if self.multiple else ['<option value=""></option>']
+        for item in field.selected_items():
+            options.append(
+                f'<option value="{escape(item.id)}" selected>{escape(label_for(self.lookup, item))}</option>'
+            )
+        return Markup(f"<select {attrs}>{''.join(options)}</select>")
+
+
+class AjaxRelationField(Field):
+    """One related row, chosen by id; the data is the model instance (or None)."""
+
+    def __init__(self, label=None, validators=None, model=None, lookup: str = "", required: bool = True,
+                 **kwargs):
+        validators = list(validators or [])
+        if required:
+            validators.insert(0, DataRequired(message=_l("Please choose an entry.")))
+        super().__init__(label, validators, widget=AjaxSelectWidget(lookup), **kwargs)
+        self.model = model
+        self._raw = ""
+
+    def process_data(self, value):
+        self.data = value
+
+    def process_formdata(self, valuelist):
+        self._raw = (valuelist[0] if valuelist else "") or ""
+        self.data = _load(self.model, self._raw) if self._raw else None
+
+    def pre_validate(self, form):
+        if self._raw and self.data is None:
+            raise ValidationError(_("The chosen entry does not exist."))
+
+    def selected_items(self):
+        """The rows to render as the selected option."""
+        return [self.data] if self.data is not None else []
+
+    def _value(self):
+        return str(self.data.id) if self.data is not None else ""
+
+
+class AjaxRelationMultipleField(Field):
+    """Several related rows (many-to-many), chosen by id; the data is a list of instances."""
+
+    def __init__(self, label=None, validators=None, model=None, lookup: str = "", **kwargs):
+        super().__init__(label, validators, widget=AjaxSelectWidget(lookup, multiple=True), **kwargs)
+        self.model = model
+        self._missing = False
+
+    def process_data(self, value):
+        self.data = list(value or [])
+
+    def process_formdata(self, valuelist):
+        items = []
+        self._missing = False
+        for raw in dict.fromkeys(valuelist or []):
+            if not raw:
+                continue
+            item = _load(self.model, raw)
+            if item is None:
+                self._missing = True
+            else:
+                items.append(item)
+        self.data = items
+
+    def pre_validate(self, form):
+        if self._missing:
+            raise ValidationError(_("The chosen entry does not exist."))
+
+    def selected_items(self):
+        """The rows to render as selected options."""
+        return list(self.data or [])
