@@ -492,6 +492,8 @@ def generate(scale: str, database_url: str, backend: str, force: bool = False) -
     if not force and is_reusable(meta, database_url):
         log(f"reusing dataset {dataset_name(scale, backend)} (revision {meta['revision']}, "
             f"generated in {meta['seconds']:.0f} s); --regenerate forces a new one")
+        # Views added since the dataset was made need their permissions (idempotent, quick).
+        _run_cli(["roles", "sync"], app_env(database_url, storage_dir(scale, backend)))
         return meta
     sizes = Sizes.for_scale(scale)
     storage = storage_dir(scale, backend)
