@@ -213,6 +213,12 @@ class BackofficeInterface(SQLAInterface):
         super().__init__(obj, session)
         self.eager_paths: tuple[str, ...] = ()
 
+    def is_nullable(self, col_name: str) -> bool:
+        """A checkbox left empty means False, a valid value: never "required" for booleans."""
+        if col_name in self.list_columns and self.is_boolean(col_name):
+            return True
+        return super().is_nullable(col_name)
+
     def get_filters(self, search_columns=None, search_filters=None):
         """Filters that ignore unknown indices from the URL."""
         return SafeFilters(
