@@ -48,6 +48,9 @@ def create_app(config_object: object | str = "config.Config") -> Flask:
 
     register_cli(app)
     register_error_handlers(app)
+    from app.security.headers import init_app as init_security_headers
+
+    init_security_headers(app)
     from app.services.notifications import init_app as init_notifications
 
     init_notifications(app)
