@@ -77,7 +77,9 @@ run: $(RUNTIME_STAMP) translations-compile migrate
 	@$(FLASK) demo logins
 	@echo
 	@echo "e:service is starting on http://$(HOST):$(PORT)  (Ctrl+C stops it)"
-	@$(FLASK) run --host $(HOST) --port $(PORT)
+	@# The scheduler (outbox retries, link expiry, 180-day retention) runs beside the server.
+	@$(FLASK) jobs serve & sched=$$!; trap 'kill $$sched 2>/dev/null' EXIT INT TERM; \
+	  $(FLASK) run --host $(HOST) --port $(PORT)
 
 test: $(DEV_STAMP) translations-compile
 	@bash .ci/ensure-chromium

@@ -76,8 +76,43 @@ def outbox_deliver(limit: int) -> None:
     click.echo(f"sent {counts['sent']}, failed {counts['failed']}")
 
 
+jobs_cli = AppGroup("jobs", help="Scheduled jobs (R-JOB): list, run once, or serve.")
+
+
+@jobs_cli.command("list")
+def jobs_list() -> None:
+    """Every job with its interval."""
+    from app.services.jobs.registry import JOBS
+
+    for job in JOBS.values():
+        click.echo(f"{job.name:<22} every {job.interval_seconds:>6} s  {job.description}")
+
+
+@jobs_cli.command("run")
+@click.argument("name")
+def jobs_run(name: str) -> None:
+    """Run one job now (or `all`), e.g. from cron on a host without the scheduler."""
+    from app.services.jobs.registry import JOBS, run_job
+
+    if name != "all" and name not in JOBS:
+        raise click.BadParameter(f"unknown job; one of: all, {', '.join(JOBS)}", param_hint="NAME")
+    for job_name in JOBS if name == "all" else [name]:
+        click.echo(f"{job_name}: {run_job(job_name)}")
+
+
+@jobs_cli.command("serve")
+def jobs_serve() -> None:
+    """Run the scheduler; only one process at a time holds its lock (R-JOB-4)."""
+    from flask import current_app
+
+    from app.services.jobs.scheduler import serve
+
+    serve(current_app._get_current_object(), echo=click.echo)
+
+
 def register_cli(app: Flask) -> None:
     """Attach the command groups to the app."""
     app.cli.add_command(roles_cli)
     app.cli.add_command(demo_cli)
     app.cli.add_command(outbox_cli)
+    app.cli.add_command(jobs_cli)

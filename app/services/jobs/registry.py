@@ -1,0 +1,93 @@
+"""The jobs, their intervals, and running one of them as a unit of work (R-JOB-1..4).
+
+Every job is idempotent: it acts only on rows that are due at the moment it runs
+(expired, older than the retention, queued and due), so running it twice, or late,
+does no harm.
+"""
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from typing import Callable
+
+from app.extensions import db
+
+log = logging.getLogger("app.jobs")
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    description: str
+    interval_seconds: int
+    run: Callable[[], object]
+
+
+def _deliver_outbox():
+    from app.services.notifications.delivery import deliver_due
+
+    return deliver_due(limit=500)
+
+
+def _expire_links():
+    from app.services.auth.tokens import expire_stale
+
+    return expire_stale()
+
+
+def _purge_pins():
+    from app.services.auth.pins import purge_stale
+
+    return purge_stale()
+
+
+def _purge_auth_failures():
+    from app.services.auth.throttle import purge_old
+
+    return purge_old()
+
+
+def _purge_call_records():
+    from app.services.jobs.retention import purge_call_records
+
+    return purge_call_records()
+
+
+def _purge_evn_documents():
+    from app.services.jobs.retention import purge_evn_documents
+
+    return purge_evn_documents()
+
+
+JOBS: dict[str, Job] = {
+    job.name: job
+    for job in (
+        Job("deliver-outbox", "R-JOB-3: send queued emails and SMS, retry failed ones", 30, _deliver_outbox),
+        Job("expire-links", "R-JOB-1: void one-time links older than 24 h", 300, _expire_links),
+        Job("purge-pins", "R-JOB-1: delete stale SMS PIN challenges", 3600, _purge_pins),
+        Job("purge-auth-failures", "S6: delete sign-in failure counters older than a day", 3600,
+            _purge_auth_failures),
+        Job("purge-call-records", "R-JOB-2: delete call records older than 180 days", 6 * 3600,
+            _purge_call_records),
+        Job("purge-evn-documents", "R-JOB-2: delete EVN documents older than 180 days", 6 * 3600,
+            _purge_evn_documents),
+    )
+}
+
+
+def run_job(name: str):
+    """Run one job in its own transaction; a failure is rolled back, logged and re-raised."""
+    job = JOBS[name]
+    started = time.monotonic()
+    try:
+        result = job.run()
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        log.exception("Job %s failed", name)
+        raise
+    finally:
+        db.session.remove()
+    log.info("Job %s done in %.2f s: %s", name, time.monotonic() - started, result)
+    return result

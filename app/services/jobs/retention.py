@@ -1,0 +1,68 @@
+"""R-JOB-2: itemised call records and EVN documents are kept 180 days, then deleted.
+
+Deletes run in batches so that a backlog (say, after the scheduler was down for a
+week at production volume) never holds one huge transaction; each batch commits.
+Files of deleted documents are removed after their rows are committed, so a
+failed commit never leaves a row without its file.
+"""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import delete, select
+
+from app.extensions import db
+from app.models import CallRecord, Document
+from app.models.enums import DocumentType
+from app.models.mixins import utcnow
+
+RETENTION = timedelta(days=180)
+EVN_TYPES = (DocumentType.EVN_PDF, DocumentType.EVN_CSV)
+BATCH = 5000
+
+
+def cutoff(now=None):
+    """The moment before which call records and EVN documents are due for deletion."""
+    return (now or utcnow()) - RETENTION
+
+
+def purge_call_records(now=None, batch: int = BATCH) -> int:
+    """Delete call records created more than 180 days ago; return how many."""
+    limit = cutoff(now)
+    total = 0
+    while True:
+        ids = db.session.scalars(
+            select(CallRecord.id).where(CallRecord.created_at < limit).order_by(CallRecord.id).limit(batch)
+        ).all()
+        if not ids:
+            return total
+        db.session.execute(
+            delete(CallRecord).where(CallRecord.id.in_(ids)).execution_options(synchronize_session=False)
+        )
+        db.session.commit()
+        total += len(ids)
+
+
+def purge_evn_documents(now=None, batch: int = 500) -> int:
+    """Delete EVN PDF/CSV documents created more than 180 days ago, with their files."""
+    from app.services.documents import document_path
+
+    limit = cutoff(now)
+    total = 0
+    while True:
+        documents = db.session.scalars(
+            select(Document).where(Document.doc_type.in_(EVN_TYPES), Document.created_at < limit)
+            .order_by(Document.id).limit(batch)
+        ).all()
+        if not documents:
+            return total
+        paths = [document_path(document) for document in documents]
+        db.session.execute(
+            delete(Document).where(Document.id.in_([d.id for d in documents]))
+            .execution_options(synchronize_session=False)
+        )
+        db.session.commit()
+        db.session.expunge_all()
+        for path in paths:
+            path.unlink(missing_ok=True)
+        total += len(documents)
