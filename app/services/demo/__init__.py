@@ -1,0 +1,84 @@
+"""Demo data for trying the product: `flask --app run demo seed` and `demo logins`.
+
+The seed is idempotent: a demo customer that already exists (by customer number)
+is left alone, as are existing catalog entries and logins, so running it twice
+creates and changes nothing. Everything is written in one transaction.
+"""
+from __future__ import annotations
+
+from sqlalchemy import exists, select
+
+from app.extensions import db
+from app.models import Customer, EServiceUser
+from app.models.enums import SecondFactor, UserStatus
+from app.security.roles_base import SMS_PIN_ROLES
+from app.services.demo.logins import DEMO_LOGINS
+
+DEMO_CUSTOMERS = ("9000001", "9000002", "9000003")
+
+
+def demo_logins() -> list[dict]:
+    """[{role, customer_number, username, password}] of every demo login."""
+    return [
+        {"role": login.role, "customer_number": login.customer_number, "username": login.username,
+         "password": login.password}
+        for login in DEMO_LOGINS
+    ]
+
+
+def _ensure_logins(customers: dict[str, Customer], echo) -> int:
+    from flask import current_app
+
+    from app.services.accounts import hash_password
+
+    sm = current_app.appbuilder.sm
+    made = 0
+    for login in DEMO_LOGINS:
+        if db.session.scalar(select(exists().where(EServiceUser.username == login.username))):
+            continue
+        role = sm.find_role(login.role)
+        if role is None:
+            raise RuntimeError(f"Role {login.role!r} is missing: run `flask --app run roles sync` first.")
+        db.session.add(EServiceUser(
+            first_name=login.first_name, last_name=login.last_name, username=login.username, email=login.email,
+            mobile=login.mobile, customer=customers.get(login.customer_number), roles=[role],
+            status=UserStatus.ACTIVE, active=True, password=hash_password(login.password),
+            second_factor=SecondFactor.SMS if login.role in SMS_PIN_ROLES else SecondFactor.NONE,
+        ))
+        made += 1
+    echo(f"  logins: {made} created, {len(DEMO_LOGINS) - made} already there")
+    return made
+
+
+def seed_demo(only_if_empty: bool = False, echo=print) -> bool:
+    """Load the demo data; return True when anything was written."""
+    from app.services.demo.builder import DemoBuilder
+    from app.services.demo.catalog import ensure_catalog
+
+    if only_if_empty and db.session.scalar(select(exists().where(Customer.id.isnot(None)))):
+        echo("Demo data: the database already holds customers, nothing loaded.")
+        return False
+    try:
+        existing = {c.customer_number: c for c in db.session.scalars(
+            select(Customer).where(Customer.customer_number.in_(DEMO_CUSTOMERS)))}
+        echo("Loading demo data …")
+        products, option_types = ensure_catalog()
+        builder = DemoBuilder(products, option_types)
+        wrote = False
+        for number, build in zip(DEMO_CUSTOMERS, (builder.rheinland, builder.alpenblick, builder.nordsee)):
+            if number in existing:
+                echo(f"  customer {number}: already there")
+                continue
+            result = build()
+            customer = result[0] if isinstance(result, tuple) else result
+            db.session.flush()
+            existing[number] = customer
+            echo(f"  customer {number}: {customer.company_name}")
+            wrote = True
+        wrote = bool(_ensure_logins(existing, echo)) or wrote
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        raise
+    echo("Demo data ready." if wrote else "Demo data was already complete.")
+    return wrote

@@ -1,0 +1,423 @@
+"""Builds the demo customers with everything a portal user and the back office look at.
+
+Three customers: Rheinland Logistik (SIP trunk with two locations, cloud.phone, DSL,
+data line), Hotel Alpenblick (Centrex SIP accounts, voice.smart, cloud.phone, DSL) and
+Nordsee Software (SIP trunk, data line). Together they cover every product kind, every
+contract status, every order kind and status, every document type.
+"""
+from __future__ import annotations
+
+import random
+from datetime import date, datetime, timedelta
+from decimal import Decimal as D
+
+from app.extensions import db
+from app.models import (
+    CallForwarding, CallRecord, ContactPerson, Contract, ContractOption, Cpe, Customer, DslAccount, Invoice,
+    Location, Order, OrderItem, OrderStep, PhoneNumber, Shipment, SipAccount, Ticket, TicketComment,
+    TrunkRegistration,
+)
+from app.models.enums import (
+    AreaCodeKind, ContactConsent, ContactRole, ContractStatus, DocumentType, ForwardingKind, ForwardingScope,
+    InvoiceDelivery, ItemChange, NumberKind, NumberOrderKind, NumberStatus, OrderKind, OrderStatus,
+    RegistrationMode, ShipmentStatus, StepStatus, TicketKind, TicketStatus, TicketSubject,
+)
+from app.models.mixins import utcnow
+from app.services.demo import files
+from app.services.documents import create_document
+
+STEP_NAMES = ["Auftrag erfasst", "Auftrag geprüft", "Rufnummern reserviert", "Technik geschaltet",
+              "Hardware versendet", "Abnahme durch Kunden"]
+MONTHS_DE = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
+             "November", "Dezember"]
+
+
+class DemoBuilder:
+    """Adds (never commits) the rows of one customer at a time."""
+
+    def __init__(self, products, option_types, today: date | None = None):
+        self.products = products
+        self.options = option_types
+        self.today = today or date.today()
+        self.random = random.Random(4711)  # the same demo data on every machine
+
+    # --- small helpers -----------------------------------------------------
+    def _add(self, row):
+        db.session.add(row)
+        return row
+
+    def months_ago(self, months: int, day: int = 1) -> date:
+        year, month = self.today.year, self.today.month - months
+        while month <= 0:
+            month += 12
+            year -= 1
+        return date(year, month, day)
+
+    def customer(self, number, company, email, phone, street, zip_code, city, hotline_password, **kw):
+        return self._add(Customer(
+            customer_number=number, company_name=company, email=email, main_phone=phone, street=street,
+            zip_code=zip_code, city=city, address_verified=True, hotline_password=hotline_password,
+            invoice_delivery=kw.get("invoice_delivery", InvoiceDelivery.PORTAL),
+            show_term_on_invoice=kw.get("show_term_on_invoice", True),
+            contact_consent=kw.get("contact_consent", ContactConsent.EMAIL),
+        ))
+
+    def contact(self, customer, role, salutation, first, last, email, phone=None, mobile=None):
+        return self._add(ContactPerson(customer=customer, role=role, salutation=salutation, first_name=first,
+                                       last_name=last, email=email, phone=phone, mobile=mobile))
+
+    def contract(self, customer, number, product_code, status, start_months_ago, **kw):
+        product = self.products[product_code]
+        return self._add(Contract(
+            customer=customer, contract_number=number, product=product, status=status,
+            start_date=self.months_ago(start_months_ago, kw.pop("start_day", 1)),
+            minimum_term_months=kw.pop("minimum_term_months", product.default_minimum_term_months),
+            notice_period_months=kw.pop("notice_period_months", 3),
+            renewal_period_months=kw.pop("renewal_period_months", 12), **kw,
+        ))
+
+    def location(self, contract, name, street, zip_code, city):
+        return self._add(Location(customer=contract.customer, contract=contract, name=name, street=street,
+                                  zip_code=zip_code, city=city))
+
+    def option(self, contract, code, quantity=1, location=None, start_months_ago=None):
+        option_type = self.options[code]
+        start = self.months_ago(start_months_ago) if start_months_ago is not None else contract.start_date
+        return self._add(ContractOption(
+            customer=contract.customer, contract=contract, option_type=option_type, location=location,
+            quantity=quantity, monthly_price=option_type.monthly_price, one_time_price=option_type.one_time_price,
+            start_date=start, minimum_term_months=option_type.minimum_term_months,
+        ))
+
+    def number(self, contract, location, area_code, subscriber, kind=NumberKind.SINGLE, area_kind=AreaCodeKind.LOCAL,
+               ext=None, ported=False, status=NumberStatus.ACTIVE):
+        ext_from, ext_to = ext or (None, None)
+        return self._add(PhoneNumber(
+            customer=contract.customer, contract=contract, location=location, kind=kind, area_code_kind=area_kind,
+            area_code=area_code, subscriber_number=subscriber, extension_from=ext_from, extension_to=ext_to,
+            ported=ported, status=status,
+        ))
+
+    def order(self, contract, number, kind, status, age_days, items, steps_done, note=None):
+        created = utcnow() - timedelta(days=age_days)
+        order = self._add(Order(
+            customer=contract.customer, contract=contract, order_number=number, kind=kind, status=status,
+            note=note,
+            offer_valid_until=(self.today + timedelta(days=30)) if status == OrderStatus.OFFER_CREATED else None,
+            accepted_at=created + timedelta(days=1) if status not in (
+                OrderStatus.OFFER_CREATED, OrderStatus.CANCELLED) else None,
+            completed_at=created + timedelta(days=14) if status == OrderStatus.COMPLETED else None,
+        ))
+        order.created_at = created
+        for change, description, option_code, before, after in items:
+            option_type = self.options.get(option_code) if option_code else None
+            self._add(OrderItem(
+                customer=contract.customer, order=order, change=change, description=description,
+                option_type=option_type, quantity_before=before, quantity_after=after,
+                monthly_price=option_type.monthly_price if option_type else None,
+                one_time_price=option_type.one_time_price if option_type else None,
+                effective_date=self.today + timedelta(days=14),
+            ))
+        for position, name in enumerate(STEP_NAMES[: max(steps_done + 1, 3)], start=1):
+            if position <= steps_done:
+                step_status, completed = StepStatus.DONE, created + timedelta(days=position)
+            elif position == steps_done + 1 and status not in (OrderStatus.OFFER_CREATED, OrderStatus.CANCELLED):
+                step_status, completed = StepStatus.IN_PROGRESS, None
+            else:
+                step_status, completed = StepStatus.PENDING, None
+            self._add(OrderStep(customer=contract.customer, order=order, position=position, name=name,
+                                status=step_status, completed_at=completed))
+        return order
+
+    def ticket(self, contract, number, kind, status, title, description, comments, express=False, invoice=None,
+               age_days=3):
+        ticket = self._add(Ticket(
+            customer=contract.customer, ticket_number=number, kind=kind,
+            subject=TicketSubject.INVOICE if invoice else TicketSubject.CONTRACT,
+            contract=None if invoice else contract, invoice=invoice, title=title, description=description,
+            status=status, express_clearing=express, contact_support=kind != TicketKind.OTHER,
+            closed_at=utcnow() - timedelta(days=1) if status == TicketStatus.CLOSED else None,
+        ))
+        ticket.created_at = utcnow() - timedelta(days=age_days)
+        for body, internal in comments:
+            self._add(TicketComment(customer=contract.customer, ticket=ticket, body=body, internal=internal))
+        return ticket
+
+    def invoices(self, customer, prefix, contracts, months=4):
+        """One invoice per month with a real PDF, the newest last."""
+        made = []
+        for back in range(months, 0, -1):
+            start = self.months_ago(back)
+            end = self.months_ago(back - 1) - timedelta(days=1)
+            positions = [(f"{c.product.name} ({c.contract_number})", D(c.product.monthly_price)) for c in contracts]
+            net = sum((amount for _, amount in positions), D("0"))
+            tax = (net * D("0.19")).quantize(D("0.01"))
+            invoice = self._add(Invoice(
+                customer=customer, invoice_number=f"{prefix}{start:%Y%m}", invoice_date=end + timedelta(days=1),
+                period_start=start, period_end=end, net_amount=net, tax_amount=tax, gross_amount=net + tax,
+                due_date=end + timedelta(days=15),
+            ))
+            db.session.flush()
+            create_document(
+                customer_id=customer.id, doc_type=DocumentType.INVOICE,
+                title=f"Rechnung {MONTHS_DE[start.month - 1]} {start.year}",
+                filename=f"Rechnung_{invoice.invoice_number}.pdf", mime_type="application/pdf",
+                data=files.invoice_pdf(customer, invoice, positions), document_date=invoice.invoice_date,
+                invoice=invoice,
+            )
+            made.append(invoice)
+        return made
+
+    def call_records(self, contract, caller, months=(0, 1, 7), per_month=40):
+        """Calls of some months; month 7 lies beyond the 180-day retention (R-INV-3/R-JOB-2)."""
+        targets = [("+4921155500", "Festnetz national"), ("+4989123400", "Festnetz national"),
+                   ("+4917012300", "Mobilfunk"), ("+4315123400", "Ausland Zone 1"), ("+4180012300", "Service")]
+        by_month = {}
+        for back in months:
+            first = self.months_ago(back)
+            rows = []
+            for n in range(per_month):
+                prefix, zone = targets[n % len(targets)]
+                started = datetime(first.year, first.month, 1 + n % 27, 8 + n % 10, (n * 7) % 60)
+                duration = self.random.randint(12, 1800)
+                rate = {"Mobilfunk": D("0.0490"), "Ausland Zone 1": D("0.0290"), "Service": D("0.1400")}.get(
+                    zone, D("0.0120"))
+                rows.append(self._add(CallRecord(
+                    customer=contract.customer, contract=contract, started_at=started, caller=caller,
+                    callee=f"{prefix}{n:02d}", duration_seconds=duration, zone=zone,
+                    charge=(rate * duration / 60).quantize(D("0.0001")),
+                    created_at=datetime(first.year, first.month, 28, 3, 0) if back else utcnow(),
+                )))
+            by_month[back] = rows
+        return by_month
+
+    def evn_documents(self, contract, by_month):
+        customer = contract.customer
+        for back, records in by_month.items():
+            first = self.months_ago(back)
+            period = f"{MONTHS_DE[first.month - 1]} {first.year}"
+            created = datetime(first.year, first.month, 28, 3, 0) if back else utcnow()
+            for doc_type, data, mime, ext in (
+                (DocumentType.EVN_PDF, files.evn_pdf(customer, contract, period, records), "application/pdf", "pdf"),
+                (DocumentType.EVN_CSV, files.evn_csv(records), "text/csv", "csv"),
+            ):
+                document = create_document(
+                    customer_id=customer.id, doc_type=doc_type, title=f"Einzelverbindungsnachweis {period}",
+                    filename=f"EVN_{contract.contract_number}_{first:%Y-%m}.{ext}", mime_type=mime, data=data,
+                    document_date=first, contract=contract,
+                )
+                document.created_at = created
+
+    def contract_documents(self, contract, types, order=None):
+        titles = {
+            DocumentType.SIGNED_ORDER: ("Unterschriebener Auftrag", ["Auftrag über {product}.",
+                                                                      "Unterschrieben am {date}."]),
+            DocumentType.SIGNED_PORTING_FORM: ("Portierungsformular", ["Portierung der bestehenden Rufnummern.",
+                                                                        "Abgebender Anbieter: Telekom."]),
+            DocumentType.ORDER_CONFIRMATION: ("Auftragsbestätigung", ["Wir bestätigen Ihren Auftrag über {product}.",
+                                                                       "Bereitstellung voraussichtlich in 14 Tagen."]),
+            DocumentType.TERMINATION_CONFIRMATION: ("Kündigungsbestätigung", [
+                "Wir bestätigen die Kündigung des Vertrags {number}.", "Vertragsende laut Mindestlaufzeit."]),
+            DocumentType.SEPA_MANDATE: ("SEPA-Lastschriftmandat", ["Gläubiger-ID DE98ZZZ09999999999.",
+                                                                    "Mandatsreferenz {number}."]),
+            DocumentType.ADDRESS_PROOF: ("Adressnachweis Standort", ["Nachweis der Standortadresse für die Schaltung."]),
+        }
+        for doc_type in types:
+            title, body = titles[doc_type]
+            text = [line.format(product=contract.product.name, number=contract.contract_number,
+                                date=f"{contract.start_date:%d.%m.%Y}") for line in body]
+            create_document(
+                customer_id=contract.customer.id, doc_type=doc_type, title=f"{title} {contract.contract_number}",
+                filename=f"{doc_type.value}_{contract.contract_number}.pdf", mime_type="application/pdf",
+                data=files.contract_document_pdf(contract.customer, title, text), document_date=contract.start_date,
+                contract=contract, order=order,
+            )
+
+    def cpe(self, contract, model, serial, mac, order=None, shipment_status=ShipmentStatus.DELIVERED):
+        device = self._add(Cpe(customer=contract.customer, contract=contract, order=order, model=model,
+                               serial_number=serial, mac_address=mac))
+        shipped = utcnow() - timedelta(days=10)
+        self._add(Shipment(
+            customer=contract.customer, cpe=device, carrier="DHL", tracking_number=f"00340434{serial[-6:]}",
+            status=shipment_status,
+            shipped_at=shipped if shipment_status != ShipmentStatus.PREPARED else None,
+            delivered_at=shipped + timedelta(days=2) if shipment_status == ShipmentStatus.DELIVERED else None,
+        ))
+        return device
+
+    # --- the three customers ----------------------------------------------
+    def rheinland(self):
+        c = self.customer("9000001", "Rheinland Logistik GmbH", "info@rheinland-logistik.example",
+                          "+49 211 5550100", "Speditionstraße 15", "40221", "Düsseldorf", "RhLog7731Kx",
+                          contact_consent=ContactConsent.EMAIL_AND_PHONE)
+        self.contact(c, ContactRole.TELECOM, "Frau", "Sabine", "Krämer", "s.kraemer@rheinland-logistik.example",
+                     "+49 211 5550101", "+49 171 55501001")
+        self.contact(c, ContactRole.TECHNICAL, "Herr", "Jens", "Großmann", "j.grossmann@rheinland-logistik.example",
+                     "+49 211 5550102")
+        self.contact(c, ContactRole.ACCOUNTING, "Frau", "Petra", "Schäfer", "buchhaltung@rheinland-logistik.example")
+        trunk = self.contract(c, "V2100101", "SIPT-BUS", ContractStatus.ACTIVE, 30, start_day=15,
+                              sip_password="Trunk#Rhein-4471", sip_proxy="sip.ecotel.example",
+                              registration_mode=RegistrationMode.LOAD_SHARING)
+        hq = self.location(trunk, "Zentrale Düsseldorf", "Speditionstraße 15", "40221", "Düsseldorf")
+        depot = self.location(trunk, "Lager Neuss", "Hafenstraße 3", "41460", "Neuss")
+        channels = self.option(trunk, "VOICE-CH", quantity=8)
+        self.option(trunk, "FAILOVER")
+        self.option(trunk, "MULTIREG")
+        self.option(trunk, "PAPER")
+        express = self.option(trunk, "EXPRESS", location=hq)
+        self.option(trunk, "ROUTER", location=hq)
+        self.option(trunk, "ROUTER", location=depot, start_months_ago=6)
+        self.option(trunk, "DSL-ACCESS", location=depot, start_months_ago=6)
+        block = self.number(trunk, hq, "211", "555010", NumberKind.BLOCK, ext=("0", "99"), ported=True)
+        self.number(trunk, depot, "2131", "77880", NumberKind.BLOCK, ext=("00", "49"))
+        single = self.number(trunk, hq, "32", "221234567", area_kind=AreaCodeKind.NATIONWIDE_032)
+        self.number(trunk, depot, "2131", "778899", status=NumberStatus.PORTING, ported=True)
+        self._add(CallForwarding(customer=c, contract=trunk, kind=ForwardingKind.FAILOVER,
+                                 scope=ForwardingScope.BLOCK, phone_number=block, target="+4917155501001"))
+        self._add(CallForwarding(customer=c, contract=trunk, kind=ForwardingKind.PERMANENT,
+                                 scope=ForwardingScope.EXTENSION, phone_number=block, extension="20",
+                                 target="+492115550199"))
+        self._add(CallForwarding(customer=c, contract=trunk, kind=ForwardingKind.FAILOVER,
+                                 scope=ForwardingScope.SINGLE, phone_number=single, target="+4921155501000"))
+        for position, ip in enumerate(("203.0.113.10", "203.0.113.11"), start=1):
+            self._add(TrunkRegistration(customer=c, contract=trunk, ip_address=ip, position=position))
+
+        cloud = self.contract(c, "V2100102", "CLOUD-PHONE", ContractStatus.ACTIVE, 14)
+        self.option(cloud, "EXTENSION", quantity=25)
+        self.number(cloud, None, "211", "555020", NumberKind.BLOCK, ext=("10", "59"))
+
+        dsl = self.contract(c, "V2100103", "DSL-250", ContractStatus.ACTIVE_PENDING, 0, start_day=1)
+        dsl_site = self.location(dsl, "Büro Köln", "Domstraße 20", "50668", "Köln")
+        self.option(dsl, "ROUTER", location=dsl_site)
+        self._add(DslAccount(customer=c, contract=dsl, username="rheinland-koeln@dsl.ecotel.example",
+                             password="Dsl#Koeln-8812"))
+
+        line = self.contract(c, "V2100104", "DATA-100", ContractStatus.BLOCKED, 20)
+        line_site = self.location(line, "Rechenzentrum Ratingen", "Kaiserswerther Straße 60", "40878", "Ratingen")
+        self.option(line, "DATA-BW", quantity=2, location=line_site)
+        self.option(line, "EXPRESS", location=line_site)
+
+        new_order = self.order(trunk, "A2100001", OrderKind.NEW_PROVISION, OrderStatus.COMPLETED, 900, [
+            (ItemChange.ADDED, "ecotel SIP-Trunk business mit 2 Sprachkanälen", None, None, None),
+            (ItemChange.ADDED, "Rufnummernblock 0211 555010-0…99 (Portierung)", None, None, None),
+        ], steps_done=6)
+        self.order(trunk, "A2100002", OrderKind.OPTION_CHANGE, OrderStatus.PROVISIONING, 4, [
+            (ItemChange.CHANGED, "Zusätzliche Sprachkanäle", "VOICE-CH", 8, 12),
+        ], steps_done=2)
+        self.order(trunk, "A2100003", OrderKind.OPTION_CHANGE, OrderStatus.OFFER_CREATED, 1, [
+            (ItemChange.ADDED, "Expressentstörung Lager Neuss", "EXPRESS", None, 1),
+        ], steps_done=0, note="Angebot auf Wunsch von Frau Krämer")
+        self.order(dsl, "A2100004", OrderKind.NEW_PROVISION, OrderStatus.PARTIALLY_PROVISIONED, 12, [
+            (ItemChange.ADDED, "ecotel DSL business 250 Büro Köln", None, None, None),
+            (ItemChange.ADDED, "Business-Router (Miete)", "ROUTER", None, 1),
+        ], steps_done=4)
+        dsl_order = self.order(line, "A2100005", OrderKind.PRODUCT_CHANGE, OrderStatus.CANCELLED, 60, [
+            (ItemChange.CHANGED, "Wechsel auf Datenleitung 1 Gbit/s", None, None, None),
+        ], steps_done=1, note="Vom Kunden zurückgezogen")
+        self.cpe(trunk, "LANCOM 1793VA", "4008234100101", "00:A0:57:11:22:01", order=new_order)
+        self.cpe(dsl, "AVM FRITZ!Box 7590 AX", "4008234100102", "3C:A6:2F:11:22:02",
+                 shipment_status=ShipmentStatus.IN_TRANSIT)
+
+        invoices = self.invoices(c, "R21", [trunk, cloud, line])
+        self.evn_documents(trunk, self.call_records(trunk, "+49211555010"))
+        self.contract_documents(trunk, [DocumentType.SIGNED_ORDER, DocumentType.SIGNED_PORTING_FORM,
+                                        DocumentType.ORDER_CONFIRMATION, DocumentType.SEPA_MANDATE], order=new_order)
+        self.contract_documents(dsl, [DocumentType.ADDRESS_PROOF, DocumentType.ORDER_CONFIRMATION])
+        self.contract_documents(line, [DocumentType.ORDER_CONFIRMATION], order=dsl_order)
+
+        self.ticket(trunk, "T2100001", TicketKind.FAULT, TicketStatus.IN_PROGRESS, "Einseitige Sprachverbindung",
+                    "Seit heute Morgen hören uns Anrufer im Lager Neuss nicht.", [
+                        ("Wir haben die Störung aufgenommen und prüfen die Registrierung.", False),
+                        ("Trace angefordert, RTP kommt nicht an.", True),
+                    ], express=True, age_days=0)
+        self.ticket(trunk, "T2100002", TicketKind.CLAIM, TicketStatus.CLOSED, "Gutschrift Ausfall März",
+                    "Bitte um Gutschrift für den Ausfall am 12.03.", [
+                        ("Die Gutschrift erscheint auf der nächsten Rechnung.", False),
+                    ], invoice=invoices[-1], age_days=40)
+        self.ticket(line, "T2100003", TicketKind.OTHER, TicketStatus.WAITING_FOR_CUSTOMER, "Entsperrung Datenleitung",
+                    "Warum ist unsere Datenleitung gesperrt?", [
+                        ("Bitte wenden Sie sich an unsere Buchhaltung, es liegt eine offene Forderung vor.", False),
+                    ], age_days=2)
+        return c, express, channels
+
+    def alpenblick(self):
+        c = self.customer("9000002", "Hotel Alpenblick KG", "rezeption@hotel-alpenblick.example",
+                          "+49 8821 555200", "Zugspitzstraße 8", "82467", "Garmisch-Partenkirchen", "AlpBl5520Qm",
+                          invoice_delivery=InvoiceDelivery.PORTAL_AND_POST)
+        self.contact(c, ContactRole.PORTAL_ADMIN, "Herr", "Florian", "Huber", "f.huber@hotel-alpenblick.example",
+                     mobile="+49 151 55502001")
+        self.contact(c, ContactRole.COMMERCIAL, "Frau", "Resi", "Alpenrainer", "geschaeftsfuehrung@hotel-alpenblick.example")
+        centrex = self.contract(c, "V2200201", "SIPA-CTX", ContractStatus.ACTIVE, 26)
+        hotel = self.location(centrex, "Hotel", "Zugspitzstraße 8", "82467", "Garmisch-Partenkirchen")
+        for n, label in enumerate(("Rezeption", "Restaurant", "Spa", "Büro", "Hausmeister"), start=1):
+            self._add(SipAccount(customer=c, contract=centrex, username=f"alpenblick-{n:02d}@sip.ecotel.example",
+                                 label=label))
+        self.option(centrex, "PERMANENT")
+        reception = self.number(centrex, hotel, "8821", "555200", ported=True)
+        self.number(centrex, hotel, "8821", "555201")
+        self._add(CallForwarding(customer=c, contract=centrex, kind=ForwardingKind.PERMANENT,
+                                 scope=ForwardingScope.SINGLE, phone_number=reception, target="+4915155502001"))
+
+        smart = self.contract(c, "V2200202", "VOICE-SMART", ContractStatus.INACTIVE_PENDING, 30,
+                              terminated_on=self.today - timedelta(days=20))
+        chalet = self.location(smart, "Chalet Riessersee", "Riesserseestraße 2", "82467", "Garmisch-Partenkirchen")
+        self.option(smart, "VOICE-CH", quantity=2)
+        self.option(smart, "EXPRESS", location=chalet)
+        self.number(smart, chalet, "8821", "555300", status=NumberStatus.REMOVAL_ORDERED)
+
+        cloud = self.contract(c, "V2200203", "CLOUD-PHONE", ContractStatus.INACTIVE, 40,
+                              terminated_on=self.today - timedelta(days=120))
+        self.option(cloud, "EXTENSION", quantity=5)
+
+        dsl = self.contract(c, "V2200204", "DSL-250", ContractStatus.ACTIVE, 18)
+        dsl_site = self.location(dsl, "Hotel", "Zugspitzstraße 8", "82467", "Garmisch-Partenkirchen")
+        self.option(dsl, "ROUTER", location=dsl_site)
+        self._add(DslAccount(customer=c, contract=dsl, username="alpenblick@dsl.ecotel.example",
+                             password="Dsl#Alpen-5520"))
+
+        self.order(centrex, "A2200001", OrderKind.NEW_PROVISION, OrderStatus.PROVISIONED, 800, [
+            (ItemChange.ADDED, "5 SIP-Accounts Centrex", None, None, None),
+        ], steps_done=5)
+        self.order(smart, "A2200002", OrderKind.TERMINATION, OrderStatus.OFFER_ACCEPTED, 20, [
+            (ItemChange.REDUCED, "Kündigung voice.smart Chalet", None, None, None),
+        ], steps_done=1)
+        self.order(centrex, "A2200003", OrderKind.OPTION_CHANGE, OrderStatus.OFFER_CREATED, 2, [
+            (ItemChange.ADDED, "Failover-Rufumleitung", "FAILOVER", None, 1),
+        ], steps_done=0)
+        self.cpe(dsl, "AVM FRITZ!Box 7530", "4008234200201", "3C:A6:2F:22:33:01",
+                 shipment_status=ShipmentStatus.RETURNED)
+
+        invoices = self.invoices(c, "R22", [centrex, smart, dsl], months=3)
+        self.evn_documents(centrex, self.call_records(centrex, "+498821555200", months=(0, 8), per_month=25))
+        self.contract_documents(smart, [DocumentType.TERMINATION_CONFIRMATION])
+        self.contract_documents(centrex, [DocumentType.SIGNED_ORDER, DocumentType.SEPA_MANDATE])
+        self.ticket(centrex, "T2200001", TicketKind.COMPLAINT, TicketStatus.OPEN, "Rechnung doppelt per Post",
+                    "Wir haben die Rechnung Mai zweimal per Post erhalten.", [], invoice=invoices[-1], age_days=1)
+        self.ticket(centrex, "T2200002", TicketKind.COMMISSIONING_FAULT, TicketStatus.CLOSED,
+                    "Spa-Telefon registriert sich nicht", "Das Telefon im Spa zeigt 'Keine Registrierung'.", [
+                        ("Zugangsdaten neu gesetzt, Telefon registriert.", False),
+                    ], age_days=90)
+        return c
+
+    def nordsee(self):
+        c = self.customer("9000003", "Nordsee Software AG", "it@nordsee-software.example", "+49 40 5550300",
+                          "Am Sandtorkai 50", "20457", "Hamburg", "NoSo3310Zt", show_term_on_invoice=False,
+                          contact_consent=ContactConsent.NONE)
+        self.contact(c, ContactRole.TELECOM, "Herr", "Ole", "Petersen", "o.petersen@nordsee-software.example")
+        trunk = self.contract(c, "V2300301", "SIPT-BUS", ContractStatus.ACTIVE, 10,
+                              sip_password="Trunk#Nord-3310", sip_proxy="sip.ecotel.example",
+                              registration_mode=RegistrationMode.REDUNDANT)
+        office = self.location(trunk, "Büro Hafencity", "Am Sandtorkai 50", "20457", "Hamburg")
+        self.option(trunk, "VOICE-CH", quantity=30)
+        self.number(trunk, office, "40", "555030", NumberKind.BLOCK, ext=("000", "999"))
+        self.number(trunk, office, "32", "229876543", NumberKind.BLOCK, area_kind=AreaCodeKind.NATIONWIDE_032, ext=("0", "9"))
+        self._add(TrunkRegistration(customer=c, contract=trunk, ip_address="198.51.100.20", position=1))
+        line = self.contract(c, "V2300302", "DATA-100", ContractStatus.ACTIVE, 5)
+        self.location(line, "Büro Hafencity", "Am Sandtorkai 50", "20457", "Hamburg")
+        self.order(trunk, "A2300001", OrderKind.NEW_PROVISION, OrderStatus.COMPLETED, 300, [
+            (ItemChange.ADDED, "ecotel SIP-Trunk business", None, None, None),
+        ], steps_done=6)
+        self.invoices(c, "R23", [trunk, line], months=2)
+        self.ticket(trunk, "T2300001", TicketKind.FAULT, TicketStatus.CLOSED, "Rauschen auf der Leitung",
+                    "Bei ausgehenden Gesprächen Rauschen.", [("Codec-Einstellung angepasst.", False)], age_days=20)
+        return c
