@@ -89,5 +89,8 @@ def run_job(name: str):
         raise
     finally:
         db.session.remove()
-    log.info("Job %s done in %.2f s: %s", name, time.monotonic() - started, result)
+    worked = any(result.values()) if isinstance(result, dict) else bool(result)
+    # Only runs that did something are worth a line in the console.
+    log.log(logging.INFO if worked else logging.DEBUG, "Job %s done in %.2f s: %s", name,
+            time.monotonic() - started, result)
     return result

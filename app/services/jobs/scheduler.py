@@ -90,6 +90,8 @@ def serve(app: Flask, echo=print, wait_seconds: float = 30.0) -> None:
 
     from app.services.jobs.registry import JOBS
 
+    # APScheduler reports every run at INFO; the console is for PINs, links and problems.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     while True:
         try:
             with app.app_context(), scheduler_lock(app):
@@ -99,7 +101,7 @@ def serve(app: Flask, echo=print, wait_seconds: float = 30.0) -> None:
                     # Frequent jobs start right away; the rest after their first interval.
                     first = {"next_run_time": _soon()} if job.interval_seconds <= 600 else {}
                     scheduler.add_job(
-                        _run_in_context, "interval", args=[app, job.name], id=job.name,
+                        _run_in_context, "interval", args=[app, job.name], id=job.name, name=job.name,
                         seconds=job.interval_seconds, max_instances=1, coalesce=True, **first,
                     )
                 scheduler.start()
