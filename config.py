@@ -152,6 +152,18 @@ class Config:
     HELP_URL = os.environ.get("HELP_URL", "https://www.ecotel.de/hilfe-service/")
     PBX_URL = os.environ.get("PBX_URL", "https://cloudpbx.ecotel.de")
 
+    # --- cloud.phone single sign-on (R-PBX-1) ---------------------------------
+    # Shared with the PBX, which verifies the token (README "cloud.phone sign-on").
+    PBX_SSO_SECRET = os.environ.get("PBX_SSO_SECRET") or None  # falls back to SECRET_KEY
+    PBX_SSO_TOKEN_SECONDS = int(os.environ.get("PBX_SSO_TOKEN_SECONDS", 60))
+
+    # --- Technical data from the network (R-CON-4) ----------------------------
+    # A class "package.module.Class"; the default simulates the network systems.
+    PROVISIONING_ADAPTER = os.environ.get("PROVISIONING_ADAPTER") or None
+    # Simulated back end only: seconds per answer, "2" or a range "1-3".
+    PROVISIONING_LATENCY_SECONDS = os.environ.get("PROVISIONING_LATENCY_SECONDS", "1-3")
+    PROVISIONING_FAILURE_RATE = float(os.environ.get("PROVISIONING_FAILURE_RATE", 0))
+
     @classmethod
     def check(cls) -> None:
         """Refuse to start outside development without the required secrets."""
@@ -176,3 +188,4 @@ class TestConfig(Config):
         os.environ.get("TEST_DATABASE_URL", "sqlite://")
     )
     SESSION_COOKIE_SECURE = False
+    PROVISIONING_LATENCY_SECONDS = "0"

@@ -31,8 +31,13 @@ def _render(status: int, detail: str | None = None):
     if status >= 500:
         # Must render even when the database is what failed: no menu, no user lookup.
         return render_template("errors/plain.html", status=status, title=title, text=text), status
-    from flask import current_app
+    from flask import current_app, g
 
+    if "user" not in g:
+        # Errors raised before FAB's own before_request (e.g. a failed CSRF check) have no g.user yet.
+        from flask_login import current_user
+
+        g.user = current_user._get_current_object()
     return (
         render_template(
             "errors/error.html",

@@ -49,6 +49,11 @@ def _menu_pairs(menu_items: Iterable, granted_views: set[str]) -> set[tuple[str,
     return pairs
 
 
+def _is_portal(view_menu_name: str) -> bool:
+    """Portal views and their menu entries (see app/views/portal/__init__.py)."""
+    return view_menu_name.startswith("Portal") or view_menu_name.endswith("(portal)")
+
+
 def sync_roles(appbuilder) -> dict[str, int]:
     """Create all permissions and set every declared role to exactly its pairs.
 
@@ -68,7 +73,8 @@ def sync_roles(appbuilder) -> dict[str, int]:
     for role_name in ALL_ROLES + (PUBLIC,):
         role = sm.find_role(role_name)
         if role_name == ADMIN:
-            wanted = list(pvms)
+            # Everything of the back office; the portal is for customers' users only.
+            wanted = [pv for pv in pvms if not _is_portal(pv.view_menu.name)]
         else:
             pairs = declared_pairs(role_name)
             granted_views = {view for _, view in pairs}

@@ -1,8 +1,14 @@
-"""Landing page after sign-in (R-HOME-1): portal start page or back-office overview."""
+"""Landing page after sign-in (R-HOME-1..4): the portal start page or the back-office overview."""
 from __future__ import annotations
 
-from flask import g, redirect, url_for
+from flask import current_app, g, jsonify, redirect, url_for
 from flask_appbuilder import IndexView, expose
+
+from app.security.tenancy import tenant_id
+
+
+def _may(permission: str, view: str) -> bool:
+    return current_app.appbuilder.sm.has_access(permission, view)
 
 
 class HomeView(IndexView):
@@ -15,4 +21,36 @@ class HomeView(IndexView):
         user = g.user
         if user is None or not user.is_authenticated:
             return redirect(url_for(self.appbuilder.sm.auth_view.endpoint + ".login"))
-        return self.render_template(self.index_template, appbuilder=self.appbuilder, user=user)
+        context = {}
+        if user.customer_id is not None:
+            from app.services.portal import contracts, overview
+
+            may = {
+                "contracts": _may("can_list", "PortalContracts"),
+                "orders": _may("can_list", "PortalOrders"),
+                "tickets": _may("can_list", "PortalTickets"),
+                "invoices": _may("can_list", "PortalInvoices"),
+                "documents": _may("can_list", "PortalDocuments"),
+                "cloud_phone": _may("can_list", "PortalCloudPhone"),
+                "sign_on": _may("can_sign_on", "PortalCloudPhone"),
+            }
+            context = dict(
+                may=may,
+                summary=overview.overview(orders=may["orders"], tickets=may["tickets"], invoices=may["invoices"]),
+                cloud_phone=contracts.cloud_phone_contracts() if may["cloud_phone"] else [],
+                config=current_app.config,
+            )
+        return self.render_template(self.index_template, appbuilder=self.appbuilder, user=user, **context)
+
+    @expose("/customer-password", methods=["POST"])
+    def customer_password(self):
+        """R-HOME-3: reveal the hotline password after a click (CSRF-checked POST, audited)."""
+        from app.services.portal.overview import reveal_hotline_password
+
+        user = g.user
+        if user is None or not user.is_authenticated:
+            return jsonify(error="unauthorized"), 401
+        tenant_id()
+        response = jsonify(password=reveal_hotline_password(user))
+        response.headers["Cache-Control"] = "no-store"
+        return response

@@ -36,3 +36,10 @@ def test_unexpected_exception_becomes_500_page_without_details(tmp_path):
     response = boom_app.test_client().get("/_test_boom")
     assert response.status_code == 500
     assert "secret internals" not in response.get_data(as_text=True)
+
+
+def test_a_post_without_csrf_token_gets_a_translated_400_not_a_500(client):
+    """QUALITY R7: the CSRF check runs before the user is loaded; its error page must still render."""
+    response = client.post("/login/", data={"username": "x", "password": "y"})
+    assert response.status_code == 400
+    assert "Formular" in response.get_data(as_text=True) or "form" in response.get_data(as_text=True)

@@ -1,0 +1,109 @@
+"""Contracts of the signed-in customer: list and detail (R-CON-1..3)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.models import Contract, ContractOption, Location, PhoneNumber, SipAccount
+from app.models.enums import ContractStatus, ProductKind
+from app.security.tenancy import get_owned_or_404, scoped
+from app.services.contract_terms import end_of_term
+from app.services.portal.paging import Page, paginate
+
+# R-CON-1/R-CON-5: only an active contract may be changed.
+CHANGEABLE = frozenset({ContractStatus.ACTIVE})
+
+
+def list_contracts(page: int, status: ContractStatus | None = None, kind: ProductKind | None = None) -> Page:
+    statement = scoped(Contract).order_by(Contract.contract_number)
+    if status is not None:
+        statement = statement.where(Contract.status == status)
+    if kind is not None:
+        from app.models import Product
+
+        statement = statement.where(Contract.product_id.in_(select(Product.id).where(Product.kind == kind)))
+    return paginate(statement, page)
+
+
+def cloud_phone_contracts() -> list[Contract]:
+    """R-PBX-1: the customer's cloud.phone contracts that are not terminated."""
+    from app.models import Product
+
+    statement = scoped(Contract).where(
+        Contract.product_id.in_(select(Product.id).where(Product.kind == ProductKind.CLOUD_PHONE)),
+        Contract.status != ContractStatus.INACTIVE,
+    ).order_by(Contract.contract_number).limit(100)
+    return list(db.session.scalars(statement))
+
+
+@dataclass
+class LocationBlock:
+    location: Location
+    options: list[ContractOption] = field(default_factory=list)
+    numbers: list[PhoneNumber] = field(default_factory=list)
+
+
+@dataclass
+class ContractDetail:
+    contract: Contract
+    end_of_term: date | None
+    general_options: list[ContractOption]
+    locations: list[LocationBlock]
+    unplaced_numbers: list[PhoneNumber]
+    sip_accounts: list[SipAccount]
+    changeable: bool
+
+    @property
+    def monthly_total(self):
+        total = self.contract.product.monthly_price or 0
+        for option in self.general_options + [o for block in self.locations for o in block.options]:
+            total += (option.monthly_price or 0) * (option.quantity or 1)
+        return total
+
+
+def contract_detail(raw_id, today: date | None = None) -> ContractDetail:
+    """The contract with product, options by location, numbers and SIP accounts; a fixed number of queries."""
+    contract = get_owned_or_404(Contract, raw_id)
+    options = db.session.scalars(
+        scoped(ContractOption).where(ContractOption.contract_id == contract.id)
+        .order_by(ContractOption.start_date, ContractOption.id)
+    ).all()
+    locations = db.session.scalars(
+        scoped(Location).where(Location.contract_id == contract.id).order_by(Location.name, Location.id)
+    ).all()
+    numbers = db.session.scalars(
+        scoped(PhoneNumber).where(PhoneNumber.contract_id == contract.id)
+        .order_by(PhoneNumber.area_code, PhoneNumber.subscriber_number)
+    ).all()
+    sip_accounts = db.session.scalars(
+        scoped(SipAccount).where(SipAccount.contract_id == contract.id).order_by(SipAccount.username)
+    ).all()
+    blocks = {location.id: LocationBlock(location) for location in locations}
+    general = []
+    for option in options:
+        (blocks[option.location_id].options if option.location_id in blocks else general).append(option)
+    unplaced = []
+    for number in numbers:
+        (blocks[number.location_id].numbers if number.location_id in blocks else unplaced).append(number)
+    return ContractDetail(
+        contract=contract,
+        end_of_term=end_of_term(contract.start_date, contract.minimum_term_months, contract.notice_period_months,
+                                contract.renewal_period_months, today or date.today())
+        if contract.status in (ContractStatus.ACTIVE, ContractStatus.BLOCKED) else None,
+        general_options=general,
+        locations=list(blocks.values()),
+        unplaced_numbers=unplaced,
+        sip_accounts=list(sip_accounts),
+        changeable=contract.status in CHANGEABLE,
+    )
+
+
+def owned_contract(raw_id) -> Contract:
+    return get_owned_or_404(Contract, raw_id)
+
+
+__all__ = ["list_contracts", "contract_detail", "cloud_phone_contracts", "owned_contract", "selectinload"]

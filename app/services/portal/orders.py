@@ -1,0 +1,65 @@
+"""Orders and offers of the signed-in customer (R-ORD-1..4)."""
+from __future__ import annotations
+
+from sqlalchemy import update
+from sqlalchemy.orm import selectinload
+
+from app.extensions import db
+from app.models import Order, OrderItem
+from app.models.enums import OrderStatus
+from app.models.mixins import utcnow
+from app.security.tenancy import get_owned_or_404, scoped
+from app.services import audit
+from app.services.errors import Invalid
+from app.services.portal.paging import Page, paginate
+
+ORDER_ACCEPTED = "offer_accepted"
+
+
+def list_orders(page: int, status: OrderStatus | None = None) -> Page:
+    statement = scoped(Order).options(selectinload(Order.contract)).order_by(Order.created_at.desc(), Order.id.desc())
+    if status is not None:
+        statement = statement.where(Order.status == status)
+    return paginate(statement, page)
+
+
+def order_detail(raw_id) -> Order:
+    """The order with its items (and their options) and work steps, in three queries."""
+    return get_owned_or_404(
+        Order, raw_id, selectinload(Order.items).selectinload(OrderItem.option_type), selectinload(Order.steps),
+        selectinload(Order.contract),
+    )
+
+
+def accept_offer(raw_id, user) -> Order:
+    """R-ORD-4: offer_created → offer_accepted, once, in one transaction (audited)."""
+    order = get_owned_or_404(Order, raw_id)
+    if order.status != OrderStatus.OFFER_CREATED:
+        raise Invalid(_not_an_open_offer())
+    if order.offer_valid_until is not None and order.offer_valid_until < utcnow().date():
+        raise Invalid(_offer_expired())
+    # Compare-and-set: two clicks at once change the order exactly once (QUALITY R3).
+    result = db.session.execute(
+        update(Order).where(Order.id == order.id, Order.status == OrderStatus.OFFER_CREATED)
+        .values(status=OrderStatus.OFFER_ACCEPTED, accepted_at=utcnow())
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise Invalid(_not_an_open_offer())
+    audit.record(ORDER_ACCEPTED, user, object_type="order", object_id=str(order.id), details=order.order_number)
+    db.session.commit()
+    db.session.refresh(order)
+    return order
+
+
+def _not_an_open_offer():
+    from flask_babel import gettext as _
+
+    return _("This order is not an open offer (any more) and cannot be accepted.")
+
+
+def _offer_expired():
+    from flask_babel import gettext as _
+
+    return _("This offer has expired. Please ask your sales advisor for a new one.")

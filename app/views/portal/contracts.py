@@ -1,0 +1,55 @@
+"""Contracts: list, detail and the technical panel filled in afterwards (R-CON-1..4, P1)."""
+from __future__ import annotations
+
+from flask import current_app, jsonify, render_template, request
+from flask_appbuilder import expose
+from flask_appbuilder.security.decorators import has_access
+from flask_babel import lazy_gettext as _l
+
+from app.models.enums import ContractStatus
+from app.services import provisioning
+from app.services.portal import contracts as service
+from app.views.portal.base import PortalView
+
+
+def _status_filter():
+    raw = request.args.get("status", "")
+    return next((s for s in ContractStatus if s.value == raw), None)
+
+
+class PortalContractView(PortalView):
+    route_base = "/portal/contracts"
+    class_permission_name = "PortalContracts"
+    method_permission_name = {"list": "list", "show": "show", "technical": "show"}
+    base_permissions = ["can_list", "can_show"]
+
+    @expose("/")
+    @has_access
+    def list(self):
+        status = _status_filter()
+        page = service.list_contracts(self.page_arg(), status=status)
+        return self.render_template("portal/contracts.html", page=page, status=status, statuses=list(ContractStatus),
+                                    accounting_phone=current_app.config["ACCOUNTING_PHONE"])
+
+    @expose("/<pk>")
+    @has_access
+    def show(self, pk):
+        detail = service.contract_detail(pk)
+        return self.render_template("portal/contract_detail.html", detail=detail, contract=detail.contract,
+                                    accounting_phone=current_app.config["ACCOUNTING_PHONE"])
+
+    @expose("/<pk>/technical")
+    @has_access
+    def technical(self, pk):
+        """The technical panel as an HTML fragment; 503 with a retry hint when the network is slow or down."""
+        contract = service.owned_contract(pk)
+        try:
+            status = provisioning.technical_status(contract)
+        except provisioning.ProvisioningUnavailable:
+            response = jsonify(error=str(_l("The technical data is unavailable at the moment.")))
+            response.status_code = 503
+            return response
+        html = render_template("portal/_technical_panel.html", status=status, contract=contract)
+        response = current_app.response_class(html, mimetype="text/html")
+        response.headers["Cache-Control"] = "no-store"
+        return response

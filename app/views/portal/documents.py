@@ -1,0 +1,60 @@
+"""Invoices and call records (R-INV-1/2) and contract documents (R-DOC-1): filter, view, download."""
+from __future__ import annotations
+
+from flask import request
+from flask_appbuilder import expose
+from flask_appbuilder.security.decorators import has_access
+
+from app.models.enums import BILLING_DOCUMENT_TYPES, DocumentType
+from app.services.portal import documents as service
+from app.views.portal.base import PortalView, send_document
+
+
+class PortalInvoiceView(PortalView):
+    """R-INV-2: the filter defaults to invoices; EVN PDF and CSV on request."""
+
+    route_base = "/portal/invoices"
+    class_permission_name = "PortalInvoices"
+    method_permission_name = {"list": "list", "download": "download"}
+    base_permissions = ["can_list", "can_download"]
+
+    @expose("/")
+    @has_access
+    def list(self):
+        doc_type = service.parse_type(request.args.get("type"), BILLING_DOCUMENT_TYPES, DocumentType.INVOICE)
+        page = service.list_documents(BILLING_DOCUMENT_TYPES, doc_type, self.page_arg())
+        return self.render_template("portal/documents.html", page=page, doc_type=doc_type,
+                                    types=BILLING_DOCUMENT_TYPES, title_kind="billing", allow_all=False)
+
+    @expose("/<pk>/download")
+    @has_access
+    def download(self, pk):
+        return send_document(service.owned_document(pk, BILLING_DOCUMENT_TYPES), as_attachment=True)
+
+
+class PortalDocumentView(PortalView):
+    """R-DOC-1: contract documents by type; PDFs can be viewed in the browser."""
+
+    route_base = "/portal/documents"
+    class_permission_name = "PortalDocuments"
+    method_permission_name = {"list": "list", "view": "download", "download": "download"}
+    base_permissions = ["can_list", "can_download"]
+
+    @expose("/")
+    @has_access
+    def list(self):
+        doc_type = service.parse_type(request.args.get("type"), service.PORTAL_CONTRACT_TYPES)
+        page = service.list_documents(service.PORTAL_CONTRACT_TYPES, doc_type, self.page_arg())
+        return self.render_template("portal/documents.html", page=page, doc_type=doc_type,
+                                    types=service.PORTAL_CONTRACT_TYPES, title_kind="contract", allow_all=True)
+
+    @expose("/<pk>/view")
+    @has_access
+    def view(self, pk):
+        document = service.owned_document(pk, service.PORTAL_CONTRACT_TYPES)
+        return send_document(document, as_attachment=document.mime_type != "application/pdf")
+
+    @expose("/<pk>/download")
+    @has_access
+    def download(self, pk):
+        return send_document(service.owned_document(pk, service.PORTAL_CONTRACT_TYPES), as_attachment=True)

@@ -1,0 +1,47 @@
+"""Orders and offers: list, detail with work steps, accepting an offer (R-ORD-1..4)."""
+from __future__ import annotations
+
+from flask import flash, g, redirect, request, url_for
+from flask_appbuilder import expose
+from flask_appbuilder.security.decorators import has_access
+from flask_babel import gettext as _
+
+from app.models.enums import OrderKind, OrderStatus
+from app.services.errors import ServiceError
+from app.services.portal import orders as service
+from app.views.portal.base import PortalView
+
+
+class PortalOrderView(PortalView):
+    route_base = "/portal/orders"
+    class_permission_name = "PortalOrders"
+    method_permission_name = {"list": "list", "show": "show", "accept": "accept"}
+    base_permissions = ["can_list", "can_show", "can_accept"]
+
+    @expose("/")
+    @has_access
+    def list(self):
+        raw = request.args.get("status", "")
+        status = next((s for s in OrderStatus if s.value == raw), None)
+        page = service.list_orders(self.page_arg(), status=status)
+        return self.render_template("portal/orders.html", page=page, status=status, statuses=list(OrderStatus),
+                                    kinds=list(OrderKind))
+
+    @expose("/<pk>")
+    @has_access
+    def show(self, pk):
+        order = service.order_detail(pk)
+        return self.render_template("portal/order_detail.html", order=order, statuses=list(OrderStatus))
+
+    @expose("/<pk>/accept", methods=["POST"])
+    @has_access
+    def accept(self, pk):
+        try:
+            order = service.accept_offer(pk, g.user)
+        except ServiceError as exc:
+            for message in exc.messages:
+                flash(message, "danger")
+            return redirect(url_for(".show", pk=pk))
+        flash(_("Thank you: offer %(number)s is accepted. We will now provision it.", number=order.order_number),
+              "success")
+        return redirect(url_for(".show", pk=order.id))
