@@ -26,6 +26,8 @@ class EServiceUserDBModelView(SafeViewMixin, UserDBModelView):
     """Staff and portal accounts; portal accounts name their customer."""
 
     add_template = "backoffice/add.html"
+    # The new account's first password is typed once, hashed at once, never shown.
+    write_only_secrets = ("password",)
     edit_template = "backoffice/edit.html"
     page_size = 25
     list_columns = ["username", "first_name", "last_name", "customer", "roles", "status", "active"]
@@ -57,3 +59,38 @@ class EServiceUserDBModelView(SafeViewMixin, UserDBModelView):
     }
     add_form_extra_fields = {**UserDBModelView.add_form_extra_fields, "customer": _customer_field()}
     edit_form_extra_fields = {"customer": _customer_field()}
+
+    # --- rules on every path that sets a username or password (R-AUTH-1/2) ---
+    def _account_errors(self, item, password: str | None) -> list[str]:
+        from app.security.roles_base import PORTAL_ROLES
+        from app.services.account_rules import password_errors, username_errors
+
+        errors = username_errors(item.username or "")
+        if password is not None:
+            errors += password_errors(password, item.username)
+        portal = any(role.name in PORTAL_ROLES for role in item.roles or [])
+        staff = any(role.name not in PORTAL_ROLES for role in item.roles or [])
+        if portal and staff:
+            errors.append(str(_l("An account is either a customer's portal account or a staff account, not both.")))
+        elif portal and item.customer is None:
+            errors.append(str(_l("A portal account needs its customer.")))
+        elif staff and item.customer is not None:
+            errors.append(str(_l("A staff account must not belong to a customer.")))
+        return errors
+
+    def pre_add(self, item):
+        """Check the rules on the plain password, then let FAB hash it."""
+        from app.services.errors import Invalid
+
+        errors = self._account_errors(item, item.password or "")
+        if errors:
+            raise Invalid(*errors)
+        super().pre_add(item)
+
+    def pre_update(self, item):
+        from app.services.errors import Invalid
+
+        errors = self._account_errors(item, None)
+        if errors:
+            raise Invalid(*errors)
+        super().pre_update(item)

@@ -83,7 +83,7 @@ def test_pbx_sign_on_redirects_with_a_single_use_short_lived_token(app, world, s
     with pytest.raises(pbx.TokenRefused):
         pbx.verify_token(raw[:-2] + ("AA" if not raw.endswith("AA") else "BB"), secret, pbx.UsedTokenIds())
     with pytest.raises(pbx.TokenRefused):
-        pbx.verify_token(raw, "another-secret", pbx.UsedTokenIds())
+        pbx.verify_token(raw, "another-secret-of-at-least-32-bytes!", pbx.UsedTokenIds())
 
 
 def test_contract_list_and_detail(app, world, signed_in):

@@ -349,11 +349,15 @@ class SafeViewMixin:
             )
         self.datamodel.eager_paths = tuple(dict.fromkeys(paths))
 
+    # Secrets a view may take on its add form only (write-only, e.g. a new account's password).
+    write_only_secrets: tuple[str, ...] = ()
+
     def _strip_secrets_before(self):
         for attr in ("list_columns", "show_columns", "add_columns", "edit_columns", "search_columns"):
             columns = getattr(self, attr, None)
+            keep = self.write_only_secrets if attr == "add_columns" else ()
             if columns:
-                setattr(self, attr, [c for c in columns if c not in SECRET_COLUMNS])
+                setattr(self, attr, [c for c in columns if c not in SECRET_COLUMNS or c in keep])
         for attr in ("show_fieldsets", "add_fieldsets", "edit_fieldsets"):
             fieldsets = getattr(self, attr, None)
             if fieldsets:
@@ -363,14 +367,16 @@ class SafeViewMixin:
                 ])
         for attr in ("show_exclude_columns", "add_exclude_columns", "edit_exclude_columns",
                      "search_exclude_columns"):
-            setattr(self, attr, list(getattr(self, attr, None) or []) + sorted(SECRET_COLUMNS))
+            keep = self.write_only_secrets if attr == "add_exclude_columns" else ()
+            setattr(self, attr, list(getattr(self, attr, None) or []) + sorted(SECRET_COLUMNS - set(keep)))
 
     def _strip_secrets_after(self):
         for attr in ("list_columns", "show_columns", "add_columns", "edit_columns", "search_columns",
                      "order_columns"):
             columns = getattr(self, attr, None)
+            keep = self.write_only_secrets if attr == "add_columns" else ()
             if columns:
-                setattr(self, attr, [c for c in columns if c not in SECRET_COLUMNS])
+                setattr(self, attr, [c for c in columns if c not in SECRET_COLUMNS or c in keep])
 
     def _add_enum_forms(self):
         """FAB's EnumField expects member names; our columns store values, so use our select."""
