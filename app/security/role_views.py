@@ -18,8 +18,10 @@ class EServiceRoleView(SafeViewMixin, RoleModelView):
     """Roles with their permissions, loaded in three queries whatever the page size."""
 
     base_permissions = READ_ONLY
+    # The list names the roles; a role's permissions (Admin: some 170) are on its show page.
+    list_columns = ["name"]
     search_columns = ["name"]
-    eager_load = ("permissions.permission", "permissions.view_menu")
+    eager_load = ()
     description_columns = {
         "name": _l("Roles and their permissions are declared in the code and applied by 'flask roles sync'."),
     }

@@ -1,7 +1,7 @@
 """Invoices, call records (R-INV-1..2) and contract documents (R-DOC-1) of the signed-in customer."""
 from __future__ import annotations
 
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload
 
 from app.models import Document
 from app.models.enums import BILLING_DOCUMENT_TYPES, CONTRACT_DOCUMENT_TYPES, DocumentType
@@ -23,7 +23,7 @@ def list_documents(allowed, doc_type: DocumentType | None, page: int) -> Page:
     statement = (
         scoped(Document)
         .where(Document.released.is_(True), Document.doc_type.in_(allowed))
-        .options(selectinload(Document.contract), selectinload(Document.invoice))
+        .options(joinedload(Document.contract), joinedload(Document.invoice))
         .order_by(Document.document_date.desc(), Document.id.desc())
     )
     if doc_type is not None:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from sqlalchemy import update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.extensions import db
 from app.models import Order, OrderItem
@@ -17,7 +17,7 @@ ORDER_ACCEPTED = "offer_accepted"
 
 
 def list_orders(page: int, status: OrderStatus | None = None) -> Page:
-    statement = scoped(Order).options(selectinload(Order.contract)).order_by(Order.created_at.desc(), Order.id.desc())
+    statement = scoped(Order).options(joinedload(Order.contract)).order_by(Order.created_at.desc(), Order.id.desc())
     if status is not None:
         statement = statement.where(Order.status == status)
     return paginate(statement, page)
@@ -27,7 +27,7 @@ def order_detail(raw_id) -> Order:
     """The order with its items (and their options) and work steps, in three queries."""
     return get_owned_or_404(
         Order, raw_id, selectinload(Order.items).selectinload(OrderItem.option_type), selectinload(Order.steps),
-        selectinload(Order.contract),
+        joinedload(Order.contract),
     )
 
 

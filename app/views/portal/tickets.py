@@ -18,7 +18,7 @@ class PortalTicketView(PortalView):
     @expose("/")
     @has_access
     def list(self):
-        open_tickets, closed = service.ticket_lists()
+        open_tickets, closed = service.ticket_lists(self.page_arg())
         return self.render_template("portal/tickets.html", open_tickets=open_tickets, closed=closed,
                                     hotline=current_app.config["HOTLINE_PHONE"],
                                     service_email=current_app.config["SERVICE_EMAIL"])
