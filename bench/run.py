@@ -242,6 +242,9 @@ def measure_load(page: dict, base: str, cookie: str | None, seconds: int, connec
     connections (one per worker) for about three of its answers, so its req/s is a real figure.
     """
     fetch = browser or Browser(base)
+    if browser is None and cookie:
+        # A signed-in page on another server (P1): the single GET carries the same session cookie.
+        fetch.set_cookie(cookie.split("=", 1)[1])
     fetch.request(page["url"])  # warm-up: first request of a worker compiles templates
     t0 = time.perf_counter()
     status, body, final = fetch.request(page["url"])
