@@ -12,12 +12,12 @@ import re
 import pytest
 from flask import url_for
 from flask_appbuilder.baseviews import BaseCRUDView
-from sqlalchemy import event
 
 from app.extensions import db
 from app.models import OutboxMessage
 from app.security.roles import ADMIN
 from app.views.backoffice.base import SafeViewMixin
+from tests.sql_counting import count_statements
 from tests.factories import (
     make_contract, make_customer, make_location, make_option, make_option_type, make_product, make_user,
 )
@@ -210,20 +210,7 @@ def test_list_statements_do_not_grow_with_rows(app, admin_client, dataset):
         db.session.commit()
 
     def _count(url):
-        statements = []
-
-        def _listener(conn, cursor, statement, *args):
-            statements.append(statement)
-
-        with app.app_context():
-            engine = db.engine
-        event.listen(engine, "before_cursor_execute", _listener)
-        try:
-            response = admin_client.get(url)
-        finally:
-            event.remove(engine, "before_cursor_execute", _listener)
-        assert response.status_code == 200, url
-        return len(statements)
+        return count_statements(app, admin_client, url)
 
     for view in _list_views(app):
         name = type(view).__name__

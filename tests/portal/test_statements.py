@@ -1,34 +1,19 @@
 """QUALITY P5: statements per portal page do not grow with the rows shown (≤ 15 per page)."""
 from __future__ import annotations
 
-from datetime import date, timedelta
-
-from sqlalchemy import event
 
 from app.extensions import db
 from app.models import Contract, Order, OrderStep
 from app.models.enums import OrderKind, OrderStatus, StepStatus
 from app.security.roles_base import PORTAL_ADMIN
+from tests.sql_counting import count_statements
 from tests.factories import make_contract, make_location, make_option, make_option_type
 
 LIMIT = 15
 
 
 def _count(app, client, url):
-    statements = []
-
-    def _listener(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", _listener)
-    try:
-        response = client.get(url)
-    finally:
-        event.remove(engine, "before_cursor_execute", _listener)
-    assert response.status_code == 200, url
-    return len(statements)
+    return count_statements(app, client, url)
 
 
 def test_contract_detail_with_1_or_50_options(app, world, signed_in):
