@@ -113,3 +113,17 @@ def test_cli_prints_the_logins_as_json(app):
     result = runner.invoke(args=["demo", "logins", "--json"])
     assert result.exit_code == 0
     assert json.loads(result.output) == demo_logins()
+
+
+def test_every_demo_login_signs_in_through_the_real_forms(app):
+    """Issue "Foundation", done when: every demo login signs in (with the SMS PIN where the role needs it)."""
+    from tests.auth_helpers import complete_login_with_pin
+    from tests.security.auth_fixtures import new_client
+
+    with app.app_context():
+        seed_demo(echo=lambda *a: None)
+    for row in demo_logins():
+        client = new_client(app)
+        response = complete_login_with_pin(client, row["username"], row["password"], app=app)
+        assert response.status_code == 302 and "/login" not in response.headers["Location"], row["username"]
+        assert client.get("/").status_code == 200
