@@ -6,7 +6,7 @@ from sqlalchemy.orm import joinedload
 from app.models import Document
 from app.models.enums import BILLING_DOCUMENT_TYPES, CONTRACT_DOCUMENT_TYPES, DocumentType
 from app.security.tenancy import get_owned_or_404, scoped
-from app.services.portal.paging import Page, paginate
+from app.services.portal.paging import Page, paginate, with_contract
 
 PORTAL_CONTRACT_TYPES = tuple(CONTRACT_DOCUMENT_TYPES)
 
@@ -23,7 +23,7 @@ def list_documents(allowed, doc_type: DocumentType | None, page: int) -> Page:
     statement = (
         scoped(Document)
         .where(Document.released.is_(True), Document.doc_type.in_(allowed))
-        .options(joinedload(Document.contract), joinedload(Document.invoice))
+        .options(with_contract(Document.contract), joinedload(Document.invoice))
         .order_by(Document.document_date.desc(), Document.id.desc())
     )
     if doc_type is not None:

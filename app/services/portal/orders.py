@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from sqlalchemy import update
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import Order, OrderItem
@@ -11,13 +11,13 @@ from app.models.mixins import utcnow
 from app.security.tenancy import get_owned_or_404, scoped
 from app.services import audit
 from app.services.errors import Invalid
-from app.services.portal.paging import Page, paginate
+from app.services.portal.paging import Page, paginate, with_contract
 
 ORDER_ACCEPTED = "offer_accepted"
 
 
 def list_orders(page: int, status: OrderStatus | None = None) -> Page:
-    statement = scoped(Order).options(joinedload(Order.contract)).order_by(Order.created_at.desc(), Order.id.desc())
+    statement = scoped(Order).options(with_contract(Order.contract)).order_by(Order.created_at.desc(), Order.id.desc())
     if status is not None:
         statement = statement.where(Order.status == status)
     return paginate(statement, page)
@@ -27,7 +27,7 @@ def order_detail(raw_id) -> Order:
     """The order with its items (and their options) and work steps, in three queries."""
     return get_owned_or_404(
         Order, raw_id, selectinload(Order.items).selectinload(OrderItem.option_type), selectinload(Order.steps),
-        joinedload(Order.contract),
+        with_contract(Order.contract),
     )
 
 

@@ -40,3 +40,17 @@ def paginate(statement, page: int, per_page: int = PAGE_SIZE) -> Page:
     page = min(page, pages)
     items = db.session.scalars(statement.limit(per_page).offset((page - 1) * per_page)).unique().all()
     return Page(items=list(items), page=page, pages=pages, total=total)
+
+
+def with_contract(relationship):
+    """Join a row's contract (and the contract's product) flat, for lists.
+
+    Contract.product is an inner join by default; under an outer join SQLAlchemy nests
+    it as `LEFT JOIN (contract JOIN product)`, which SQLite answers by materialising the
+    whole contract table (0.9 s at dataset L). Two flat outer joins use the primary keys.
+    """
+    from sqlalchemy.orm import joinedload
+
+    from app.models import Contract
+
+    return joinedload(relationship).joinedload(Contract.product, innerjoin=False)
