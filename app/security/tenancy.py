@@ -8,6 +8,12 @@ signed-in user's `customer_id` to every statement:
 - `scoped(Model)`           `select(Model)` restricted to that customer
 - `get_owned_or_404(Model, id)`  one row of that customer, else 404 (never 403: the
                              answer must not tell whether another customer's id exists)
+- `scoped_update(Model)`    `update(Model)` restricted to that customer
+- `current_customer()`      the customer row itself
+
+Portal views subclass `app.views.portal.base.PortalView` and call services in
+`app/services/portal/`; `tests/portal/test_tenancy_guard.py` walks the url_map and the
+sources so that no portal route or service can bypass this module.
 
 Ids from the client are only ever looked up through `get_owned_or_404`, so an id of
 another customer behaves exactly like an id that does not exist.
@@ -30,12 +36,35 @@ def tenant_id() -> int:
     return customer_id
 
 
+def _owned(model):
+    if not getattr(model, "__customer_owned__", False):
+        raise TypeError(f"{model.__name__} is not customer-owned; it cannot be scoped to a tenant")
+    return model
+
+
 def scoped(model, *columns):
     """`select(model)` (or the given columns) limited to the signed-in user's customer."""
     from sqlalchemy import select
 
-    statement = select(*columns) if columns else select(model)
-    return statement.where(model.customer_id == tenant_id())
+    statement = select(*columns) if columns else select(_owned(model))
+    return statement.where(_owned(model).customer_id == tenant_id())
+
+
+def scoped_update(model):
+    """`update(model)` limited to the signed-in user's customer (for compare-and-set changes)."""
+    from sqlalchemy import update
+
+    return update(_owned(model)).where(model.customer_id == tenant_id())
+
+
+def current_customer():
+    """The signed-in portal user's customer (404 for staff and anonymous users)."""
+    from app.models import Customer
+
+    customer = db.session.get(Customer, tenant_id())
+    if customer is None:
+        abort(404)
+    return customer
 
 
 def parse_id(raw) -> int:

@@ -4,7 +4,19 @@ from __future__ import annotations
 from flask import current_app, g, jsonify, redirect, url_for
 from flask_appbuilder import IndexView, expose
 
+from flask_babel import lazy_gettext as _l
+
 from app.security.tenancy import tenant_id
+
+# The back-office staff's landing: shortcuts to the lists they work most (each shown only if allowed).
+STAFF_SHORTCUTS = (
+    ("CustomerView", "CustomerView.list", "fa-building", _l("Customers")),
+    ("ContractView", "ContractView.list", "fa-file-signature", _l("Contracts")),
+    ("OrderView", "OrderView.list", "fa-cart-shopping", _l("Orders and offers")),
+    ("TicketView", "TicketView.list", "fa-ticket", _l("Tickets")),
+    ("InvoiceView", "InvoiceView.list", "fa-file-invoice", _l("Invoices")),
+    ("DocumentView", "DocumentView.list", "fa-folder-open", _l("Documents")),
+)
 
 
 def _may(permission: str, view: str) -> bool:
@@ -22,7 +34,10 @@ class HomeView(IndexView):
         if user is None or not user.is_authenticated:
             return redirect(url_for(self.appbuilder.sm.auth_view.endpoint + ".login"))
         context = {}
-        if user.customer_id is not None:
+        if user.customer_id is None:
+            context = dict(staff_shortcuts=[(endpoint, icon, label) for view, endpoint, icon, label in STAFF_SHORTCUTS
+                                            if _may("can_list", view)])
+        else:
             from app.services.portal import contracts, overview
 
             may = {

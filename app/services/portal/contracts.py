@@ -12,14 +12,22 @@ from app.models import Contract, ContractOption, Location, PhoneNumber, SipAccou
 from app.models.enums import ContractStatus, ProductKind
 from app.security.tenancy import get_owned_or_404, scoped
 from app.services.contract_terms import end_of_term
-from app.services.portal.paging import Page, paginate
+from app.services.portal.paging import Page, Sort, order_by, paginate, parse_sort
 
 # R-CON-1/R-CON-5: only an active contract may be changed.
 CHANGEABLE = frozenset({ContractStatus.ACTIVE})
+SORT_COLUMNS = {"number": Contract.contract_number, "status": Contract.status, "start": Contract.start_date}
+DEFAULT_SORT = "number"
 
 
-def list_contracts(page: int, status: ContractStatus | None = None, kind: ProductKind | None = None) -> Page:
-    statement = scoped(Contract).order_by(Contract.contract_number)
+def parse_contract_sort(raw) -> Sort:
+    return parse_sort(raw, SORT_COLUMNS, DEFAULT_SORT)
+
+
+def list_contracts(page: int, status: ContractStatus | None = None, kind: ProductKind | None = None,
+                   sort: Sort | None = None) -> Page:
+    """One page of the customer's contracts, optionally of one status or product kind."""
+    statement = order_by(scoped(Contract), sort or parse_contract_sort(None), SORT_COLUMNS, Contract.id)
     if status is not None:
         statement = statement.where(Contract.status == status)
     if kind is not None:

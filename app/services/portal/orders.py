@@ -1,23 +1,32 @@
 """Orders and offers of the signed-in customer (R-ORD-1..4)."""
 from __future__ import annotations
 
-from sqlalchemy import update
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import Order, OrderItem
 from app.models.enums import OrderStatus
 from app.models.mixins import utcnow
-from app.security.tenancy import get_owned_or_404, scoped
+from app.security.tenancy import get_owned_or_404, scoped, scoped_update
 from app.services import audit
 from app.services.errors import Invalid
-from app.services.portal.paging import Page, paginate, with_contract
+from app.services.portal.paging import Page, Sort, order_by, paginate, parse_sort, with_contract
 
 ORDER_ACCEPTED = "offer_accepted"
+# R-ORD-1: the list sorts by number, kind, status and its dates; newest first by default.
+SORT_COLUMNS = {"number": Order.order_number, "kind": Order.kind, "status": Order.status,
+                "created": Order.created_at, "completed": Order.completed_at}
+DEFAULT_SORT = "-created"
 
 
-def list_orders(page: int, status: OrderStatus | None = None) -> Page:
-    statement = scoped(Order).options(with_contract(Order.contract)).order_by(Order.created_at.desc(), Order.id.desc())
+def parse_order_sort(raw) -> Sort:
+    return parse_sort(raw, SORT_COLUMNS, DEFAULT_SORT)
+
+
+def list_orders(page: int, status: OrderStatus | None = None, sort: Sort | None = None) -> Page:
+    """One page of the customer's orders and offers, optionally of one status."""
+    statement = order_by(scoped(Order).options(with_contract(Order.contract)), sort or parse_order_sort(None),
+                         SORT_COLUMNS, Order.id)
     if status is not None:
         statement = statement.where(Order.status == status)
     return paginate(statement, page)
@@ -40,7 +49,7 @@ def accept_offer(raw_id, user) -> Order:
         raise Invalid(_offer_expired())
     # Compare-and-set: two clicks at once change the order exactly once (QUALITY R3).
     result = db.session.execute(
-        update(Order).where(Order.id == order.id, Order.status == OrderStatus.OFFER_CREATED)
+        scoped_update(Order).where(Order.id == order.id, Order.status == OrderStatus.OFFER_CREATED)
         .values(status=OrderStatus.OFFER_ACCEPTED, accepted_at=utcnow())
         .execution_options(synchronize_session=False)
     )

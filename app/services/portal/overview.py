@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from sqlalchemy import func
 
 from app.extensions import db
-from app.models import Customer, Invoice, Order, Ticket
+from app.models import Invoice, Order, Ticket
 from app.models.enums import OrderStatus, TicketStatus
-from app.security.tenancy import scoped, tenant_id
+from app.security.tenancy import current_customer, scoped
 from app.services import audit
 
 OPEN_ORDER_STATUSES = (OrderStatus.OFFER_CREATED, OrderStatus.OFFER_ACCEPTED, OrderStatus.PROVISIONING,
@@ -43,7 +43,7 @@ def overview(orders: bool, tickets: bool, invoices: bool) -> Overview:
 
 def reveal_hotline_password(user) -> str:
     """R-HOME-3: the customer password, shown on request and logged in the audit trail."""
-    customer = db.session.get(Customer, tenant_id())
+    customer = current_customer()
     audit.record(HOTLINE_PASSWORD_SHOWN, user, object_type="customer", object_id=str(customer.id))
     db.session.commit()
     return customer.hotline_password

@@ -54,3 +54,37 @@ def with_contract(relationship):
     from app.models import Contract
 
     return joinedload(relationship).joinedload(Contract.product, innerjoin=False)
+
+
+@dataclass(frozen=True)
+class Sort:
+    """A list's sort order from the URL: `?sort=created` ascending, `?sort=-created` descending."""
+
+    key: str
+    descending: bool
+
+    @property
+    def arg(self) -> str:
+        return ("-" if self.descending else "") + self.key
+
+    def toggle(self, key: str) -> str:
+        """The `sort` argument of a column header: reverses the current column, else ascending."""
+        return ("" if self.descending else "-") + key if key == self.key else key
+
+
+def parse_sort(raw, allowed, default: str) -> Sort:
+    """The sort order named in the URL if its key is one of `allowed`, else `default`."""
+    text = str(raw or "")
+    key = text[1:] if text.startswith("-") else text
+    if key not in allowed:
+        text = default
+        key = text.lstrip("-")
+    return Sort(key=key, descending=text.startswith("-"))
+
+
+def order_by(statement, sort: Sort, columns: dict, tiebreak):
+    """`statement` ordered by the sorted column (empty values last), then by `tiebreak` the same way."""
+    column = columns[sort.key]
+    first = column.desc() if sort.descending else column.asc()
+    last = tiebreak.desc() if sort.descending else tiebreak.asc()
+    return statement.order_by(first.nulls_last(), last)

@@ -49,11 +49,15 @@ class SimulatedProvisioning:
 
     def technical_status(self, contract) -> TechnicalStatus:
         # Read the rows first: the request's database connection is not held while we wait.
-        accounts = db.session.scalars(select(SipAccount).where(SipAccount.contract_id == contract.id)
-                                      .order_by(SipAccount.username)).all()
-        devices = db.session.scalars(select(Cpe).where(Cpe.contract_id == contract.id).order_by(Cpe.id)).all()
+        # The contract's own customer too: rows are never read across tenants, even by an adapter.
+        owner = contract.customer_id
+        accounts = db.session.scalars(select(SipAccount).where(
+            SipAccount.customer_id == owner, SipAccount.contract_id == contract.id).order_by(SipAccount.username)).all()
+        devices = db.session.scalars(select(Cpe).where(
+            Cpe.customer_id == owner, Cpe.contract_id == contract.id).order_by(Cpe.id)).all()
         ips = db.session.scalars(select(TrunkRegistration.ip_address).where(
-            TrunkRegistration.contract_id == contract.id).order_by(TrunkRegistration.position)).all()
+            TrunkRegistration.customer_id == owner, TrunkRegistration.contract_id == contract.id,
+        ).order_by(TrunkRegistration.position)).all()
         locked = contract.status == ContractStatus.BLOCKED
         number, proxy = contract.contract_number, contract.sip_proxy or "sip.ecotel.de"
         db.session.commit()

@@ -27,8 +27,10 @@ class PortalContractView(PortalView):
     @has_access
     def list(self):
         status = _status_filter()
-        page = service.list_contracts(self.page_arg(), status=status)
+        sort = service.parse_contract_sort(request.args.get("sort"))
+        page = service.list_contracts(self.page_arg(), status=status, sort=sort)
         return self.render_template("portal/contracts.html", page=page, status=status, statuses=list(ContractStatus),
+                                    sort=sort,
                                     accounting_phone=current_app.config["ACCOUNTING_PHONE"])
 
     @expose("/<pk>")
@@ -45,7 +47,9 @@ class PortalContractView(PortalView):
         contract = service.owned_contract(pk)
         try:
             status = provisioning.technical_status(contract)
-        except provisioning.ProvisioningUnavailable:
+        except Exception as exc:  # noqa: BLE001 - a failing network adapter must never become a 500
+            if not isinstance(exc, provisioning.ProvisioningUnavailable):
+                current_app.logger.exception("provisioning adapter failed for contract %s", contract.id)
             response = jsonify(error=str(_l("The technical data is unavailable at the moment.")))
             response.status_code = 503
             return response

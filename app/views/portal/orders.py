@@ -23,9 +23,10 @@ class PortalOrderView(PortalView):
     def list(self):
         raw = request.args.get("status", "")
         status = next((s for s in OrderStatus if s.value == raw), None)
-        page = service.list_orders(self.page_arg(), status=status)
+        sort = service.parse_order_sort(request.args.get("sort"))
+        page = service.list_orders(self.page_arg(), status=status, sort=sort)
         return self.render_template("portal/orders.html", page=page, status=status, statuses=list(OrderStatus),
-                                    kinds=list(OrderKind))
+                                    kinds=list(OrderKind), sort=sort)
 
     @expose("/<pk>")
     @has_access
