@@ -1,6 +1,8 @@
 """Fixtures of the portal tests: the two-customer world and signed-in clients per user."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.auth_helpers import complete_login_with_pin
@@ -29,3 +31,13 @@ def signed_in(app):
         return clients[username]
 
     return _client
+
+
+_META_CSRF = re.compile(r'name="csrf-token" content="([^"]+)"')
+
+
+def page_token(html: str) -> str:
+    """The CSRF token every portal page carries in its <meta name="csrf-token">."""
+    match = _META_CSRF.search(html)
+    assert match, "page has no csrf-token meta tag"
+    return match.group(1)

@@ -1,9 +1,10 @@
 """QUALITY P5: statements per portal page do not grow with the rows shown (≤ 15 per page)."""
 from __future__ import annotations
 
+from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Contract, Order, OrderStep
+from app.models import Order, OrderStep
 from app.models.enums import OrderKind, OrderStatus, StepStatus
 from app.security.roles_base import PORTAL_ADMIN
 from tests.sql_counting import count_statements
@@ -36,25 +37,59 @@ def test_contract_detail_with_1_or_50_options(app, world, signed_in):
     assert fifty <= one <= LIMIT, (one, fifty)
 
 
-def test_lists_of_10_or_100_rows(app, world, signed_in):
-    a = world["a"]
-    client = signed_in(a.users[PORTAL_ADMIN])
-    urls = ["/", "/portal/contracts/", "/portal/orders/", "/portal/tickets/", "/portal/invoices/",
-            "/portal/documents/", "/portal/cloud-phone/"]
-    few = {url: _count(app, client, url) for url in urls}
-    with app.app_context():
-        from app.models import Customer
+def _grow(app, customer_id, count, products):
+    """Add `count` rows to every portal list of the customer (contracts, orders, tickets, documents)."""
+    from datetime import date
+    from secrets import token_hex
 
-        customer = db.session.get(Customer, a.customer_id)
-        contract = db.session.get(Contract, a.ids["contract"][0])
-        for n in range(100):
-            extra = make_contract(customer)
-            order = Order(customer=customer, contract=extra, order_number=f"P{extra.id}", kind=OrderKind.NEW_PROVISION,
-                          status=OrderStatus.PROVISIONING)
+    from app.models import Customer, Document, Invoice, Ticket
+    from app.models.enums import DocumentType, TicketKind, TicketStatus, TicketSubject
+
+    with app.app_context():
+        customer = db.session.get(Customer, customer_id)
+        for n in range(count):
+            contract = make_contract(customer, products[n % len(products)])
+            make_option(contract, make_option_type(), location=make_location(contract))
+            order = Order(customer=customer, contract=contract, order_number=f"P{contract.id}",
+                          kind=OrderKind.NEW_PROVISION, status=OrderStatus.PROVISIONING)
             db.session.add(order)
             db.session.add(OrderStep(customer=customer, order=order, position=1, name="x", status=StepStatus.DONE))
-        assert contract is not None
+            invoice = Invoice(customer=customer, invoice_number=f"R{contract.id}", invoice_date=date(2026, 10, 1),
+                              period_start=date(2026, 9, 1), period_end=date(2026, 9, 30), net_amount=1,
+                              tax_amount=0, gross_amount=1, due_date=date(2026, 10, 15))
+            db.session.add(invoice)
+            closed = n % 3 == 0
+            db.session.add(Ticket(customer=customer, ticket_number=f"T{contract.id}", kind=TicketKind.FAULT,
+                                  subject=TicketSubject.CONTRACT, contract=contract, title="x", description="x",
+                                  status=TicketStatus.CLOSED if closed else TicketStatus.OPEN))
+            for doc_type, link in ((DocumentType.INVOICE, {"invoice": invoice}),
+                                   (DocumentType.EVN_CSV, {"contract": contract}),
+                                   (DocumentType.ORDER_CONFIRMATION, {"contract": contract})):
+                db.session.add(Document(customer=customer, doc_type=doc_type, title="x", filename="x",
+                                        storage_key=token_hex(16), mime_type="application/pdf", size_bytes=1,
+                                        sha256="0" * 64, document_date=date(2026, 10, 1), **link))
         db.session.commit()
-    many = {url: _count(app, client, url) for url in urls}
+
+
+def test_lists_of_10_or_100_rows(app, world, signed_in, monkeypatch):
+    """Every portal list page runs the same statements showing 10 and 100 rows of each kind."""
+    from app.models import Product
+    from app.services.portal import paging
+
+    monkeypatch.setattr(paging, "PAGE_SIZE", 200)  # show every row, not a page of 25
+
+    a = world["a"]
+    client = signed_in(a.users[PORTAL_ADMIN])
+    with app.app_context():
+        products = list(db.session.scalars(select(Product).order_by(Product.id)))
+    urls = ["/", "/portal/contracts/", "/portal/contracts/?sort=-start", "/portal/orders/",
+            "/portal/orders/?sort=status", "/portal/tickets/", "/portal/invoices/", "/portal/invoices/?type=evn_csv",
+            "/portal/documents/", "/portal/cloud-phone/"]
+    _grow(app, a.customer_id, 10, products)
+    ten = {url: _count(app, client, url) for url in urls}
+    _grow(app, a.customer_id, 90, products)
+    hundred = {url: _count(app, client, url) for url in urls}
     for url in urls:
-        assert many[url] <= few[url] <= LIMIT, (url, few[url], many[url])
+        assert hundred[url] == ten[url] <= LIMIT, (url, ten[url], hundred[url])
+    shown = client.get("/portal/orders/").get_data(as_text=True).count('href="/portal/orders/')
+    assert shown >= 100

@@ -33,8 +33,9 @@ def page_number(raw) -> int:
     return int(text) if text.isdigit() and 0 < len(text) < 7 and int(text) > 0 else 1
 
 
-def paginate(statement, page: int, per_page: int = PAGE_SIZE) -> Page:
-    """Run `statement` for one page (plus one COUNT over the same filter)."""
+def paginate(statement, page: int, per_page: int | None = None) -> Page:
+    """Run `statement` for one page of `per_page` rows (default PAGE_SIZE), plus one COUNT over the same filter."""
+    per_page = per_page or PAGE_SIZE
     total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery())) or 0
     pages = max(1, ceil(total / per_page))
     page = min(page, pages)
