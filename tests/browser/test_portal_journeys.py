@@ -67,11 +67,15 @@ def test_portal_admin_journey(app, live_url, world, new_page):
     page.wait_for_selector("#customer-password:not([hidden])")
     assert len(page.inner_text("#customer-password")) >= 8
     _visit(page, live_url, "/portal/contracts/", "portal-admin-02-contracts")
+    assert "Verträge" in page.inner_text("h1")  # German by default
     page.click("#contract-list tbody tr:first-child a")
     page.wait_for_selector("#technical-panel[data-loaded=true]")
     assert page.locator("#sip-accounts").count() == 1
     _shot(page, "portal-admin-03-contract-detail")
     _visit(page, live_url, "/portal/orders/", "portal-admin-04-orders")
+    page.click("a.sort-link[data-sort=number]")
+    page.wait_for_load_state()
+    assert "sort=number" in page.url and page.locator("th[aria-sort=ascending]").count() == 1
     page.goto(f"{live_url}/portal/orders/{a.ids['order'][0]}")
     page.click("#accept-offer button")
     page.wait_for_load_state()
@@ -97,6 +101,14 @@ def test_pbx_admin_journey(app, live_url, world, new_page):
     assert page.locator("#cloud-phone-contracts").count() == 1
     _shot(page, "pbx-admin-01-landing")
     assert page.locator("a[href='/portal/contracts/']").count() == 0
+    # R-PBX-1: a click signs on at the PBX with a token in the URL (the PBX is stubbed here).
+    arrived = []
+    page.route(f"{app.config['PBX_URL']}/sso*", lambda route: (
+        arrived.append(route.request.url), route.fulfill(status=200, body="PBX", content_type="text/plain")))
+    page.click("#cloud-phone-contracts button[type=submit]")
+    page.wait_for_url(f"{app.config['PBX_URL']}/sso*")
+    assert len(arrived) == 1 and "token=" in arrived[0]
+    page.goto(f"{live_url}/")
     _visit(page, live_url, "/portal/tickets/", "pbx-admin-02-tickets")
     assert page.goto(f"{live_url}/portal/invoices/").status == 403
     assert not page.errors, page.errors
@@ -144,3 +156,29 @@ def test_p1_contract_page_does_not_wait_for_a_slow_network(app, live_url, world,
     finally:
         app.config["PROVISIONING_LATENCY_SECONDS"] = "0"
         app.extensions.pop("eservice_provisioning", None)
+
+
+def test_technical_panel_unavailable_then_retry(app, live_url, world, new_page):
+    """R-CON-4: when the network systems fail the panel says so and offers a retry that works."""
+    a = world["a"]
+    page = new_page(PHONE)
+    browser_login(page, live_url, a.users[PORTAL_ADMIN], PASSWORD, app=app)
+    app.config["PROVISIONING_FAILURE_RATE"] = 1.0
+    app.extensions.pop("eservice_provisioning", None)
+    try:
+        page.goto(f"{live_url}/portal/contracts/{a.ids['contract'][0]}")
+        page.wait_for_selector("#technical-panel[data-loaded=failed]")
+        assert page.locator("#technical-panel [data-state=failed]").is_visible()
+        _shot(page, "contract-technical-unavailable-phone")
+        app.config["PROVISIONING_FAILURE_RATE"] = 0.0
+        app.extensions.pop("eservice_provisioning", None)
+        page.click("#technical-panel [data-retry]")
+        page.wait_for_selector("#technical-panel[data-loaded=true]")
+        assert page.locator("#sip-accounts").is_visible()
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        assert overflow <= 0, f"{overflow}px wider than the phone"
+        _shot(page, "contract-technical-retried-phone")
+    finally:
+        app.config["PROVISIONING_FAILURE_RATE"] = 0.0
+        app.extensions.pop("eservice_provisioning", None)
+    assert not page.errors, page.errors

@@ -85,6 +85,7 @@ def test_tampered_claims_are_refused(app, issued):
             pbx.verify_token(forged, _secret(app), pbx.UsedTokenIds())
 
 
+@pytest.mark.filterwarnings("ignore::jwt.warnings.InsecureKeyLengthWarning")  # HS512 with the test secret
 def test_tokens_signed_otherwise_are_refused(app, issued):
     claims = jwt.decode(issued, options={"verify_signature": False})
     secret = _secret(app)
