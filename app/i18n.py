@@ -17,10 +17,13 @@ the user's column and returns to the page the user came from.
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
+from functools import lru_cache
 
 from flask import (
     Flask, abort, current_app, g, has_request_context, redirect, request, session,
 )
+from babel.numbers import format_currency
 from flask_babel import get_babel, get_locale, refresh
 from flask_appbuilder.utils.base import is_safe_redirect_url
 from flask_login import current_user
@@ -136,6 +139,21 @@ def _template_context() -> dict:
     return {"current_locale": current_locale_code()}
 
 
+@lru_cache(maxsize=4096)
+def _money_text(amount: Decimal, currency: str, locale: str) -> str:
+    return format_currency(amount, currency, locale=locale)
+
+
+def money(value, currency: str = "EUR") -> str:
+    """An amount in the page's language ("1.234,50 €" in German).
+
+    Babel parses the locale's pattern on every call; a contract with 50 options shows
+    100 prices, which made formatting a quarter of the page's time. Prices repeat, so
+    the texts are kept per (amount, currency, locale).
+    """
+    return _money_text(Decimal(value or 0), currency, str(get_locale()))
+
+
 def init_app(app: Flask) -> None:
     """Install the locale selector and the remembering language switch.
 
@@ -148,6 +166,7 @@ def init_app(app: Flask) -> None:
     # Same URL and endpoint as FAB's LocaleView, so url_for and the route list stay unchanged.
     app.view_functions[LOCALE_ENDPOINT] = switch_language
     app.context_processor(_template_context)
+    app.jinja_env.filters["money"] = money
 
 
 def compile_stale_catalogs(directory) -> list[str]:

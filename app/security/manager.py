@@ -74,6 +74,22 @@ class EServiceSecurityManager(SecurityManager):
             cache[db_role_ids] = frozenset((perm, view) for perm, view in rows)
         return cache[db_role_ids]
 
+    def has_access(self, permission_name: str, view_name: str) -> bool:
+        """FAB's check, answered once per (user, permission, view) and request.
+
+        A page asks the same questions many times (every menu entry on the navbar and again
+        in the menu, every button); FAB's answer resolves the user anew each time.
+        """
+        if not has_request_context():
+            return super().has_access(permission_name, view_name)
+        from flask_login import current_user
+
+        cache = g.setdefault("_eservice_access", {})
+        key = (current_user.get_id() if current_user else None, permission_name, view_name)
+        if key not in cache:
+            cache[key] = super().has_access(permission_name, view_name)
+        return cache[key]
+
     def _has_view_access(self, user, permission_name: str, view_name: str) -> bool:
         roles = self.get_user_roles(user)
         if any(role.name in self.builtin_roles

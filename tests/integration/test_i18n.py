@@ -277,3 +277,20 @@ def test_fab_pages_and_menus_are_german(app_ctx):
     assert "Abmelden" in page and "Mein Profil" in page
     english = _text(browser.get("/roles/list/?_l_=en"))
     assert "Record Count" in english and "My profile" in english
+
+
+@pytest.mark.parametrize(("lang", "amount", "expected"), [
+    ("de", "1234.5", "1.234,50\xa0€"),
+    ("en", "1234.5", "€1,234.50"),
+    ("de", None, "0,00\xa0€"),
+    ("de", "1234.50", "1.234,50\xa0€"),
+])
+def test_money_is_written_the_way_the_language_writes_it(app, lang, amount, expected):
+    """Prices on the portal pages: German by default, English on request, cached per language."""
+    from decimal import Decimal
+
+    from app.i18n import money
+
+    with app.test_request_context(f"/?_l_={lang}"):
+        assert money(Decimal(amount) if amount else None) == expected
+        assert app.jinja_env.from_string("{{ v|money }}").render(v=Decimal(amount) if amount else None) == expected
