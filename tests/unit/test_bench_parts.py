@@ -116,3 +116,22 @@ def test_dataset_shape_gives_one_big_customer_and_consistent_owners():
     assert all(1 <= pick_contract(i, sizes, 150) <= sizes.contracts for i in range(5000))
     assert invoice_customer(1, sizes) == 1 and invoice_customer(151, sizes) == 2
     assert (options_of(1, 4), options_of(2, 4), options_of(3, 4)) == (50, 1, 4)
+
+
+def test_latency_bars_use_the_run_with_one_connection_per_worker():
+    """P2/P4 are latency bars: judged on the run at 2 connections; P3 stays on the saturated run."""
+    page = _page("portal", "list", 180, 300, label="contracts")
+    page["load"]["connections"] = 8
+    page["latency"] = {"p50_ms": 12, "p95_ms": 30, "p99_ms": 41, "rps": 90, "errors": 0, "non2xx": 0,
+                       "connections": 2}
+    bo = _page("backoffice", "list", 400, 40, label="bo")
+    bo["latency"] = {"p50_ms": 60, "p95_ms": 160, "p99_ms": 170, "rps": 20, "errors": 0, "non2xx": 1,
+                     "connections": 2}
+    rows = report.evaluate([page, bo], _peers(), [])
+    assert _verdicts(rows, "P2") == [("portal: contracts", 30, True)]
+    assert _verdicts(rows, "P3") == [("portal: contracts", 3.0, True)]
+    p2 = next(r for r in rows if r["bar"] == "P2")
+    assert "180" in p2["note"] and "2 connections" in p2["note"]
+    # A failed request in the latency run fails the bar too.
+    assert ("backoffice: bo", 160, False) in _verdicts(rows, "P4")
+    assert "p95 W" in report.table([page, bo], _peers())
