@@ -31,6 +31,18 @@ def test_start_page_for_the_portal_admin(app, world, signed_in):
     assert "Firma a GmbH" in html and "Firma b GmbH" not in html
 
 
+@pytest.mark.parametrize("role", [PORTAL_ADMIN, PBX_ADMIN, ACCOUNTING])
+def test_home_button_on_every_page_returns_to_the_start_page(app, world, signed_in, role):
+    """R-HOME-1: the home button leads back to the start page from anywhere."""
+    client = signed_in(world["a"].users[role])
+    for path in ("/", "/portal/tickets/", "/account/profile"):
+        response = client.get(path, follow_redirects=True)
+        html = response.get_data(as_text=True)
+        match = re.search(r'<a href="([^"]+)" id="nav-home"', html)
+        assert match, f"{role} {path}: no home button"
+        assert client.get(match.group(1), follow_redirects=True).status_code == 200
+
+
 def test_customer_password_is_revealed_on_request_and_audited(app, world, signed_in):
     a = world["a"]
     client = signed_in(a.users[ACCOUNTING])
