@@ -29,6 +29,10 @@ def create_app(config_object: object | str = "config.Config") -> Flask:
     from app import models as _models  # noqa: F401  - register every table before binding
 
     db.init_app(app)
+    from app.sqlite import configure as configure_sqlite
+
+    with app.app_context():
+        configure_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
     csrf.init_app(app)
 

@@ -29,3 +29,19 @@ def test_portal_user_signs_in_and_sees_own_company(app_ctx, client, login):
     make_user(PORTAL_ADMIN, customer=customer, username="mueller.admin")
     assert login("mueller.admin", "Sicher#Kennwort42").status_code == 302
     assert "Müller Logistik GmbH" in client.get("/").get_data(as_text=True)
+
+
+def test_sqlite_connections_use_wal_and_a_busy_timeout(app_ctx):
+    """Readers keep reading while the scheduler writes (WAL); a writer waits for the lock."""
+    import pytest
+    from sqlalchemy import text
+
+    from app.extensions import db
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("SQLite settings; PostgreSQL connections are left alone")
+    with db.engine.connect() as conn:
+        assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+        assert conn.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL
+        assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 10000
+        assert conn.execute(text("PRAGMA cache_size")).scalar() == -65536
