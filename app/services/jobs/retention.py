@@ -19,6 +19,7 @@ from app.models.mixins import utcnow
 RETENTION = timedelta(days=180)
 EVN_TYPES = (DocumentType.EVN_PDF, DocumentType.EVN_CSV)
 BATCH = 5000
+CALL_RECORD_BATCH = 50_000  # rows per transaction; about a second of work at production volume
 
 
 def cutoff(now=None):
@@ -26,21 +27,27 @@ def cutoff(now=None):
     return (now or utcnow()) - RETENTION
 
 
-def purge_call_records(now=None, batch: int = BATCH) -> int:
-    """Delete call records created more than 180 days ago; return how many."""
+def purge_call_records(now=None, batch: int = CALL_RECORD_BATCH) -> int:
+    """Delete call records created more than 180 days ago; return how many.
+
+    Each batch is one statement deleting the oldest due rows in the order of the
+    `created_at` index, then a commit. Ordering by id made the database scan the whole
+    table for every batch (189 s for 1,000,000 rows at dataset L); small batches made
+    SQLite write the same index pages again at every commit.
+    """
     limit = cutoff(now)
     total = 0
     while True:
-        ids = db.session.scalars(
-            select(CallRecord.id).where(CallRecord.created_at < limit).order_by(CallRecord.id).limit(batch)
-        ).all()
-        if not ids:
-            return total
-        db.session.execute(
-            delete(CallRecord).where(CallRecord.id.in_(ids)).execution_options(synchronize_session=False)
-        )
+        due = (select(CallRecord.id).where(CallRecord.created_at < limit)
+               .order_by(CallRecord.created_at, CallRecord.id).limit(batch))
+        deleted = db.session.execute(
+            delete(CallRecord).where(CallRecord.id.in_(due.scalar_subquery()))
+            .execution_options(synchronize_session=False)
+        ).rowcount
         db.session.commit()
-        total += len(ids)
+        if not deleted:
+            return total
+        total += deleted
 
 
 def purge_evn_documents(now=None, batch: int = 500) -> int:
