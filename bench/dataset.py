@@ -35,6 +35,7 @@ BIG_ROWS = 150            # orders, tickets, invoices, documents of customer 1
 SAMPLE_EVERY = 100        # every 100th customer gets portal users
 PORTAL_ADMIN_SPARES = 15  # extra Portal Admins of customer 1
 SHARED_FILES = 4          # distinct file contents behind all document rows
+DATASET_NOW = datetime(2026, 11, 1, 8, 0, 0)  # the dataset's "today": its dates do not age with the calendar
 
 
 @dataclass(frozen=True)
@@ -157,7 +158,7 @@ class Generator:
     def __init__(self, scale: str, sizes: Sizes):
         self.scale, self.sizes = scale, sizes
         self.rng = random.Random(20260101)
-        self.now = datetime(2026, 11, 1, 8, 0, 0)
+        self.now = DATASET_NOW
         self.today = self.now.date()
         self.counts: dict[str, int] = {}
         self.timings: dict[str, float] = {}

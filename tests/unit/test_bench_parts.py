@@ -1,4 +1,4 @@
-"""The benchmark's pure parts: wrk output, page matching, bar verdicts (QUALITY P2-P5)."""
+"""The benchmark's pure parts: wrk output, page matching, bar verdicts (QUALITY P2-P5, P7)."""
 from __future__ import annotations
 
 import pytest
@@ -135,3 +135,21 @@ def test_latency_bars_use_the_run_with_one_connection_per_worker():
     # A failed request in the latency run fails the bar too.
     assert ("backoffice: bo", 160, False) in _verdicts(rows, "P4")
     assert "p95 W" in report.table([page, bo], _peers())
+
+
+def test_p7_rows_are_due_for_retention_and_the_dataset_rows_are_not():
+    """P7 adds rows older than 180 days on the dataset's clock; the job must find only those."""
+    from datetime import timedelta
+
+    from bench.dataset import DATASET_NOW, Generator
+    from bench.retention import expired_rows
+
+    from app.services.jobs.retention import cutoff
+
+    sizes = Sizes.for_scale("S")
+    rows = list(expired_rows(40_001, 1000, sizes))
+    assert [r["id"] for r in rows] == list(range(40_001, 41_001))
+    assert all(r["created_at"] < cutoff(DATASET_NOW) for r in rows)
+    assert all(r["customer_id"] == contract_customer(r["contract_id"], sizes) for r in rows)
+    dataset = [r["created_at"] for r in Generator("S", sizes).call_records()]
+    assert min(dataset) >= cutoff(DATASET_NOW) and min(dataset) >= DATASET_NOW - timedelta(days=171)

@@ -1,0 +1,107 @@
+"""P7: the retention job deletes 1,000,000 expired call records in batches, in at most 60 s,
+while portal pages stay within P2.
+
+The scenario adds the expired rows (200 days older than the dataset's today), then runs the
+product's own retention function (`purge_call_records`, what `flask jobs run
+purge-call-records` runs) in a thread of the runner, against the bench database, while wrk
+loads a portal page with one connection per worker in 5 s slices until the job is done.
+The cutoff is taken from the dataset's clock, so only the added rows are due and the
+dataset stays reusable.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from datetime import timedelta
+from decimal import Decimal
+
+from bench import report, wrk
+from bench.common import Progress, log
+from bench.dataset import BATCH, DATASET_NOW, Sizes, contract_customer, pick_contract
+
+EXPIRED_ROWS = {"L": 1_000_000, "S": 20_000}
+P7_SECONDS = 60.0
+SLICE_SECONDS = 5
+LABEL = "retention of 1,000,000 call records"
+
+
+def expired_rows(first_id: int, count: int, sizes: Sizes):
+    """Call records created 200 days before the dataset's today, ids from `first_id`."""
+    created = DATASET_NOW - timedelta(days=200)
+    for rid in range(first_id, first_id + count):
+        cid = pick_contract(rid, sizes, 0)
+        yield dict(id=rid, customer_id=contract_customer(cid, sizes), contract_id=cid,
+                   started_at=created - timedelta(seconds=rid % 86400), caller=f"+49211{cid:08d}",
+                   callee=f"+4930{rid % 10_000_000:08d}", duration_seconds=rid % 900, zone="Festnetz national",
+                   charge=Decimal(rid % 500) / 1000, created_at=created)
+
+
+def insert_expired(app, sizes: Sizes, count: int) -> None:
+    """Add `count` expired call records in batches, in one transaction."""
+    from sqlalchemy import func, select
+
+    from app.extensions import db
+    from app.models import CallRecord
+
+    table = CallRecord.__table__
+    with app.app_context():
+        with db.engine.begin() as conn:
+            first = (conn.execute(select(func.max(table.c.id))).scalar() or 0) + 1
+            progress = Progress("expired call records", count)
+            batch: list[dict] = []
+            for row in expired_rows(first, count, sizes):
+                batch.append(row)
+                if len(batch) >= BATCH:
+                    conn.execute(table.insert(), batch)
+                    progress.add(len(batch))
+                    batch = []
+            if batch:
+                conn.execute(table.insert(), batch)
+                progress.add(len(batch))
+            progress.close()
+        db.session.remove()
+
+
+def measure_p7(app, scale: str, sizes: Sizes, base: str, cookie: str, page: dict, workers: int) -> list[dict]:
+    """Rows for P7: the job's duration and the portal page's p95 while it ran."""
+    from app.extensions import db
+    from app.services.jobs.retention import purge_call_records
+
+    count = EXPIRED_ROWS[scale]
+    label = LABEL if scale == "L" else f"retention of {count:,} call records (scale {scale})"
+    insert_expired(app, sizes, count)
+    result: dict = {}
+
+    def purge() -> None:
+        with app.app_context():
+            started = time.perf_counter()
+            try:
+                result["deleted"] = purge_call_records(now=DATASET_NOW)
+            except Exception as exc:  # reported as the bar's note
+                result["error"] = f"{type(exc).__name__}: {exc}"
+            finally:
+                result["seconds"] = round(time.perf_counter() - started, 1)
+                db.session.remove()
+
+    log(f"P7: deleting {count:,} expired call records while loading {page['url']} "
+        f"({workers} connections, {SLICE_SECONDS} s slices)")
+    job = threading.Thread(target=purge, name="retention", daemon=True)
+    job.start()
+    slices = []
+    while job.is_alive():
+        slices.append(wrk.run(base + page["url"], cookie, SLICE_SECONDS, workers, timeout=30).as_dict())
+    job.join()
+    seconds, deleted = result.get("seconds"), result.get("deleted")
+    log(f"P7: {deleted} rows deleted in {seconds} s" + (f" ({result['error']})" if "error" in result else ""))
+    job_ok = "error" not in result and deleted == count and seconds <= P7_SECONDS
+    note = result.get("error") or f"{deleted:,} of {count:,} rows deleted in batches of the job"
+    rows = [report.entry("P7", label, seconds, "s", P7_SECONDS, job_ok, note)]
+    if slices:
+        worst = max(s["p95_ms"] for s in slices)
+        errors = sum(s["errors"] + s["non2xx"] for s in slices)
+        rows.append(report.entry(
+            "P7", f"portal: {page['label']} during retention", worst, "ms p95 (worst 5 s slice)",
+            report.P2_P95_MS, worst <= report.P2_P95_MS and errors == 0,
+            f"{len(slices)} slices, p95 per slice: {', '.join(str(s['p95_ms']) for s in slices)}"
+            + (f"; {errors} failed requests" if errors else "")))
+    return rows
