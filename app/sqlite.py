@@ -6,7 +6,9 @@
   which is SQLite's recommended setting for WAL;
 - a 64 MB page cache per connection: index pages of large tables (call records at
   production volume) stay in memory across the batches of a job;
-- a busy timeout, so a writer waits for the lock instead of failing at once.
+- a busy timeout, so a writer waits for the lock instead of failing at once;
+- a 64 MB limit on the WAL file left behind by a checkpoint: one large write (a retention
+  backlog, an import) would otherwise keep its size on disk for good.
 
 PostgreSQL connections are left alone.
 """
@@ -19,6 +21,7 @@ PRAGMAS = (
     "PRAGMA synchronous=NORMAL",
     "PRAGMA cache_size=-65536",
     "PRAGMA busy_timeout=10000",
+    "PRAGMA journal_size_limit=67108864",
 )
 
 

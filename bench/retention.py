@@ -7,6 +7,12 @@ purge-call-records` runs) in a thread of the runner, against the bench database,
 loads a portal page with one connection per worker in 5 s slices until the job is done.
 The cutoff is taken from the dataset's clock, so only the added rows are due and the
 dataset stays reusable.
+
+In production, expired rows were written half a year before the job deletes them: long
+checkpointed, with fresh planner statistics. So after adding them the scenario settles the
+database the same way (SQLite: a WAL checkpoint that truncates the log; PostgreSQL:
+CHECKPOINT and ANALYZE) and loads the page for one slice before the job starts; that
+slice is reported as the baseline, not judged.
 """
 from __future__ import annotations
 
@@ -62,6 +68,24 @@ def insert_expired(app, sizes: Sizes, count: int) -> None:
         db.session.remove()
 
 
+def settle(app) -> None:
+    """Bring the database to the state it has when rows expire: checkpointed, analysed."""
+    from sqlalchemy import text
+
+    from app.extensions import db
+
+    with app.app_context():
+        with db.engine.connect() as conn:
+            if db.engine.dialect.name == "sqlite":
+                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+                conn.exec_driver_sql("ANALYZE call_records")
+            else:
+                conn = conn.execution_options(isolation_level="AUTOCOMMIT")
+                conn.execute(text("CHECKPOINT"))
+                conn.execute(text("ANALYZE call_records"))
+        db.session.remove()
+
+
 def measure_p7(app, scale: str, sizes: Sizes, base: str, cookie: str, page: dict, workers: int) -> list[dict]:
     """Rows for P7: the job's duration and the portal page's p95 while it ran."""
     from app.extensions import db
@@ -70,6 +94,9 @@ def measure_p7(app, scale: str, sizes: Sizes, base: str, cookie: str, page: dict
     count = EXPIRED_ROWS[scale]
     label = LABEL if scale == "L" else f"retention of {count:,} call records (scale {scale})"
     insert_expired(app, sizes, count)
+    settle(app)
+    baseline = wrk.run(base + page["url"], cookie, SLICE_SECONDS, workers, timeout=30).as_dict()
+    log(f"P7: baseline p95 {baseline['p95_ms']} ms before the job")
     result: dict = {}
 
     def purge() -> None:
@@ -102,6 +129,7 @@ def measure_p7(app, scale: str, sizes: Sizes, base: str, cookie: str, page: dict
         rows.append(report.entry(
             "P7", f"portal: {page['label']} during retention", worst, "ms p95 (worst 5 s slice)",
             report.P2_P95_MS, worst <= report.P2_P95_MS and errors == 0,
-            f"{len(slices)} slices, p95 per slice: {', '.join(str(s['p95_ms']) for s in slices)}"
+            f"baseline p95 {baseline['p95_ms']} ms; {len(slices)} slices, p95 per slice: "
+            f"{', '.join(str(s['p95_ms']) for s in slices)}"
             + (f"; {errors} failed requests" if errors else "")))
     return rows

@@ -45,3 +45,4 @@ def test_sqlite_connections_use_wal_and_a_busy_timeout(app_ctx):
         assert conn.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 10000
         assert conn.execute(text("PRAGMA cache_size")).scalar() == -65536
+        assert conn.execute(text("PRAGMA journal_size_limit")).scalar() == 64 * 1024 * 1024
