@@ -140,6 +140,11 @@ class Config:
     # Send right after the request's commit; the delivery job retries what failed.
     OUTBOX_DELIVER_IMMEDIATELY = _env_bool("OUTBOX_DELIVER_IMMEDIATELY", True)
 
+    # --- Scheduled jobs (R-JOB) ---------------------------------------------
+    # CPU niceness of the scheduler process: on a host it shares with the web
+    # workers, a retention backlog takes spare CPU and pages keep theirs (P7).
+    JOBS_NICE = int(os.environ.get("JOBS_NICE", 5))
+
     # --- Files ---------------------------------------------------------------
     DOCUMENT_STORAGE_DIR = os.environ.get(
         "DOCUMENT_STORAGE_DIR", str(INSTANCE_DIR / "documents")

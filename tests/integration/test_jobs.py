@@ -130,3 +130,51 @@ def test_jobs_cli_lists_and_runs(app):
     assert runner.invoke(args=["jobs", "run", "expire-links"]).exit_code == 0
     unknown = runner.invoke(args=["jobs", "run", "no-such-job"])
     assert unknown.exit_code != 0 and "unknown job" in unknown.output
+
+
+def test_scheduler_runs_at_lower_cpu_priority(app, tmp_path):
+    """P7: `jobs serve` lowers its own priority by JOBS_NICE, so a retention backlog takes
+    the CPU the web workers leave; job threads started later inherit it."""
+    probe = (
+        "import os, threading\n"
+        "from app import create_app; import config\n"
+        "from app.services.jobs import scheduler\n"
+        "class C(config.TestConfig):\n"
+        f"    SQLALCHEMY_DATABASE_URI = {'sqlite:///' + str(tmp_path / 'jobs.db')!r}\n"
+        "    JOBS_NICE = 7\n"
+        "a = create_app(C)\n"
+        "before = os.getpriority(os.PRIO_PROCESS, 0)\n"
+        "class Stop(Exception): pass\n"
+        "def echo(message):\n"
+        "    if message.startswith('Scheduler running'):\n"
+        "        seen = []\n"
+        "        t = threading.Thread(target=lambda: seen.append(os.getpriority(os.PRIO_PROCESS, 0)))\n"
+        "        t.start(); t.join()\n"
+        "        print(before, os.getpriority(os.PRIO_PROCESS, 0), seen[0], flush=True)\n"
+        "        raise Stop()\n"
+        "try:\n"
+        "    scheduler.serve(a, echo=echo)\n"
+        "except Stop:\n"
+        "    pass\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    before, after, thread = map(int, done.stdout.split())
+    assert after == min(before + 7, 19) and thread == after
+
+
+def test_lower_priority_of_one_thread_leaves_the_process_alone():
+    """The bench's retention thread gets the scheduler's niceness without slowing the runner."""
+    import os
+    import threading
+
+    from app.services.jobs.scheduler import lower_priority
+
+    before = os.getpriority(os.PRIO_PROCESS, 0)
+    seen = []
+    worker = threading.Thread(target=lambda: seen.append(lower_priority(3, thread=True)))
+    worker.start()
+    worker.join()
+    assert seen == [min(before + 3, 19)]
+    assert os.getpriority(os.PRIO_PROCESS, 0) == before
+    assert lower_priority(0) == before

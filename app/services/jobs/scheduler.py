@@ -12,6 +12,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -84,11 +85,32 @@ def _run_in_context(app: Flask, name: str) -> None:
             pass
 
 
+def lower_priority(niceness: int, thread: bool = False) -> int:
+    """Raise this process's (or only this thread's) niceness by `niceness`; return the new value.
+
+    Jobs are background work: on a host shared with the web workers they get the CPU
+    the pages leave (P7). A niceness the system refuses is logged, not fatal.
+    """
+    if niceness <= 0:
+        return os.getpriority(os.PRIO_PROCESS, 0)
+    try:
+        if thread:  # Linux: a thread id is a PRIO_PROCESS target of its own
+            tid = threading.get_native_id()
+            os.setpriority(os.PRIO_PROCESS, tid, os.getpriority(os.PRIO_PROCESS, tid) + niceness)
+            return os.getpriority(os.PRIO_PROCESS, tid)
+        return os.nice(niceness)
+    except OSError as exc:
+        log.warning("could not lower the scheduler's CPU priority: %s", exc)
+        return os.getpriority(os.PRIO_PROCESS, 0)
+
+
 def serve(app: Flask, echo=print, wait_seconds: float = 30.0) -> None:
     """Block forever: wait for the lock, then run every job at its interval."""
     from apscheduler.schedulers.blocking import BlockingScheduler
 
     from app.services.jobs.registry import JOBS
+
+    lower_priority(app.config.get("JOBS_NICE", 0))
 
     # APScheduler reports every run at INFO; the console is for PINs, links and problems.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
