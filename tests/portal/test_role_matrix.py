@@ -13,6 +13,7 @@ MATRIX = {
     "/portal/cloud-phone/": {"anonymous": "login", PORTAL_ADMIN: 200, PBX_ADMIN: 200, ACCOUNTING: 403, SALES: 404, SERVICE: 404, ADMIN: 404},
     "/portal/orders/":     {"anonymous": "login", PORTAL_ADMIN: 200, PBX_ADMIN: 403, ACCOUNTING: 403, SALES: 404, SERVICE: 404, ADMIN: 404},
     "/portal/invoices/":   {"anonymous": "login", PORTAL_ADMIN: 200, PBX_ADMIN: 403, ACCOUNTING: 200, SALES: 404, SERVICE: 404, ADMIN: 404},
+    "/portal/invoices/call-records.csv": {"anonymous": "login", PORTAL_ADMIN: 200, PBX_ADMIN: 403, ACCOUNTING: 200, SALES: 404, SERVICE: 404, ADMIN: 404},
     "/portal/documents/":  {"anonymous": "login", PORTAL_ADMIN: 200, PBX_ADMIN: 403, ACCOUNTING: 403, SALES: 404, SERVICE: 404, ADMIN: 404},
     "/portal/tickets/":    {"anonymous": "login", PORTAL_ADMIN: 200, PBX_ADMIN: 200, ACCOUNTING: 200, SALES: 404, SERVICE: 404, ADMIN: 404},
     "/customers/list/":    {"anonymous": "login", PORTAL_ADMIN: 403, PBX_ADMIN: 403, ACCOUNTING: 403, SALES: 200, SERVICE: 200, ADMIN: 200},

@@ -23,6 +23,7 @@ from app.models.enums import (
     RegistrationMode, ShipmentStatus, StepStatus, TicketKind, TicketStatus, TicketSubject,
 )
 from app.models.mixins import utcnow
+from app.services import evn
 from app.services.demo import files
 from app.services.documents import create_document
 
@@ -193,13 +194,15 @@ class DemoBuilder:
 
     def evn_documents(self, contract, by_month):
         customer = contract.customer
+        db.session.flush()
         for back, records in by_month.items():
+            rows = evn.evn_rows(record.id for record in records)
             first = self.months_ago(back)
             period = f"{MONTHS_DE[first.month - 1]} {first.year}"
             created = datetime(first.year, first.month, 28, 3, 0) if back else utcnow()
             for doc_type, data, mime, ext in (
-                (DocumentType.EVN_PDF, files.evn_pdf(customer, contract, period, records), "application/pdf", "pdf"),
-                (DocumentType.EVN_CSV, files.evn_csv(records), "text/csv", "csv"),
+                (DocumentType.EVN_PDF, files.evn_pdf(customer, contract, period, rows), "application/pdf", "pdf"),
+                (DocumentType.EVN_CSV, files.evn_csv(rows), "text/csv", "csv"),
             ):
                 document = create_document(
                     customer_id=customer.id, doc_type=doc_type, title=f"Einzelverbindungsnachweis {period}",

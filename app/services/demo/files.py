@@ -6,13 +6,15 @@ whose Latin-1 encoding still covers ä ö ü ß.
 """
 from __future__ import annotations
 
-import csv
 import io
 import logging
 from decimal import Decimal
 from pathlib import Path
 
+from flask_babel import force_locale
 from fpdf import FPDF
+
+from app.services import evn
 
 DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
 DEJAVU_BOLD = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf")
@@ -91,39 +93,30 @@ def invoice_pdf(customer, invoice, positions: list[tuple[str, Decimal]]) -> byte
     return pdf.bytes()
 
 
-def evn_rows(records) -> list[list[str]]:
-    """Call records as rows of German text (date, time, caller, callee, duration, zone, charge)."""
-    rows = []
-    for record in records:
-        minutes, seconds = divmod(record.duration_seconds, 60)
-        rows.append([
-            f"{record.started_at:%d.%m.%Y}", f"{record.started_at:%H:%M:%S}", record.caller, record.callee,
-            f"{minutes}:{seconds:02d}", record.zone, f"{Decimal(record.charge):.4f}".replace(".", ","),
-        ])
-    return rows
+def _german_header() -> list[str]:
+    # Demo files are the carrier's German documents, whatever language the seeding shell speaks.
+    with force_locale("de"):
+        return evn.evn_header()
 
 
-EVN_HEADER = ["Datum", "Uhrzeit", "Anschluss", "Ziel", "Dauer", "Zone", "Betrag EUR"]
-
-
-def evn_pdf(customer, contract, period: str, records) -> bytes:
-    """Itemised call records (Einzelverbindungsnachweis) of one contract and month."""
+def evn_pdf(customer, contract, period: str, rows) -> bytes:
+    """Itemised call records (Einzelverbindungsnachweis) of one contract and month; `rows` from `evn.evn_rows`."""
     pdf = _Pdf(f"EVN {contract.contract_number} {period}")
     pdf.heading(f"Einzelverbindungsnachweis {period}")
     pdf.lines(f"{customer.company_name} · Kundennummer {customer.customer_number}",
               f"Vertrag {contract.contract_number} · {contract.product.name}")
     pdf.ln(4)
-    pdf.table(EVN_HEADER, evn_rows(records), [22, 20, 34, 34, 16, 26, 22])
+    pdf.table(_german_header(), rows, [22, 20, 34, 34, 16, 26, 22])
     return pdf.bytes()
 
 
-def evn_csv(records) -> bytes:
-    """The same as CSV: UTF-8 with BOM (opens in German spreadsheet programs), `;`, decimal commas."""
+def evn_csv(rows) -> bytes:
+    """The same as CSV in the EVN dialect of `app.services.evn`."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
-    writer.writerow(EVN_HEADER)
-    writer.writerows(evn_rows(records))
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+    writer = evn.csv_writer(buffer)
+    writer.writerow(_german_header())
+    writer.writerows(rows)
+    return (evn.CSV_BOM + buffer.getvalue()).encode("utf-8")
 
 
 def contract_document_pdf(customer, title: str, body: list[str]) -> bytes:

@@ -5,7 +5,7 @@ runs; the view code itself reads data only through `app.security.tenancy`.
 """
 from __future__ import annotations
 
-from flask import Response, abort, request, send_file
+from flask import Response, abort, request, send_file, stream_with_context
 from flask_appbuilder import BaseView
 
 from app.security.tenancy import tenant_id
@@ -45,6 +45,15 @@ def send_document(document, as_attachment: bool) -> Response:
         abort(404)
     response = send_file(handle, mimetype=document.mime_type, as_attachment=as_attachment,
                          download_name=download_name(document), max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def stream_csv(chunks, filename: str) -> Response:
+    """A CSV download sent as it is produced (the request context stays open while it streams)."""
+    response = Response(stream_with_context(chunks), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "no-store"
     return response

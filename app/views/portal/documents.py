@@ -1,13 +1,16 @@
 """Invoices and call records (R-INV-1/2) and contract documents (R-DOC-1): filter, view, download."""
 from __future__ import annotations
 
-from flask import request
+from datetime import date
+
+from flask import flash, g, redirect, request, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access
 
 from app.models.enums import BILLING_DOCUMENT_TYPES, DocumentType
+from app.services.portal import call_records
 from app.services.portal import documents as service
-from app.views.portal.base import PortalView, send_document
+from app.views.portal.base import PortalView, send_document, stream_csv
 
 
 class PortalInvoiceView(PortalView):
@@ -15,7 +18,7 @@ class PortalInvoiceView(PortalView):
 
     route_base = "/portal/invoices"
     class_permission_name = "PortalInvoices"
-    method_permission_name = {"list": "list", "download": "download"}
+    method_permission_name = {"list": "list", "download": "download", "export": "download"}
     base_permissions = ["can_list", "can_download"]
 
     @expose("/")
@@ -23,8 +26,24 @@ class PortalInvoiceView(PortalView):
     def list(self):
         doc_type = service.parse_type(request.args.get("type"), BILLING_DOCUMENT_TYPES, DocumentType.INVOICE)
         page = service.list_documents(BILLING_DOCUMENT_TYPES, doc_type, self.page_arg())
+        export = None
+        if doc_type in (DocumentType.EVN_PDF, DocumentType.EVN_CSV):
+            export = {"range": call_records.default_range(date.today()), "contracts": call_records.contract_choices()}
         return self.render_template("portal/documents.html", page=page, doc_type=doc_type,
-                                    types=BILLING_DOCUMENT_TYPES, title_kind="billing", allow_all=False)
+                                    types=BILLING_DOCUMENT_TYPES, title_kind="billing", allow_all=False,
+                                    export=export)
+
+    @expose("/call-records.csv")
+    @has_access
+    def export(self):
+        """The customer's itemised calls in a date range as one CSV file, streamed (P6)."""
+        try:
+            export = call_records.parse_filter(request.args, date.today())
+        except call_records.InvalidExportFilter as error:
+            flash(str(error), "danger")
+            return redirect(url_for(".list", type=DocumentType.EVN_CSV.value))
+        call_records.record_export(g.user, export)
+        return stream_csv(call_records.csv_chunks(export), export.filename)
 
     @expose("/<pk>/download")
     @has_access
