@@ -144,6 +144,10 @@ class Config:
     # CPU niceness of the scheduler process: on a host it shares with the web
     # workers, a retention backlog takes spare CPU and pages keep theirs (P7).
     JOBS_NICE = int(os.environ.get("JOBS_NICE", 5))
+    # SQLite page cache per connection, in MB: web workers keep it small (a streamed
+    # export fills it, P6); the scheduler's batches over large tables want more (P7).
+    SQLITE_CACHE_MB = int(os.environ.get("SQLITE_CACHE_MB", 16))
+    JOBS_SQLITE_CACHE_MB = int(os.environ.get("JOBS_SQLITE_CACHE_MB", 64))
 
     # --- Files ---------------------------------------------------------------
     DOCUMENT_STORAGE_DIR = os.environ.get(
@@ -194,3 +198,5 @@ class TestConfig(Config):
     )
     SESSION_COOKIE_SECURE = False
     PROVISIONING_LATENCY_SECONDS = "0"
+    # Tests run jobs in the test process (`jobs run`); it must not lower its own priority.
+    JOBS_NICE = 0

@@ -32,7 +32,7 @@ def create_app(config_object: object | str = "config.Config") -> Flask:
     from app.sqlite import configure as configure_sqlite
 
     with app.app_context():
-        configure_sqlite(db.engine)
+        configure_sqlite(db.engine, app.config.get("SQLITE_CACHE_MB", 16))
     migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
     csrf.init_app(app)
 

@@ -92,10 +92,14 @@ def jobs_list() -> None:
 @click.argument("name")
 def jobs_run(name: str) -> None:
     """Run one job now (or `all`), e.g. from cron on a host without the scheduler."""
+    from flask import current_app
+
     from app.services.jobs.registry import JOBS, run_job
+    from app.services.jobs.scheduler import as_job_runner
 
     if name != "all" and name not in JOBS:
         raise click.BadParameter(f"unknown job; one of: all, {', '.join(JOBS)}", param_hint="NAME")
+    as_job_runner(current_app._get_current_object())
     for job_name in JOBS if name == "all" else [name]:
         click.echo(f"{job_name}: {run_job(job_name)}")
 

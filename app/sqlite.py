@@ -4,8 +4,11 @@
   readers), instead of readers waiting for every write to finish;
 - synchronous=NORMAL: in WAL mode a commit is durable after the next checkpoint's sync,
   which is SQLite's recommended setting for WAL;
-- a 64 MB page cache per connection: index pages of large tables (call records at
-  production volume) stay in memory across the batches of a job;
+- a page cache per connection of `SQLITE_CACHE_MB` (16 MB) in the web workers, enough for
+  any page, small enough that a worker streaming a large export stays lean (QUALITY P6:
+  the cache fills to its limit, a 64 MB cache alone took a worker from 118 to 190 MB);
+  the scheduler raises it to `JOBS_SQLITE_CACHE_MB` (64 MB), so the index pages of large
+  tables (call records at production volume) stay in memory across a job's batches (P7);
 - a busy timeout, so a writer waits for the lock instead of failing at once;
 - a 64 MB limit on the WAL file left behind by a checkpoint: one large write (a retention
   backlog, an import) would otherwise keep its size on disk for good.
@@ -19,15 +22,18 @@ from sqlalchemy import event
 PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=NORMAL",
-    "PRAGMA cache_size=-65536",
     "PRAGMA busy_timeout=10000",
     "PRAGMA journal_size_limit=67108864",
 )
+DEFAULT_CACHE_MB = 16
 
 
-def configure(engine) -> None:
+def configure(engine, cache_mb: int = DEFAULT_CACHE_MB) -> None:
     """Apply the settings to every new connection of a SQLite `engine` (no-op otherwise)."""
-    if engine.dialect.name != "sqlite" or getattr(engine, "_eservice_pragmas", False):
+    if engine.dialect.name != "sqlite":
+        return
+    engine._eservice_cache_mb = cache_mb
+    if getattr(engine, "_eservice_pragmas", False):
         return
 
     @event.listens_for(engine, "connect")
@@ -36,8 +42,17 @@ def configure(engine) -> None:
         try:
             for pragma in PRAGMAS:
                 cursor.execute(pragma)
+            cursor.execute(f"PRAGMA cache_size=-{int(engine._eservice_cache_mb) * 1024}")
         finally:
             cursor.close()
 
     engine._eservice_pragmas = True
     engine.dispose()  # connections opened before now get the settings too
+
+
+def set_cache_size(engine, cache_mb: int) -> None:
+    """Give this process's SQLite connections a page cache of `cache_mb` MB from now on."""
+    if engine.dialect.name != "sqlite":
+        return
+    configure(engine, cache_mb)
+    engine.dispose()  # pooled connections keep their old size; new ones get this one

@@ -22,9 +22,9 @@ import time
 from datetime import timedelta
 from decimal import Decimal
 
-from bench import report, wrk
-from bench.common import Progress, log
-from bench.dataset import BATCH, DATASET_NOW, Sizes, contract_customer, pick_contract
+from bench import callrecords, report, wrk
+from bench.common import log
+from bench.dataset import DATASET_NOW, Sizes, contract_customer, pick_contract
 
 EXPIRED_ROWS = {"L": 1_000_000, "S": 20_000}
 P7_SECONDS = 60.0
@@ -43,57 +43,11 @@ def expired_rows(first_id: int, count: int, sizes: Sizes):
                    charge=Decimal(rid % 500) / 1000, created_at=created)
 
 
-def insert_expired(app, sizes: Sizes, count: int) -> None:
-    """Add `count` expired call records in batches, in one transaction."""
-    from sqlalchemy import func, select
-
-    from app.extensions import db
-    from app.models import CallRecord
-
-    table = CallRecord.__table__
-    with app.app_context():
-        with db.engine.begin() as conn:
-            first = (conn.execute(select(func.max(table.c.id))).scalar() or 0) + 1
-            progress = Progress("expired call records", count)
-            batch: list[dict] = []
-            for row in expired_rows(first, count, sizes):
-                batch.append(row)
-                if len(batch) >= BATCH:
-                    conn.execute(table.insert(), batch)
-                    progress.add(len(batch))
-                    batch = []
-            if batch:
-                conn.execute(table.insert(), batch)
-                progress.add(len(batch))
-            progress.close()
-        db.session.remove()
-
-
-def settle(app) -> None:
-    """Bring the database to the state it has when rows expire: checkpointed, analysed."""
-    from sqlalchemy import text
-
-    from app.extensions import db
-    from app.models import CallRecord
-
-    table = CallRecord.__table__.name
-    with app.app_context():
-        with db.engine.connect() as conn:
-            if db.engine.dialect.name == "sqlite":
-                conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
-                conn.exec_driver_sql(f"ANALYZE {table}")
-            else:
-                conn = conn.execution_options(isolation_level="AUTOCOMMIT")
-                conn.execute(text("CHECKPOINT"))
-                conn.execute(text(f"ANALYZE {table}"))
-        db.session.remove()
-
-
 def measure_p7(app, scale: str, sizes: Sizes, base: str, cookie: str, page: dict, workers: int) -> list[dict]:
     """Rows for P7: the job's duration and the portal page's p95 while it ran."""
     from app.extensions import db
     from app.services.jobs.retention import purge_call_records
-    from app.services.jobs.scheduler import lower_priority
+    from app.services.jobs.scheduler import as_job_runner
 
     count = EXPIRED_ROWS[scale]
     label = LABEL if scale == "L" else f"retention of {count:,} call records (scale {scale})"
@@ -102,8 +56,8 @@ def measure_p7(app, scale: str, sizes: Sizes, base: str, cookie: str, page: dict
         db.session.remove()
     if leftover:
         log(f"P7: removed {leftover:,} expired rows left by an earlier, interrupted run")
-    insert_expired(app, sizes, count)
-    settle(app)
+    callrecords.insert(app, "expired call records", count, lambda first, n: expired_rows(first, n, sizes))
+    callrecords.settle(app)
     # Workers that served nothing yet (a run with --only retention) compile templates and
     # fill their page caches first: one slice unreported, then the baseline.
     wrk.run(base + page["url"], cookie, SLICE_SECONDS, workers, timeout=30)
@@ -112,8 +66,8 @@ def measure_p7(app, scale: str, sizes: Sizes, base: str, cookie: str, page: dict
     result: dict = {}
 
     def purge() -> None:
-        # As `jobs serve` runs it: at the scheduler's lower CPU priority (JOBS_NICE).
-        result["nice"] = lower_priority(app.config.get("JOBS_NICE", 0), thread=True)
+        # As `jobs serve` runs it: lower CPU priority (JOBS_NICE), the jobs' SQLite page cache.
+        result["nice"] = as_job_runner(app, thread=True)
         with app.app_context():
             started = time.perf_counter()
             try:

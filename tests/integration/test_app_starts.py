@@ -44,5 +44,27 @@ def test_sqlite_connections_use_wal_and_a_busy_timeout(app_ctx):
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 10000
-        assert conn.execute(text("PRAGMA cache_size")).scalar() == -65536
+        assert conn.execute(text("PRAGMA cache_size")).scalar() == -16 * 1024  # web workers: SQLITE_CACHE_MB
         assert conn.execute(text("PRAGMA journal_size_limit")).scalar() == 64 * 1024 * 1024
+
+
+def test_job_runners_get_the_larger_sqlite_cache(app):
+    """P6/P7: web workers keep a 16 MB page cache; a process that runs jobs gets JOBS_SQLITE_CACHE_MB."""
+    import pytest
+    from sqlalchemy import text
+
+    from app.extensions import db
+    from app.services.jobs.scheduler import as_job_runner
+
+    with app.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite settings; PostgreSQL connections are left alone")
+    try:
+        as_job_runner(app)
+        with app.app_context(), db.engine.connect() as conn:
+            assert conn.execute(text("PRAGMA cache_size")).scalar() == -64 * 1024
+    finally:
+        from app.sqlite import set_cache_size
+
+        with app.app_context():
+            set_cache_size(db.engine, app.config["SQLITE_CACHE_MB"])

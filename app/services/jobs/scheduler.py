@@ -104,13 +104,23 @@ def lower_priority(niceness: int, thread: bool = False) -> int:
         return os.getpriority(os.PRIO_PROCESS, 0)
 
 
+def as_job_runner(app: Flask, thread: bool = False) -> int:
+    """Settings of a process (or thread) that runs jobs: lower CPU priority (`JOBS_NICE`) and,
+    on SQLite, the larger page cache of `JOBS_SQLITE_CACHE_MB`. Returns the niceness."""
+    from app.sqlite import set_cache_size
+
+    with app.app_context():
+        set_cache_size(db.engine, app.config.get("JOBS_SQLITE_CACHE_MB", 64))
+    return lower_priority(app.config.get("JOBS_NICE", 0), thread=thread)
+
+
 def serve(app: Flask, echo=print, wait_seconds: float = 30.0) -> None:
     """Block forever: wait for the lock, then run every job at its interval."""
     from apscheduler.schedulers.blocking import BlockingScheduler
 
     from app.services.jobs.registry import JOBS
 
-    lower_priority(app.config.get("JOBS_NICE", 0))
+    as_job_runner(app)
 
     # APScheduler reports every run at INFO; the console is for PINs, links and problems.
     logging.getLogger("apscheduler").setLevel(logging.WARNING)
