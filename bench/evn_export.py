@@ -194,10 +194,12 @@ def measure_p6(app, scale: str, base: str, cookie: str, master_pid: int) -> list
             f"{result['first_byte_s']} s" if complete else
             f"HTTP {result['status']}, {rows_out:,} of {expected:,} rows")
     before_text = ", ".join(f"{v:.0f}" for v in before.values() if v)
+    grown = max((peak.get(pid, 0) - (before.get(pid) or 0) for pid in workers), default=0)
     return [
         report.entry("P6", label, result["seconds"], "s", P6_SECONDS,
                      complete and result["seconds"] <= P6_SECONDS, note),
         report.entry("P6", f"{label}: peak RSS of the serving worker", peak_mb, "MB", P6_RSS_MB,
                      complete and peak_mb is not None and peak_mb <= P6_RSS_MB,
-                     f"worker RSS before the download: {before_text} MB; sampled every 20 ms"),
+                     f"worker RSS before the download: {before_text} MB, the export added at most {grown:.1f} MB; "
+                     f"sampled every 20 ms"),
     ]

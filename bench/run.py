@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -31,6 +32,10 @@ from bench.evn_export import EXPORT_RULE, measure_p6
 from bench.retention import measure_p7
 
 WORKERS = 2  # gunicorn sync workers per server, as for the stock FAB and hello peers
+# How production serves the portal (README): threads, so requests that wait on the network
+# systems (the technical panel, R-CON-4) do not hold a whole worker.
+PRODUCTION_WORKER_ARGS = ("-k", "gthread", "--threads", "8")
+P1_PANELS = 4  # technical panels loading at once while P1 measures the page
 SESSION_COOKIE = "eservice_session"
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
 PIN_RE = re.compile(r"\b(\d{8})\b")
@@ -47,10 +52,11 @@ def free_port() -> int:
 
 
 class Server:
-    """One gunicorn (2 sync workers) on loopback, started and stopped by this process only."""
+    """One gunicorn (2 workers, sync unless `worker_args` say otherwise) on loopback, started and
+    stopped by this process only."""
 
-    def __init__(self, name: str, target: str, env: dict):
-        self.name, self.target, self.env = name, target, env
+    def __init__(self, name: str, target: str, env: dict, worker_args: tuple[str, ...] = ()):
+        self.name, self.target, self.env, self.worker_args = name, target, env, list(worker_args)
         self.port = free_port()
         self.proc: subprocess.Popen | None = None
         self.log_path = VAR_DIR / "logs" / f"{name}.log"
@@ -64,7 +70,8 @@ class Server:
         self.log_path.parent.mkdir(parents=True, exist_ok=True)
         logfile = open(self.log_path, "w")
         self.proc = subprocess.Popen(
-            GUNICORN + ["-w", str(WORKERS), "-b", f"127.0.0.1:{self.port}", "--timeout", "300", self.target],
+            GUNICORN + ["-w", str(WORKERS), *self.worker_args, "-b", f"127.0.0.1:{self.port}", "--timeout", "300",
+                        self.target],
             cwd=ROOT, env=self.env, stdout=logfile, stderr=subprocess.STDOUT, start_new_session=True,
         )
         deadline = time.monotonic() + 90
@@ -333,25 +340,50 @@ def pending_bars(app, routes, portal_pages: list[dict], p1: dict | None, p6: lis
     return rows
 
 
-def measure_p1(app, env: dict, portal_pages: list[dict], cookie_value: str | None, seconds: int,
-               connections: int) -> dict | None:
-    """P1: when the app has a provisioning-latency setting, serve it at 2 s and load the contract detail."""
+def measure_p1(app, env: dict, routes, portal_pages: list[dict], cookie_value: str | None,
+               seconds: int) -> dict | None:
+    """P1: with the provisioning back end at 2 s, the contract detail page's p95 while technical
+    panels load at the same time, as they do in every browser that opened a contract.
+
+    Served as production serves it (README: gthread workers, `PRODUCTION_THREADS` threads each),
+    because a panel request waits on the network systems for seconds: with sync workers the
+    panels in flight would hold every worker and the page would wait behind them.
+    """
     key = pagemod.config_key(app.config, r"^PROVISIONING.*(LATENCY|DELAY)")
     detail = next((p for p in portal_pages if p["key"] == "contract_detail" and p["status"] == "ok"), None)
     if key is None or detail is None:
         return None
-    slow = Server("app-provisioning-2s", "run:app", dict(env, **{key: "2"})).start()
+    panel_rule = detail["rule"] + "/technical"
+    panel_url = detail["url"] + "/technical" if any(r.rule == panel_rule for r in routes) else None
+    label = "portal: contract detail with a 2 s back end"
+    if panel_url is None:
+        return report.entry("P1", label, None, "ms p95", report.P1_P95_MS, False,
+                            f"no technical panel route {panel_rule}")
+    cookie = f"{SESSION_COOKIE}={cookie_value}"
+    slow = Server("app-provisioning-2s", "run:app", dict(env, **{key: "2"}), worker_args=PRODUCTION_WORKER_ARGS)
+    slow.start()
+    panels: dict = {}
+
+    def load_panels() -> None:
+        panels.update(wrk.run(slow.base + panel_url, cookie, seconds + 2, P1_PANELS, timeout=30).as_dict())
+
     try:
-        page = measure_load(dict(detail, label="contract detail, back end 2 s"), slow.base,
-                            f"{SESSION_COOKIE}={cookie_value}", seconds, connections)
+        Browser(slow.base).request(detail["url"])  # warm-up
+        loader = threading.Thread(target=load_panels, name="p1-panels", daemon=True)
+        loader.start()
+        time.sleep(1)  # the panels are in flight before the page is measured
+        page = wrk.run(slow.base + detail["url"], cookie, seconds, WORKERS, timeout=30).as_dict()
+        loader.join()
     finally:
         slow.stop()
-    if page["status"] != "ok":
-        return report.entry("P1", "portal: contract detail with a 2 s back end", None, "ms p95",
-                            report.P1_P95_MS, False, page["status"])
-    p95 = page["load"]["p95_ms"]
-    return report.entry("P1", "portal: contract detail with a 2 s back end", p95, "ms p95", report.P1_P95_MS,
-                        p95 <= report.P1_P95_MS, f"{key}=2")
+    failed = page["errors"] + page["non2xx"]
+    note = (f"{key}=2; {P1_PANELS} technical panels in flight: {panels.get('requests', 0)} answered, "
+            f"p50 {panels.get('p50_ms')} ms, {panels.get('errors', 0) + panels.get('non2xx', 0)} failed; "
+            f"detail page {page['requests']} answered, {failed} failed; gunicorn "
+            + " ".join(PRODUCTION_WORKER_ARGS))
+    p95 = page["p95_ms"]
+    return report.entry("P1", label, p95, "ms p95", report.P1_P95_MS,
+                        p95 <= report.P1_P95_MS and failed == 0 and panels.get("requests", 0) > 0, note)
 
 
 def peer_cookie(secret: str, user_id: int) -> str:
@@ -470,13 +502,17 @@ def run(args) -> int:
             {"key": "stock_fab", "label": "stock FAB contract list", "area": "peer", "kind": "peer",
              "url": "/contractview/list/"}, stock.base, None, seconds, args.connections,
             browser=stock_browser, adaptive=True)
+        # Its workers go on with the requests wrk left in flight (about a minute each at L);
+        # stopped now, they take no CPU from the product's figures.
+        stock.stop()
+        hello.stop()
         for page in portal_pages:
             if page["status"] == "pending":
                 measure_load(page, product.base, None, seconds, args.connections, browser=portal, latency=True)
         for page in bo_pages:
             measure_load(page, product.base, None, seconds, args.connections, browser=admin, latency=True)
 
-        p1 = measure_p1(app, env, portal_pages, portal.cookie_value(), seconds, args.connections)
+        p1 = measure_p1(app, env, routes, portal_pages, portal.cookie_value(), seconds)
         p6 = []
         if EXPORT_RULE in {r.rule for r in routes} and (not args.only or args.only in "evn-export"):
             p6 = measure_p6(app, args.scale, product.base, portal.cookie_header(), product.proc.pid)
