@@ -13,6 +13,12 @@ PYTEST_ARGS ?=
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
+# config.py defaults to production (secrets required, real email/SMS). The developer
+# targets run in development unless ESERVICE_ENV is set: fixed development keys,
+# messages on the console, demo data allowed. The test suite uses TestConfig anyway.
+DEV_TARGETS := run test test-pg translations-check migrate seed logins bench
+$(DEV_TARGETS): export ESERVICE_ENV ?= development
+
 .PHONY: run serve test test-pg translations-update translations-compile translations-check migrate seed logins clean help
 
 help:

@@ -3,9 +3,12 @@
 The seed is idempotent: a demo customer that already exists (by customer number)
 is left alone, as are existing catalog entries and logins, so running it twice
 creates and changes nothing. Everything is written in one transaction.
+Demo logins have published passwords, so the seed runs in development only.
 """
 from __future__ import annotations
 
+import click
+from flask import current_app
 from sqlalchemy import exists, select
 
 from app.extensions import db
@@ -15,6 +18,10 @@ from app.security.roles_base import SMS_PIN_ROLES
 from app.services.demo.logins import DEMO_LOGINS
 
 DEMO_CUSTOMERS = ("9000001", "9000002", "9000003")
+
+
+class DemoSeedRefused(click.ClickException):
+    """The demo data (logins with the passwords of the README) belongs in development only."""
 
 
 def demo_logins() -> list[dict]:
@@ -51,7 +58,16 @@ def _ensure_logins(customers: dict[str, Customer], echo) -> int:
 
 
 def seed_demo(only_if_empty: bool = False, echo=print) -> bool:
-    """Load the demo data; return True when anything was written."""
+    """Load the demo data; return True when anything was written.
+
+    Refused (DemoSeedRefused, nothing written) outside ESERVICE_ENV=development:
+    the demo logins' passwords are public.
+    """
+    if not current_app.config.get("DEVELOPMENT"):
+        raise DemoSeedRefused(
+            "The demo data is for development only (its logins have published passwords); "
+            f"ESERVICE_ENV is {current_app.config.get('ENV_NAME')!r}. Set ESERVICE_ENV=development to load it."
+        )
     from app.services.demo.builder import DemoBuilder
     from app.services.demo.catalog import ensure_catalog
 
