@@ -533,6 +533,7 @@ class SafeViewMixin:
         if request.method == "POST":
             form = self.edit_form.refresh(request.form)
             self._fill_form_exclude_cols(exclude_cols, form)
+            _show_read_only(form, item)
             form._id = pk
             if form.validate():
                 self.process_form(form, False)
@@ -619,6 +620,15 @@ class SafeViewMixin:
         """FAB's edit page; a refused form answers 422 so clients can tell."""
         response = super().edit(pk)
         return (response, 422) if g.get("backoffice_form_failed") else response
+
+
+def _show_read_only(form, item) -> None:
+    """Read-only fields show the row's value again when a refused form is re-rendered."""
+    from app.views.backoffice.widgets import ReadOnlyRelationField
+
+    for field in form:
+        if isinstance(field, ReadOnlyRelationField):
+            field.data = getattr(item, field.name, None)
 
 
 def _enum_formatter(enum_cls):

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.models import Contract, ContractOption, Location, OptionType, Product
 from app.views.backoffice.base import BackofficeInterface, BackofficeModelView
-from app.views.backoffice.customers import contract_field, customer_field
+from app.views.backoffice.customers import contract_field, customer_field, customer_shown
 from app.views.backoffice.filters import CONTRACT_FILTERS, CUSTOMER_FILTERS
 from app.views.backoffice.widgets import AjaxRelationField, AjaxRelationMultipleField
 
@@ -119,7 +119,7 @@ class ContractView(BackofficeModelView):
         "customer": customer_field(),
         "product": AjaxRelationField(_l("Product"), model=Product, lookup="product"),
     }
-    edit_form_extra_fields = add_form_extra_fields
+    edit_form_extra_fields = {**add_form_extra_fields, "customer": customer_shown()}
 
 
 class ContractOptionView(BackofficeModelView):

@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.models import CallRecord, Document, Invoice, Order
 from app.views.backoffice.base import BackofficeInterface, BackofficeModelView, ReadOnlyModelView
-from app.views.backoffice.customers import contract_field, customer_field
+from app.views.backoffice.customers import contract_field, customer_field, customer_shown
 from app.views.backoffice.filters import CONTRACT_FILTERS, CUSTOMER_FILTERS, INVOICE_FILTERS
 from app.views.backoffice.widgets import AjaxRelationField
 
@@ -45,7 +45,7 @@ class InvoiceView(BackofficeModelView):
                    "tax_amount", "gross_amount", "due_date"]
     edit_columns = add_columns
     add_form_extra_fields = {"customer": customer_field()}
-    edit_form_extra_fields = add_form_extra_fields
+    edit_form_extra_fields = {"customer": customer_shown()}
 
 
 class DocumentView(BackofficeModelView):

@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 
 from app.models import ContractOption, Document, Location, OptionType, Order, OrderItem, OrderStep, PhoneNumber
 from app.views.backoffice.base import BackofficeInterface, BackofficeModelView
-from app.views.backoffice.customers import contract_field, customer_field
+from app.views.backoffice.customers import contract_field, customer_field, customer_shown
 from app.views.backoffice.filters import CONTRACT_FILTERS, CUSTOMER_FILTERS, ORDER_FILTERS
 from app.views.backoffice.widgets import AjaxRelationField
 
@@ -44,7 +44,7 @@ class OrderView(BackofficeModelView):
         "completed_at", "note",
     ]
     add_form_extra_fields = {"customer": customer_field(), "contract": contract_field(required=False)}
-    edit_form_extra_fields = add_form_extra_fields
+    edit_form_extra_fields = {**add_form_extra_fields, "customer": customer_shown()}
 
     def pre_add(self, item):
         """Record who entered the order."""

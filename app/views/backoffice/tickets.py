@@ -9,7 +9,7 @@ from app.models.enums import TicketStatus, TicketSubject
 from app.models.mixins import utcnow
 from app.services.errors import Invalid
 from app.views.backoffice.base import BackofficeInterface, BackofficeModelView
-from app.views.backoffice.customers import contract_field, customer_field
+from app.views.backoffice.customers import contract_field, customer_field, customer_shown
 from app.views.backoffice.filters import CONTRACT_FILTERS, CUSTOMER_FILTERS, TICKET_FILTERS
 from app.views.backoffice.widgets import AjaxRelationField
 
@@ -57,7 +57,7 @@ class TicketView(BackofficeModelView):
         "contact_person": AjaxRelationField(_l("Contact person"), model=ContactPerson, lookup="contact_person",
                                             required=False),
     }
-    edit_form_extra_fields = add_form_extra_fields
+    edit_form_extra_fields = {**add_form_extra_fields, "customer": customer_shown()}
 
     def pre_add(self, item):
         """Check the subject and record who opened the ticket."""
