@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from app.models import (
     CallForwarding, Cpe, DslAccount, Location, Order, PhoneNumber, Shipment, SipAccount, TrunkRegistration,
 )
+from app.services.telephony import check_forwarding, check_phone_number, check_registration
 from app.views.backoffice.base import BackofficeInterface, BackofficeModelView
 from app.views.backoffice.customers import contract_field
 from app.views.backoffice.filters import CONTRACT_FILTERS, CPE_FILTERS, CUSTOMER_FILTERS
@@ -61,6 +62,16 @@ class PhoneNumberView(BackofficeModelView):
     }
     edit_form_extra_fields = add_form_extra_fields
 
+    def pre_add(self, item):
+        """Digits only; a block carries a sound extension range (R-SIP-2 scopes rely on it)."""
+        super().pre_add(item)
+        check_phone_number(item)
+
+    def pre_update(self, item):
+        """Same checks as on add."""
+        super().pre_update(item)
+        check_phone_number(item)
+
 
 class SipAccountView(BackofficeModelView):
     """SIP accounts; the shared SIP password lives on the contract and is never shown here."""
@@ -111,10 +122,19 @@ class CallForwardingView(BackofficeModelView):
     edit_columns = add_columns
     add_form_extra_fields = {
         "contract": contract_field(),
-        "phone_number": AjaxRelationField(_l("Phone number"), model=PhoneNumber, lookup="phone_number",
-                                          required=False),
+        "phone_number": AjaxRelationField(_l("Phone number"), model=PhoneNumber, lookup="phone_number"),
     }
     edit_form_extra_fields = add_form_extra_fields
+
+    def pre_add(self, item):
+        """Target in E.164, a number of the scope's kind, an extension inside the block (app/services/telephony)."""
+        super().pre_add(item)
+        check_forwarding(item)
+
+    def pre_update(self, item):
+        """Same checks as on add."""
+        super().pre_update(item)
+        check_forwarding(item)
 
 
 class TrunkRegistrationView(BackofficeModelView):
@@ -140,6 +160,16 @@ class TrunkRegistrationView(BackofficeModelView):
     edit_columns = add_columns
     add_form_extra_fields = {"contract": contract_field()}
     edit_form_extra_fields = add_form_extra_fields
+
+    def pre_add(self, item):
+        """A valid IPv4/IPv6 address, once per SIP trunk contract (app/services/telephony)."""
+        super().pre_add(item)
+        check_registration(item)
+
+    def pre_update(self, item):
+        """Same checks as on add."""
+        super().pre_update(item)
+        check_registration(item)
 
 
 class DslAccountView(BackofficeModelView):
