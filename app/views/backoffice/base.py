@@ -511,6 +511,7 @@ class SafeViewMixin:
         get_filter_args(self._filters, disallow_if_not_in_search=False)
         exclude_cols = self._filters.get_relation_cols()
         form = self.add_form.refresh()
+        self.adjust_form(form, None)
         if request.method == "POST":
             self._fill_form_exclude_cols(exclude_cols, form)
             if form.validate():
@@ -534,6 +535,7 @@ class SafeViewMixin:
             form = self.edit_form.refresh(request.form)
             self._fill_form_exclude_cols(exclude_cols, form)
             _show_read_only(form, item)
+            self.adjust_form(form, item)
             form._id = pk
             if form.validate():
                 self.process_form(form, False)
@@ -544,6 +546,7 @@ class SafeViewMixin:
             item = self.datamodel.get(pk, self._base_filters) or abort(404)
         else:
             form = self.edit_form.refresh(obj=item)
+            self.adjust_form(form, item)
             self.prefill_form(form, pk)
             self.update_redirect()
         widgets = self._get_edit_widget(form=form, exclude_cols=exclude_cols)
@@ -568,6 +571,9 @@ class SafeViewMixin:
         if self._save(_remove, self.delete_integrity_error_message):
             flash(self.delete_row_message, "success")
         self.update_redirect()
+
+    def adjust_form(self, form, item) -> None:
+        """Per-request changes to an add (item None) or edit form, e.g. choices by role; none by default."""
 
     def _save(self, work, integrity_message) -> bool:
         """Run one write; on any refusal roll back everything and flash why."""
