@@ -142,11 +142,11 @@ class TrunkRegistrationView(BackofficeModelView):
 
     datamodel = BackofficeInterface(TrunkRegistration)
     route_base = "/trunk-registrations"
-    list_title = _l("Trunk registrations")
-    show_title = _l("Trunk registration")
-    add_title = _l("New trunk registration")
-    edit_title = _l("Edit trunk registration")
-    title = _l("Trunk registrations")
+    list_title = _l("Registration IPs")
+    show_title = _l("Registration IP")
+    add_title = _l("New registration IP")
+    edit_title = _l("Edit registration IP")
+    title = _l("Registration IPs")
     owner_from = "contract"
 
     list_columns = ["contract", "ip_address", "position", "customer"]
@@ -197,15 +197,15 @@ class DslAccountView(BackofficeModelView):
 
 
 class CpeView(BackofficeModelView):
-    """Routers delivered for an order (R-SIP-6)."""
+    """Routers and other customer equipment (CPE) delivered for an order (R-SIP-6)."""
 
     datamodel = BackofficeInterface(Cpe)
     route_base = "/cpe"
-    list_title = _l("CPE")
-    show_title = _l("CPE")
-    add_title = _l("New CPE")
-    edit_title = _l("Edit CPE")
-    title = _l("CPE")
+    list_title = _l("CPE devices")
+    show_title = _l("CPE device")
+    add_title = _l("New CPE device")
+    edit_title = _l("Edit CPE device")
+    title = _l("CPE devices")
     owner_from = "contract"
     same_customer = ("order",)
 
@@ -251,5 +251,5 @@ class ShipmentView(BackofficeModelView):
     show_columns = ["cpe", "customer", "carrier", "tracking_number", "status", "shipped_at", "delivered_at"]
     add_columns = ["cpe", "carrier", "tracking_number", "status", "shipped_at", "delivered_at"]
     edit_columns = add_columns
-    add_form_extra_fields = {"cpe": AjaxRelationField(_l("CPE"), model=Cpe, lookup="cpe")}
+    add_form_extra_fields = {"cpe": AjaxRelationField(_l("CPE device"), model=Cpe, lookup="cpe")}
     edit_form_extra_fields = add_form_extra_fields

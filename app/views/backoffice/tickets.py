@@ -33,14 +33,15 @@ class TicketView(BackofficeModelView):
     base_order = ("id", "desc")
     order_columns = ["ticket_number", "kind", "status", "created_at"]
     label_columns = {
-        "subject": _l("Subject"),
+        # A ticket is *about* a contract or an invoice ("Bezug"); an email has a subject line.
+        "subject": _l("Regarding"),
         "contact_support": _l("Contact support"),
         "express_clearing": _l("Express fault clearing (paid)"),
         "closed_at": _l("Closed"),
     }
     show_fieldsets = [
         (_l("Ticket"), {"fields": ["ticket_number", "customer", "kind", "status", "contact_support", "title"]}),
-        (_l("Subject"), {"fields": ["subject", "contract", "contract_option", "invoice", "express_clearing"]}),
+        (_l("Regarding"), {"fields": ["subject", "contract", "contract_option", "invoice", "express_clearing"]}),
         (_l("Description"), {"fields": ["description", "contact_person", "created_by", "created_at", "closed_at"]}),
     ]
     add_columns = [
