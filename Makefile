@@ -13,23 +13,41 @@ PYTEST_ARGS ?=
 RUNTIME_STAMP := $(VENV)/.runtime-installed
 DEV_STAMP := $(VENV)/.dev-installed
 
+# config.py defaults to production (secrets required, real email/SMS). The developer
+# targets run in development unless ESERVICE_ENV is set: fixed development keys,
+# messages on the console, demo data allowed. The test suite uses TestConfig anyway.
+DEV_TARGETS := run test test-pg translations-check migrate seed logins bench
+$(DEV_TARGETS): export ESERVICE_ENV ?= development
+
 .PHONY: run serve test test-pg translations-update translations-compile translations-check migrate seed logins clean help
 
 help:
 	@echo "make run | make test | make test-pg | make translations-update | make translations-compile | make translations-check"
 
+# Installs are held to constraints.txt (pip freeze of the tested venv): the same
+# versions as CI, transitive packages included, pip itself too. Nothing is upgraded.
+CONSTRAINTS := constraints.txt
+
 $(BIN)/python:
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "Python 3.11 is needed ($(PYTHON) not found)."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -c $(CONSTRAINTS) pip
 
-$(RUNTIME_STAMP): requirements.txt | $(BIN)/python
-	$(BIN)/pip install -q -r requirements.txt
+$(RUNTIME_STAMP): requirements.txt $(CONSTRAINTS) | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt -c $(CONSTRAINTS)
 	@touch $@
 
-$(DEV_STAMP): requirements.txt requirements-dev.txt $(RUNTIME_STAMP)
-	$(BIN)/pip install -q -r requirements-dev.txt
+$(DEV_STAMP): requirements.txt requirements-dev.txt $(CONSTRAINTS) $(RUNTIME_STAMP)
+	$(BIN)/pip install -q -r requirements-dev.txt -c $(CONSTRAINTS)
 	@touch $@
+
+# After changing a pin in requirements*.txt and installing it: record the whole set.
+.PHONY: constraints
+constraints: $(DEV_STAMP)
+	@{ echo "# Every package of the tested virtualenv, exactly (pip freeze --all): make installs"; \
+	  echo "# requirements*.txt with -c constraints.txt, so a fresh clone gets what CI tested."; \
+	  echo "# Regenerate after changing a pin: make constraints"; \
+	  $(BIN)/pip freeze --all | grep -v '^setuptools=='; } > $(CONSTRAINTS)
 
 # --- Translations (workflow: translations/README.md) --------------------------
 LOCALES := de en

@@ -1,8 +1,10 @@
 """Configuration: one `Config` read from the environment, plus `TestConfig`.
 
-Development (the default, `ESERVICE_ENV=development`) gets safe defaults so that
-`make run` works with nothing set. Any other environment refuses to start
-without `SECRET_KEY` and `ENCRYPTION_KEY`.
+Production is the default: with `ESERVICE_ENV` unset (e.g. a bare `gunicorn run:app`)
+the app refuses to start without `SECRET_KEY` and `ENCRYPTION_KEY` and sends real
+email and SMS. Only `ESERVICE_ENV=development` (which `make run`, `make test` and
+the other make targets export) gets the fixed development keys and console
+messaging, so `make run` still works with nothing set.
 """
 from __future__ import annotations
 
@@ -46,7 +48,8 @@ def _database_url() -> str:
 class Config:
     """Settings for every environment, read from the process environment."""
 
-    ENV_NAME = os.environ.get("ESERVICE_ENV", "development")
+    # Unset means production: development keys and console messaging only on request.
+    ENV_NAME = os.environ.get("ESERVICE_ENV", "").strip() or "production"
     DEVELOPMENT = ENV_NAME == "development"
 
     SECRET_KEY = os.environ.get("SECRET_KEY") or (_DEV_SECRET_KEY if DEVELOPMENT else None)
@@ -179,8 +182,10 @@ class Config:
         missing = [k for k in ("SECRET_KEY", "ENCRYPTION_KEY") if not getattr(cls, k)]
         if missing:
             raise RuntimeError(
-                "Missing required setting(s) for ESERVICE_ENV=%s: %s"
-                % (cls.ENV_NAME, ", ".join(missing))
+                "e:service refuses to start: ESERVICE_ENV=%s needs %s set in the environment "
+                "(see README, Configuration). For a local development server set "
+                "ESERVICE_ENV=development, as `make run` does."
+                % (cls.ENV_NAME, " and ".join(missing))
             )
 
 
@@ -188,7 +193,12 @@ class TestConfig(Config):
     """Settings for the test suite. CSRF stays on: tests post real tokens."""
 
     TESTING = True
+    # The suite behaves the same whatever ESERVICE_ENV the shell has: development
+    # keys, console messaging, no STARTTLS (tests that need more set it themselves).
+    ENV_NAME = "test"
     DEVELOPMENT = True
+    MESSAGE_ADAPTER = "console"
+    SMTP_STARTTLS = False
     SECRET_KEY = _DEV_SECRET_KEY
     ENCRYPTION_KEY = _DEV_ENCRYPTION_KEY
     # The test fixtures point this at a throwaway SQLite file, or at the

@@ -23,6 +23,10 @@ class PhoneNumber(CustomerOwnedMixin, TimestampMixin, Model):
             "(kind = 'single') OR (extension_from IS NOT NULL AND extension_to IS NOT NULL)",
             name="ck_phone_number_block_range",
         ),
+        CheckConstraint(
+            "(kind = 'block') OR (extension_from IS NULL AND extension_to IS NULL)",
+            name="ck_phone_number_single_no_range",
+        ),
     )
 
     id = Column(Integer, primary_key=True)
@@ -76,6 +80,11 @@ class CallForwarding(CustomerOwnedMixin, TimestampMixin, Model):
         CheckConstraint(
             "(scope <> 'extension') OR (extension IS NOT NULL)", name="ck_call_forwarding_extension"
         ),
+        CheckConstraint(
+            "(scope = 'extension') OR (extension IS NULL)", name="ck_call_forwarding_extension_scope"
+        ),
+        # Stored as E.164 ("+492111234567"); app/services/telephony.py normalises (R-SIP-2).
+        CheckConstraint("target LIKE '+%' AND target NOT LIKE '% %'", name="ck_call_forwarding_target_e164"),
     )
 
     id = Column(Integer, primary_key=True)
@@ -97,7 +106,10 @@ class TrunkRegistration(CustomerOwnedMixin, TimestampMixin, Model):
     """An IP address allowed to register a SIP trunk (R-SIP-4); mode is on the contract."""
 
     __tablename__ = "trunk_registration"
-    __table_args__ = (UniqueConstraint("contract_id", "ip_address", name="uq_trunk_registration_ip"),)
+    __table_args__ = (
+        UniqueConstraint("contract_id", "ip_address", name="uq_trunk_registration_ip"),
+        CheckConstraint("position >= 1", name="ck_trunk_registration_position"),
+    )
 
     id = Column(Integer, primary_key=True)
     contract_id = Column(Integer, ForeignKey("contract.id", ondelete="CASCADE"), nullable=False, index=True)

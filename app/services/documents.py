@@ -49,6 +49,14 @@ def store_bytes(data: bytes) -> tuple[str, int, str]:
     return storage_key, len(data), hashlib.sha256(data).hexdigest()
 
 
+def discard_stored(storage_key: str) -> None:
+    """Remove a stored file whose row was never committed (no file without its row)."""
+    try:
+        _path_for_key(storage_key).unlink(missing_ok=True)
+    except DocumentFileMissing:
+        pass
+
+
 def document_path(document: Document) -> Path:
     """Where the file of `document` is (whether or not it exists)."""
     return _path_for_key(document.storage_key)
@@ -64,12 +72,21 @@ def open_document(document: Document) -> BinaryIO:
 
 def create_document(*, customer_id: int, doc_type, title: str, filename: str, mime_type: str, data: bytes,
                     document_date, **links) -> Document:
-    """Store `data` and add (not commit) its Document row; `links`: contract/order/invoice, released."""
+    """Store `data` and add (not commit) its Document row; `links`: contract/order/invoice, released.
+
+    If the row cannot be flushed the file is removed again; a caller whose commit
+    fails removes it with `discard_stored(document.storage_key)`.
+    """
     storage_key, size, sha256 = store_bytes(data)
-    document = Document(
-        customer_id=customer_id, doc_type=doc_type, title=title, filename=filename, mime_type=mime_type,
-        storage_key=storage_key, size_bytes=size, sha256=sha256, document_date=document_date, **links,
-    )
-    db.session.add(document)
-    db.session.flush()
+    try:
+        document = Document(
+            customer_id=customer_id, doc_type=doc_type, title=title, filename=filename, mime_type=mime_type,
+            storage_key=storage_key, size_bytes=size, sha256=sha256, document_date=document_date, **links,
+        )
+        db.session.add(document)
+        db.session.flush()
+    except Exception:
+        # The row was refused: do not keep its file either.
+        discard_stored(storage_key)
+        raise
     return document

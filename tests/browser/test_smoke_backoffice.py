@@ -153,3 +153,21 @@ def test_phone_sized_list_page(chromium_browser, smoke_site, shots):
         _assert_healthy(page, response, target, errors)
     finally:
         context.close()
+
+
+def test_relation_picker_speaks_german(chromium_browser, smoke_site, shots):
+    """The select2 picker's own texts are German (no "No results found"/"Searching…")."""
+    context, page, errors = _new_page(chromium_browser, DESKTOP)
+    try:
+        browser_login(page, smoke_site.url, smoke_site.username, smoke_site.password, app=smoke_site.app)
+        response = page.goto(f"{smoke_site.url}/contracts/add")
+        _assert_healthy(page, response, "/contracts/add", errors)
+        page.locator("#customer + .select2-container .select2-selection").click()
+        page.locator(".select2-container--open .select2-search__field").fill("keine-solche-firma-xyz")
+        message = page.locator(".select2-results__message")
+        message.filter(has_text="Keine Treffer gefunden").wait_for()
+        page.screenshot(path=str(shots / "picker-german.png"), full_page=True)
+        assert "No results" not in page.inner_text("body")
+        assert not errors, f"JavaScript errors {errors}"
+    finally:
+        context.close()

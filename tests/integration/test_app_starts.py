@@ -68,3 +68,80 @@ def test_job_runners_get_the_larger_sqlite_cache(app):
 
         with app.app_context():
             set_cache_size(db.engine, app.config["SQLITE_CACHE_MB"])
+
+
+# --- Safe default environment (DESIGN rule 9; QUALITY S11 Secure cookie, S14 no committed secret in use) ---
+def _python(code: str, **env_overrides):
+    """Run `code` in a fresh interpreter in the project root with a clean environment."""
+    import os
+    import subprocess
+    import sys
+
+    import config
+
+    env = {k: v for k, v in os.environ.items()
+           if k not in {"ESERVICE_ENV", "SECRET_KEY", "ENCRYPTION_KEY", "MESSAGE_ADAPTER", "FLASK_APP"}}
+    env.update(env_overrides)
+    return subprocess.run([sys.executable, "-c", code], cwd=config.BASE_DIR, env=env, capture_output=True,
+                          text=True, timeout=120)
+
+
+def test_nothing_set_means_production_and_the_app_refuses_to_start(tmp_path):
+    """DESIGN rule 9, S14: `gunicorn run:app` with nothing set must not run on the committed development keys."""
+    done = _python("import run", DATABASE_URL=f"sqlite:///{tmp_path / 'never.db'}")
+    assert done.returncode != 0
+    assert "refuses to start" in done.stderr and "SECRET_KEY and ENCRYPTION_KEY" in done.stderr
+    assert "ESERVICE_ENV=development" in done.stderr  # says how to get a development server
+    assert not (tmp_path / "never.db").exists()
+
+    settings = _python("import config; c = config.Config; print(c.ENV_NAME, c.DEVELOPMENT, c.MESSAGE_ADAPTER,"
+                       " c.SESSION_COOKIE_SECURE, c.SECRET_KEY, c.ENCRYPTION_KEY)")
+    assert settings.stdout.split() == ["production", "False", "live", "True", "None", "None"]
+
+
+def test_production_starts_with_its_secrets(tmp_path):
+    """DESIGN rule 9: with SECRET_KEY and ENCRYPTION_KEY set, production starts and sends for real."""
+    from cryptography.fernet import Fernet
+
+    done = _python("import run; print(run.app.config['ENV_NAME'], run.app.config['MESSAGE_ADAPTER'])",
+                   SECRET_KEY="s" * 40, ENCRYPTION_KEY=Fernet.generate_key().decode(),
+                   DATABASE_URL=f"sqlite:///{tmp_path / 'prod.db'}", DOCUMENT_STORAGE_DIR=str(tmp_path))
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split()[-2:] == ["production", "live"]
+
+
+def test_development_only_on_request():
+    """DESIGN rule 9: ESERVICE_ENV=development gets the fixed keys and console messaging."""
+    done = _python("import config; c = config.Config; print(c.ENV_NAME, c.DEVELOPMENT, c.MESSAGE_ADAPTER,"
+                   " bool(c.SECRET_KEY), bool(c.ENCRYPTION_KEY))", ESERVICE_ENV="development")
+    assert done.stdout.split() == ["development", "True", "console", "True", "True"]
+
+
+def test_makefile_runs_developer_targets_in_development():
+    """`make run` on a fresh clone works with nothing set: the make targets export development."""
+    import re
+
+    import config
+
+    makefile = (config.BASE_DIR / "Makefile").read_text(encoding="utf-8")
+    targets = re.search(r"^DEV_TARGETS\s*:=\s*(.+)$", makefile, re.M).group(1).split()
+    assert {"run", "test", "test-pg", "migrate", "seed", "logins", "bench"} <= set(targets)
+    assert re.search(r"^\$\(DEV_TARGETS\): export ESERVICE_ENV \?= development$", makefile, re.M)
+
+
+def test_demo_seed_refuses_outside_development(app):
+    """S14: the demo logins' passwords are published in the README: never load them into production."""
+    from sqlalchemy import func, select
+
+    from app.extensions import db
+    from app.models import Customer
+
+    app.config.update(DEVELOPMENT=False, ENV_NAME="production")
+    try:
+        result = app.test_cli_runner().invoke(args=["demo", "seed"])
+    finally:
+        app.config.update(DEVELOPMENT=True, ENV_NAME="test")
+    assert result.exit_code != 0
+    assert "development only" in result.output and "Traceback" not in result.output
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Customer.id))) == 0

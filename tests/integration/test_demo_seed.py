@@ -8,12 +8,12 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import (
-    CallForwarding, CallRecord, Contract, ContractOption, Cpe, Customer, Document, EServiceUser, Order, OrderStep,
-    PhoneNumber, Shipment, SipAccount, Ticket,
+    CallForwarding, CallRecord, ContactPerson, Contract, ContractOption, Cpe, Customer, Document, EServiceUser,
+    OneTimeToken, Order, OrderStep, OutboxMessage, PhoneNumber, Shipment, SipAccount, Ticket,
 )
 from app.models.enums import (
-    ContractStatus, DocumentType, ForwardingKind, ForwardingScope, OptionFeature, OrderKind, OrderStatus,
-    ProductKind, TicketStatus,
+    ContactConsent, ContactRole, ContractStatus, DocumentType, ForwardingKind, ForwardingScope, NumberStatus,
+    OptionFeature, OrderKind, OrderStatus, ProductKind, ShipmentStatus, StepStatus, TicketStatus, TokenPurpose,
 )
 from app.models.mixins import utcnow
 from app.security.roles_base import ALL_ROLES, PORTAL_ROLES, SMS_PIN_ROLES
@@ -49,13 +49,50 @@ def test_demo_data_covers_every_kind_and_status(app_ctx):
     assert {OptionFeature.VOICE_CHANNELS, OptionFeature.EXPRESS_FAULT_CLEARING} <= features
     assert db.session.scalar(select(func.count(OrderStep.id))) > 10
     assert db.session.scalar(select(func.count(SipAccount.id))) >= 5
-    assert db.session.scalar(select(func.count(Shipment.id))) == db.session.scalar(select(func.count(Cpe.id)))
+    assert db.session.scalar(select(func.count(Shipment.id))) > db.session.scalar(select(func.count(Cpe.id)))
+    # Every closed set the back office shows is used at least once (issue 2, point 6).
+    assert _values(Shipment.status) == set(ShipmentStatus)
+    assert _values(OrderStep.status) == set(StepStatus)
+    assert _values(PhoneNumber.status) == set(NumberStatus)
+    assert _values(ContactPerson.role) == set(ContactRole)
+    assert {ContactConsent.EMAIL, ContactConsent.PHONE, ContactConsent.EMAIL_AND_PHONE} <= _values(
+        Customer.contact_consent)
     numbers = db.session.scalars(select(PhoneNumber)).all()
     assert {n.kind.value for n in numbers} == {"single", "block"}
     assert {n.area_code_kind.value for n in numbers} == {"local", "032"} and any(n.ported for n in numbers)
     cutoff = utcnow() - timedelta(days=180)
     assert db.session.scalar(select(func.count(CallRecord.id)).where(CallRecord.created_at < cutoff)) > 0
     assert db.session.scalar(select(func.count(CallRecord.id)).where(CallRecord.created_at >= cutoff)) > 0
+
+
+def test_demo_data_is_realistic(app_ctx):
+    """Issue 2 point 6: R-SIP-6 shipment history, R-WIZ-2 unverified address, R-ORD-3 terminations."""
+    _seed()
+    # R-SIP-6: a router with several shipments, the history the portal shows.
+    per_cpe = db.session.execute(select(Shipment.cpe_id, func.count(Shipment.id)).group_by(Shipment.cpe_id)).all()
+    assert max(count for _, count in per_cpe) >= 2
+    # R-WIZ-2: one customer whose address is not verified (new local numbers need an address proof).
+    assert db.session.scalar(select(func.count(Customer.id)).where(Customer.address_verified.is_(False))) == 1
+    # R-ORD-3: a termination is entered by the carrier after written notice: never an offer.
+    termination_statuses = set(db.session.scalars(select(Order.status).where(Order.kind == OrderKind.TERMINATION)))
+    assert termination_statuses and termination_statuses <= {
+        OrderStatus.PROVISIONING, OrderStatus.PROVISIONED, OrderStatus.COMPLETED, OrderStatus.CANCELLED}
+    # A failed work step carries a note saying what happened.
+    failed = db.session.scalars(select(OrderStep).where(OrderStep.status == StepStatus.FAILED)).all()
+    assert failed and all(step.note for step in failed)
+
+
+def test_nordsee_portal_admin_awaits_activation(app_ctx):
+    """R-AUTH-4: customer9000003 was entered with its customer: no password, activation email queued."""
+    _seed()
+    user = db.session.scalar(select(EServiceUser).where(EServiceUser.username == "customer9000003"))
+    assert user is not None and user.customer.customer_number == "9000003"
+    assert not user.password and [r.name for r in user.roles] == ["Portal Admin"]
+    token = db.session.scalar(select(OneTimeToken).where(OneTimeToken.user_id == user.id))
+    assert token.purpose is TokenPurpose.ACTIVATION and token.used_at is None
+    mail = db.session.scalar(select(OutboxMessage).where(OutboxMessage.user_id == user.id))
+    assert mail is not None and mail.recipient == user.email and "/set-password/" in mail.body
+    assert "customer9000003" not in {row["username"] for row in demo_logins()}  # it cannot sign in yet
 
 
 def test_every_document_is_a_real_file_matching_its_checksum(app_ctx):
@@ -79,7 +116,8 @@ def test_second_customer_has_its_own_records(app_ctx):
 
 def test_seed_is_idempotent_and_if_empty_does_nothing(app_ctx):
     _seed()
-    tables = (Customer, Contract, Order, Document, CallRecord, EServiceUser, Ticket)
+    tables = (Customer, Contract, Order, Document, CallRecord, EServiceUser, Ticket, Shipment, OutboxMessage,
+              OneTimeToken)
     counts = [db.session.scalar(select(func.count(m.id))) for m in tables]
     _seed()
     assert [db.session.scalar(select(func.count(m.id))) for m in tables] == counts

@@ -3,18 +3,25 @@
 The seed is idempotent: a demo customer that already exists (by customer number)
 is left alone, as are existing catalog entries and logins, so running it twice
 creates and changes nothing. Everything is written in one transaction.
+Demo logins have published passwords, so the seed runs in development only.
 """
 from __future__ import annotations
 
+import click
+from flask import current_app
 from sqlalchemy import exists, select
 
 from app.extensions import db
 from app.models import Customer, EServiceUser
 from app.models.enums import SecondFactor, UserStatus
 from app.security.roles_base import SMS_PIN_ROLES
-from app.services.demo.logins import DEMO_LOGINS
+from app.services.demo.logins import DEMO_LOGINS, PENDING_PORTAL_ADMIN
 
 DEMO_CUSTOMERS = ("9000001", "9000002", "9000003")
+
+
+class DemoSeedRefused(click.ClickException):
+    """The demo data (logins with the passwords of the README) belongs in development only."""
 
 
 def demo_logins() -> list[dict]:
@@ -50,8 +57,33 @@ def _ensure_logins(customers: dict[str, Customer], echo) -> int:
     return made
 
 
+def _ensure_pending_portal_admin(customers: dict[str, Customer], echo) -> int:
+    """Nordsee's Portal Admin, entered as the back office does: no password, activation email queued (R-AUTH-4)."""
+    from app.services.customers import PortalAdminData, build_portal_admin
+
+    login = PENDING_PORTAL_ADMIN
+    customer = customers.get(login.customer_number)
+    if customer is None or db.session.scalar(select(exists().where(EServiceUser.username == login.username))):
+        return 0
+    build_portal_admin(customer, PortalAdminData(
+        first_name=login.first_name, last_name=login.last_name, email=login.email, mobile=login.mobile,
+        username=login.username,
+    ))
+    echo(f"  {login.username}: Portal Admin awaiting activation (set-password link in the outbox)")
+    return 1
+
+
 def seed_demo(only_if_empty: bool = False, echo=print) -> bool:
-    """Load the demo data; return True when anything was written."""
+    """Load the demo data; return True when anything was written.
+
+    Refused (DemoSeedRefused, nothing written) outside ESERVICE_ENV=development:
+    the demo logins' passwords are public.
+    """
+    if not current_app.config.get("DEVELOPMENT"):
+        raise DemoSeedRefused(
+            "The demo data is for development only (its logins have published passwords); "
+            f"ESERVICE_ENV is {current_app.config.get('ENV_NAME')!r}. Set ESERVICE_ENV=development to load it."
+        )
     from app.services.demo.builder import DemoBuilder
     from app.services.demo.catalog import ensure_catalog
 
@@ -76,6 +108,7 @@ def seed_demo(only_if_empty: bool = False, echo=print) -> bool:
             echo(f"  customer {number}: {customer.company_name}")
             wrote = True
         wrote = bool(_ensure_logins(existing, echo)) or wrote
+        wrote = bool(_ensure_pending_portal_admin(existing, echo)) or wrote
         db.session.commit()
     except Exception:
         db.session.rollback()

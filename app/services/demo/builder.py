@@ -2,8 +2,10 @@
 
 Three customers: Rheinland Logistik (SIP trunk with two locations, cloud.phone, DSL,
 data line), Hotel Alpenblick (Centrex SIP accounts, voice.smart, cloud.phone, DSL) and
-Nordsee Software (SIP trunk, data line). Together they cover every product kind, every
-contract status, every order kind and status, every document type.
+Nordsee Software (SIP trunk, data line; its Portal Admin still awaits activation). Together
+they cover every product kind, every contract, order, step, number, shipment and contact
+status or role, every document type; Hotel Alpenblick's address is not verified yet (R-WIZ-2),
+and routers have a history of several shipments (R-SIP-6).
 """
 from __future__ import annotations
 
@@ -29,6 +31,9 @@ from app.services.documents import create_document
 
 STEP_NAMES = ["Auftrag erfasst", "Auftrag geprüft", "Rufnummern reserviert", "Technik geschaltet",
               "Hardware versendet", "Abnahme durch Kunden"]
+# A termination is worked off in steps of its own (R-ORD-3: entered by the carrier after written notice).
+TERMINATION_STEPS = ["Kündigung eingegangen", "Kündigung bestätigt", "Rufnummern freigegeben",
+                     "Technik abgeschaltet", "Hardware zurückerhalten", "Schlussrechnung erstellt"]
 MONTHS_DE = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
              "November", "Dezember"]
 
@@ -57,7 +62,8 @@ class DemoBuilder:
     def customer(self, number, company, email, phone, street, zip_code, city, hotline_password, **kw):
         return self._add(Customer(
             customer_number=number, company_name=company, email=email, main_phone=phone, street=street,
-            zip_code=zip_code, city=city, address_verified=True, hotline_password=hotline_password,
+            zip_code=zip_code, city=city, address_verified=kw.get("address_verified", True),
+            hotline_password=hotline_password,
             invoice_delivery=kw.get("invoice_delivery", InvoiceDelivery.PORTAL),
             show_term_on_invoice=kw.get("show_term_on_invoice", True),
             contact_consent=kw.get("contact_consent", ContactConsent.EMAIL),
@@ -99,7 +105,9 @@ class DemoBuilder:
             ported=ported, status=status,
         ))
 
-    def order(self, contract, number, kind, status, age_days, items, steps_done, note=None):
+    def order(self, contract, number, kind, status, age_days, items, steps_done, note=None, failed_step=None,
+              step_note=None):
+        """An order with its items and work steps; `failed_step` (position) marks the step that failed."""
         created = utcnow() - timedelta(days=age_days)
         order = self._add(Order(
             customer=contract.customer, contract=contract, order_number=number, kind=kind, status=status,
@@ -119,15 +127,19 @@ class DemoBuilder:
                 one_time_price=option_type.one_time_price if option_type else None,
                 effective_date=self.today + timedelta(days=14),
             ))
-        for position, name in enumerate(STEP_NAMES[: max(steps_done + 1, 3)], start=1):
-            if position <= steps_done:
+        names = TERMINATION_STEPS if kind is OrderKind.TERMINATION else STEP_NAMES
+        for position, name in enumerate(names[: max(steps_done + 1, 3)], start=1):
+            note_here = None
+            if position == failed_step:
+                step_status, completed, note_here = StepStatus.FAILED, None, step_note
+            elif position <= steps_done:
                 step_status, completed = StepStatus.DONE, created + timedelta(days=position)
             elif position == steps_done + 1 and status not in (OrderStatus.OFFER_CREATED, OrderStatus.CANCELLED):
                 step_status, completed = StepStatus.IN_PROGRESS, None
             else:
                 step_status, completed = StepStatus.PENDING, None
             self._add(OrderStep(customer=contract.customer, order=order, position=position, name=name,
-                                status=step_status, completed_at=completed))
+                                status=step_status, completed_at=completed, note=note_here))
         return order
 
     def ticket(self, contract, number, kind, status, title, description, comments, express=False, invoice=None,
@@ -236,16 +248,20 @@ class DemoBuilder:
                 contract=contract, order=order,
             )
 
-    def cpe(self, contract, model, serial, mac, order=None, shipment_status=ShipmentStatus.DELIVERED):
+    def cpe(self, contract, model, serial, mac, order=None, shipments=(ShipmentStatus.DELIVERED,)):
+        """A router with its shipments, oldest first (R-SIP-6: the history of all shipments is shown)."""
         device = self._add(Cpe(customer=contract.customer, contract=contract, order=order, model=model,
                                serial_number=serial, mac_address=mac))
-        shipped = utcnow() - timedelta(days=10)
-        self._add(Shipment(
-            customer=contract.customer, cpe=device, carrier="DHL", tracking_number=f"00340434{serial[-6:]}",
-            status=shipment_status,
-            shipped_at=shipped if shipment_status != ShipmentStatus.PREPARED else None,
-            delivered_at=shipped + timedelta(days=2) if shipment_status == ShipmentStatus.DELIVERED else None,
-        ))
+        for n, status in enumerate(shipments):
+            # Earlier shipments lie further back: a returned device was replaced by the next one.
+            shipped = utcnow() - timedelta(days=10 + 14 * (len(shipments) - 1 - n))
+            self._add(Shipment(
+                customer=contract.customer, cpe=device, carrier="DHL",
+                tracking_number=f"00340434{serial[-6:]}{n:02d}", status=status,
+                shipped_at=shipped if status is not ShipmentStatus.PREPARED else None,
+                delivered_at=shipped + timedelta(days=2) if status in (
+                    ShipmentStatus.DELIVERED, ShipmentStatus.RETURNED) else None,
+            ))
         return device
 
     # --- the three customers ----------------------------------------------
@@ -310,16 +326,17 @@ class DemoBuilder:
         self.order(trunk, "A2100003", OrderKind.OPTION_CHANGE, OrderStatus.OFFER_CREATED, 1, [
             (ItemChange.ADDED, "Expressentstörung Lager Neuss", "EXPRESS", None, 1),
         ], steps_done=0, note="Angebot auf Wunsch von Frau Krämer")
-        self.order(dsl, "A2100004", OrderKind.NEW_PROVISION, OrderStatus.PARTIALLY_PROVISIONED, 12, [
+        dsl_provision = self.order(dsl, "A2100004", OrderKind.NEW_PROVISION, OrderStatus.PARTIALLY_PROVISIONED, 12, [
             (ItemChange.ADDED, "ecotel DSL business 250 Büro Köln", None, None, None),
             (ItemChange.ADDED, "Business-Router (Miete)", "ROUTER", None, 1),
-        ], steps_done=4)
+        ], steps_done=4, failed_step=5,
+            step_note="Erste Zustellung gescheitert (Annahme verweigert), Ersatzgerät ist unterwegs.")
         dsl_order = self.order(line, "A2100005", OrderKind.PRODUCT_CHANGE, OrderStatus.CANCELLED, 60, [
             (ItemChange.CHANGED, "Wechsel auf Datenleitung 1 Gbit/s", None, None, None),
         ], steps_done=1, note="Vom Kunden zurückgezogen")
         self.cpe(trunk, "LANCOM 1793VA", "4008234100101", "00:A0:57:11:22:01", order=new_order)
-        self.cpe(dsl, "AVM FRITZ!Box 7590 AX", "4008234100102", "3C:A6:2F:11:22:02",
-                 shipment_status=ShipmentStatus.IN_TRANSIT)
+        self.cpe(dsl, "AVM FRITZ!Box 7590 AX", "4008234100102", "3C:A6:2F:11:22:02", order=dsl_provision,
+                 shipments=(ShipmentStatus.RETURNED, ShipmentStatus.IN_TRANSIT))
 
         invoices = self.invoices(c, "R21", [trunk, cloud, line])
         self.evn_documents(trunk, self.call_records(trunk, "+49211555010"))
@@ -346,7 +363,9 @@ class DemoBuilder:
     def alpenblick(self):
         c = self.customer("9000002", "Hotel Alpenblick KG", "rezeption@hotel-alpenblick.example",
                           "+49 8821 555200", "Zugspitzstraße 8", "82467", "Garmisch-Partenkirchen", "AlpBl5520Qm",
-                          invoice_delivery=InvoiceDelivery.PORTAL_AND_POST)
+                          invoice_delivery=InvoiceDelivery.PORTAL_AND_POST, contact_consent=ContactConsent.PHONE,
+                          # Not verified yet: new local numbers need an address proof upload (R-WIZ-2).
+                          address_verified=False)
         self.contact(c, ContactRole.PORTAL_ADMIN, "Herr", "Florian", "Huber", "f.huber@hotel-alpenblick.example",
                      mobile="+49 151 55502001")
         self.contact(c, ContactRole.COMMERCIAL, "Frau", "Resi", "Alpenrainer", "geschaeftsfuehrung@hotel-alpenblick.example")
@@ -371,6 +390,7 @@ class DemoBuilder:
         cloud = self.contract(c, "V2200203", "CLOUD-PHONE", ContractStatus.INACTIVE, 40,
                               terminated_on=self.today - timedelta(days=120))
         self.option(cloud, "EXTENSION", quantity=5)
+        self.number(cloud, None, "8821", "555400", status=NumberStatus.REMOVED)
 
         dsl = self.contract(c, "V2200204", "DSL-250", ContractStatus.ACTIVE, 18)
         dsl_site = self.location(dsl, "Hotel", "Zugspitzstraße 8", "82467", "Garmisch-Partenkirchen")
@@ -381,14 +401,19 @@ class DemoBuilder:
         self.order(centrex, "A2200001", OrderKind.NEW_PROVISION, OrderStatus.PROVISIONED, 800, [
             (ItemChange.ADDED, "5 SIP-Accounts Centrex", None, None, None),
         ], steps_done=5)
-        self.order(smart, "A2200002", OrderKind.TERMINATION, OrderStatus.OFFER_ACCEPTED, 20, [
+        # Terminations are no offers: entered after the written notice, then worked off (R-ORD-3).
+        self.order(smart, "A2200002", OrderKind.TERMINATION, OrderStatus.PROVISIONING, 20, [
             (ItemChange.REDUCED, "Kündigung voice.smart Chalet", None, None, None),
-        ], steps_done=1)
+        ], steps_done=2, note="Schriftliche Kündigung vom Kunden eingegangen")
+        self.order(cloud, "A2200004", OrderKind.TERMINATION, OrderStatus.COMPLETED, 150, [
+            (ItemChange.REDUCED, "Kündigung cloud.phone", None, None, None),
+        ], steps_done=6, note="Schriftliche Kündigung vom Kunden eingegangen")
         self.order(centrex, "A2200003", OrderKind.OPTION_CHANGE, OrderStatus.OFFER_CREATED, 2, [
             (ItemChange.ADDED, "Failover-Rufumleitung", "FAILOVER", None, 1),
         ], steps_done=0)
+        # The first router came back defective; its replacement was delivered.
         self.cpe(dsl, "AVM FRITZ!Box 7530", "4008234200201", "3C:A6:2F:22:33:01",
-                 shipment_status=ShipmentStatus.RETURNED)
+                 shipments=(ShipmentStatus.RETURNED, ShipmentStatus.DELIVERED))
 
         invoices = self.invoices(c, "R22", [centrex, smart, dsl], months=3)
         self.evn_documents(centrex, self.call_records(centrex, "+498821555200", months=(0, 8), per_month=25))
@@ -405,8 +430,10 @@ class DemoBuilder:
     def nordsee(self):
         c = self.customer("9000003", "Nordsee Software AG", "it@nordsee-software.example", "+49 40 5550300",
                           "Am Sandtorkai 50", "20457", "Hamburg", "NoSo3310Zt", show_term_on_invoice=False,
-                          contact_consent=ContactConsent.NONE)
+                          contact_consent=ContactConsent.EMAIL)
         self.contact(c, ContactRole.TELECOM, "Herr", "Ole", "Petersen", "o.petersen@nordsee-software.example")
+        self.contact(c, ContactRole.OTHER, "Frau", "Jana", "Thiele", "empfang@nordsee-software.example",
+                     phone="+49 40 5550301")
         trunk = self.contract(c, "V2300301", "SIPT-BUS", ContractStatus.ACTIVE, 10,
                               sip_password="Trunk#Nord-3310", sip_proxy="sip.ecotel.example",
                               registration_mode=RegistrationMode.REDUNDANT)
@@ -414,12 +441,20 @@ class DemoBuilder:
         self.option(trunk, "VOICE-CH", quantity=30)
         self.number(trunk, office, "40", "555030", NumberKind.BLOCK, ext=("000", "999"))
         self.number(trunk, office, "32", "229876543", NumberKind.BLOCK, area_kind=AreaCodeKind.NATIONWIDE_032, ext=("0", "9"))
+        self.number(trunk, office, "40", "555031", status=NumberStatus.PENDING)
         self._add(TrunkRegistration(customer=c, contract=trunk, ip_address="198.51.100.20", position=1))
         line = self.contract(c, "V2300302", "DATA-100", ContractStatus.ACTIVE, 5)
         self.location(line, "Büro Hafencity", "Am Sandtorkai 50", "20457", "Hamburg")
-        self.order(trunk, "A2300001", OrderKind.NEW_PROVISION, OrderStatus.COMPLETED, 300, [
+        first = self.order(trunk, "A2300001", OrderKind.NEW_PROVISION, OrderStatus.COMPLETED, 300, [
             (ItemChange.ADDED, "ecotel SIP-Trunk business", None, None, None),
         ], steps_done=6)
+        change = self.order(line, "A2300002", OrderKind.PRODUCT_CHANGE, OrderStatus.OFFER_ACCEPTED, 3, [
+            (ItemChange.CHANGED, "Wechsel auf Datenleitung 1 Gbit/s", None, None, None),
+        ], steps_done=1, note="Angebot von Herrn Petersen angenommen")
+        self.cpe(trunk, "LANCOM 1790VA", "4008234300301", "00:A0:57:33:44:01", order=first,
+                 shipments=(ShipmentStatus.SHIPPED,))
+        self.cpe(line, "LANCOM 1926VAG", "4008234300302", "00:A0:57:33:44:02", order=change,
+                 shipments=(ShipmentStatus.PREPARED,))
         self.invoices(c, "R23", [trunk, line], months=2)
         self.ticket(trunk, "T2300001", TicketKind.FAULT, TicketStatus.CLOSED, "Rauschen auf der Leitung",
                     "Bei ausgehenden Gesprächen Rauschen.", [("Codec-Einstellung angepasst.", False)], age_days=20)

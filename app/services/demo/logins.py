@@ -43,3 +43,10 @@ DEMO_LOGINS = [
     DemoLogin(ADMIN, None, "admin.demo", "Admin#2026ecotel", "Katrin", "Lorenz",
               "k.lorenz@ecotel.example", "+4916055503003"),
 ]
+
+
+# Nordsee Software's Portal Admin was entered with the customer and has not activated the
+# account yet (R-AUTH-4): no password, the activation email with its set-password link waits
+# in the outbox. Not a login of the table above: it cannot sign in until activated.
+PENDING_PORTAL_ADMIN = DemoLogin(PORTAL_ADMIN, "9000003", "customer9000003", "", "Ole", "Petersen",
+                                 "o.petersen@nordsee-software.example", "+4916055503301")

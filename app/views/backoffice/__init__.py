@@ -29,15 +29,18 @@ MENU = [
         (ContractOptionView, "Booked options (back office)", _l("Booked options"), "fa-puzzle-piece"),
         (LocationView, "Locations (back office)", _l("Locations"), "fa-location-dot"),
         (ProductView, "Products (back office)", _l("Products"), "fa-box"),
-        (OptionTypeView, "Option types (back office)", _l("Option types"), "fa-list-check"),
+        (OptionTypeView, "Option types (back office)", _l("Option catalogue"), "fa-list-check"),
     ]),
     ("Telephony (back office)", _l("Telephony"), "fa-phone", [
         (PhoneNumberView, "Phone numbers (back office)", _l("Phone numbers"), "fa-hashtag"),
         (SipAccountView, "SIP accounts (back office)", _l("SIP accounts"), "fa-phone-volume"),
         (CallForwardingView, "Call forwardings (back office)", _l("Call forwardings"), "fa-share"),
-        (TrunkRegistrationView, "Trunk registrations (back office)", _l("Trunk registrations"), "fa-network-wired"),
+        (TrunkRegistrationView, "Trunk registrations (back office)", _l("Registration IPs"), "fa-network-wired"),
+    ]),
+    # DSL access, routers and their shipments are lines and hardware, not telephony.
+    ("Connections & equipment (back office)", _l("Connections & equipment"), "fa-server", [
         (DslAccountView, "DSL accounts (back office)", _l("DSL accounts"), "fa-globe"),
-        (CpeView, "CPE (back office)", _l("CPE"), "fa-server"),
+        (CpeView, "CPE (back office)", _l("CPE devices"), "fa-server"),
         (ShipmentView, "Shipments (back office)", _l("Shipments"), "fa-truck"),
     ]),
     ("Orders (back office)", _l("Orders"), "fa-cart-shopping", [

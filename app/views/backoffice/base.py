@@ -60,8 +60,8 @@ COMMON_LABELS = {
     "ticket_id": _l("Ticket"),
     "invoice": _l("Invoice"),
     "invoice_id": _l("Invoice"),
-    "cpe": _l("CPE"),
-    "cpe_id": _l("CPE"),
+    "cpe": _l("CPE device"),
+    "cpe_id": _l("CPE device"),
     "product": _l("Product"),
     "location": _l("Location"),
     "option_type": _l("Option"),
@@ -511,6 +511,7 @@ class SafeViewMixin:
         get_filter_args(self._filters, disallow_if_not_in_search=False)
         exclude_cols = self._filters.get_relation_cols()
         form = self.add_form.refresh()
+        self.adjust_form(form, None)
         if request.method == "POST":
             self._fill_form_exclude_cols(exclude_cols, form)
             if form.validate():
@@ -533,6 +534,8 @@ class SafeViewMixin:
         if request.method == "POST":
             form = self.edit_form.refresh(request.form)
             self._fill_form_exclude_cols(exclude_cols, form)
+            _show_read_only(form, item)
+            self.adjust_form(form, item)
             form._id = pk
             if form.validate():
                 self.process_form(form, False)
@@ -543,6 +546,7 @@ class SafeViewMixin:
             item = self.datamodel.get(pk, self._base_filters) or abort(404)
         else:
             form = self.edit_form.refresh(obj=item)
+            self.adjust_form(form, item)
             self.prefill_form(form, pk)
             self.update_redirect()
         widgets = self._get_edit_widget(form=form, exclude_cols=exclude_cols)
@@ -567,6 +571,9 @@ class SafeViewMixin:
         if self._save(_remove, self.delete_integrity_error_message):
             flash(self.delete_row_message, "success")
         self.update_redirect()
+
+    def adjust_form(self, form, item) -> None:
+        """Per-request changes to an add (item None) or edit form, e.g. choices by role; none by default."""
 
     def _save(self, work, integrity_message) -> bool:
         """Run one write; on any refusal roll back everything and flash why."""
@@ -619,6 +626,15 @@ class SafeViewMixin:
         """FAB's edit page; a refused form answers 422 so clients can tell."""
         response = super().edit(pk)
         return (response, 422) if g.get("backoffice_form_failed") else response
+
+
+def _show_read_only(form, item) -> None:
+    """Read-only fields show the row's value again when a refused form is re-rendered."""
+    from app.views.backoffice.widgets import ReadOnlyRelationField
+
+    for field in form:
+        if isinstance(field, ReadOnlyRelationField):
+            field.data = getattr(item, field.name, None)
 
 
 def _enum_formatter(enum_cls):

@@ -1,11 +1,15 @@
 """Catalog (products, option types), contracts and booked options (SPEC §5, R-BO-1)."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask_babel import lazy_gettext as _l
 
 from app.models import Contract, ContractOption, Location, OptionType, Product
+from app.models.enums import ContractStatus
+from app.services.contract_terms import end_of_term
 from app.views.backoffice.base import BackofficeInterface, BackofficeModelView
-from app.views.backoffice.customers import contract_field, customer_field
+from app.views.backoffice.customers import contract_field, customer_field, customer_shown
 from app.views.backoffice.filters import CONTRACT_FILTERS, CUSTOMER_FILTERS
 from app.views.backoffice.widgets import AjaxRelationField, AjaxRelationMultipleField
 
@@ -53,11 +57,11 @@ class OptionTypeView(BackofficeModelView):
 
     datamodel = BackofficeInterface(OptionType)
     route_base = "/option-types"
-    list_title = _l("Option types")
+    list_title = _l("Option catalogue")
     show_title = _l("Option type")
     add_title = _l("New option type")
     edit_title = _l("Edit option type")
-    title = _l("Option types")
+    title = _l("Option catalogue")
 
     list_columns = ["code", "name", "feature", "monthly_price", "one_time_price", "minimum_term_months", "active"]
     search_columns = ["code", "name", "feature", "quantity_based", "location_bound", "active"]
@@ -81,10 +85,31 @@ class OptionTypeView(BackofficeModelView):
     edit_columns = add_columns
 
 
+class ContractInterface(BackofficeInterface):
+    """Contracts, plus the computed end of term as a read-only value for the show page (R-CON-2)."""
+
+    @staticmethod
+    def _get_attr_value(item, col):
+        if col == "end_of_term":
+            return contract_end_of_term(item)
+        return BackofficeInterface._get_attr_value(item, col)
+
+
+def contract_end_of_term(contract: Contract, today: date | None = None) -> date | None:
+    """The earliest possible end if notice were given today, as the portal shows it (R-CON-2).
+
+    Only running contracts (active, blocked) have one; a contract without start date has none.
+    """
+    if contract.status not in (ContractStatus.ACTIVE, ContractStatus.BLOCKED):
+        return None
+    return end_of_term(contract.start_date, contract.minimum_term_months, contract.notice_period_months,
+                       contract.renewal_period_months, today or date.today())
+
+
 class ContractView(BackofficeModelView):
     """Contracts with their status and terms (R-CON-1, R-CON-2); Service sets the status (R-BO-3)."""
 
-    datamodel = BackofficeInterface(Contract)
+    datamodel = ContractInterface(Contract)
     route_base = "/contracts"
     list_title = _l("Contracts")
     show_title = _l("Contract")
@@ -101,11 +126,13 @@ class ContractView(BackofficeModelView):
         TERM_LABELS,
         sip_proxy=_l("SIP proxy"),
         registration_mode=_l("Registration mode"),
+        end_of_term=_l("End of term (earliest termination if notice is given today)"),
     )
     show_fieldsets = [
         (_l("Contract"), {"fields": ["contract_number", "customer", "product", "status"]}),
         (_l("Terms"), {"fields": [
-            "start_date", "minimum_term_months", "notice_period_months", "renewal_period_months", "terminated_on",
+            "start_date", "minimum_term_months", "notice_period_months", "renewal_period_months", "end_of_term",
+            "terminated_on",
         ]}),
         (_l("Technical data"), {"fields": ["sip_proxy", "registration_mode"]}),
         (_l("Record"), {"fields": ["created_at", "updated_at"], "expanded": False}),
@@ -119,7 +146,7 @@ class ContractView(BackofficeModelView):
         "customer": customer_field(),
         "product": AjaxRelationField(_l("Product"), model=Product, lookup="product"),
     }
-    edit_form_extra_fields = add_form_extra_fields
+    edit_form_extra_fields = {**add_form_extra_fields, "customer": customer_shown()}
 
 
 class ContractOptionView(BackofficeModelView):

@@ -10,7 +10,7 @@ from app.services.customers import PortalAdminData, create_customer, validate_cu
 from app.services.errors import Invalid
 from app.views.backoffice.base import BackofficeInterface, BackofficeModelView
 from app.views.backoffice.filters import CONTRACT_FILTERS, CUSTOMER_FILTERS
-from app.views.backoffice.widgets import AjaxRelationField
+from app.views.backoffice.widgets import AjaxRelationField, ReadOnlyRelationField
 
 CUSTOMER_FIELDS = (
     "company_name", "email", "main_phone", "street", "zip_code", "city", "address_verified",
@@ -21,6 +21,11 @@ CUSTOMER_FIELDS = (
 def customer_field(required: bool = True):
     """The AJAX customer picker used by every customer-owned form."""
     return AjaxRelationField(_l("Customer"), model=Customer, lookup="customer", required=required)
+
+
+def customer_shown():
+    """The customer on an edit form: shown, never changed (a record never moves to another customer, S3)."""
+    return ReadOnlyRelationField(_l("Customer"), lookup="customer")
 
 
 def contract_field(required: bool = True):
@@ -140,7 +145,7 @@ class ContactPersonView(BackofficeModelView):
     add_columns = ["customer", "role", "salutation", "first_name", "last_name", "email", "phone", "mobile"]
     edit_columns = add_columns
     add_form_extra_fields = {"customer": customer_field()}
-    edit_form_extra_fields = {"customer": customer_field()}
+    edit_form_extra_fields = {"customer": customer_shown()}
 
 
 class LocationView(BackofficeModelView):

@@ -1,11 +1,19 @@
 """Invoices, stored documents and itemised call records (SPEC §9, §10, R-BO-3)."""
 from __future__ import annotations
 
+from datetime import date
+
+from flask_appbuilder.fieldwidgets import DatePickerWidget
+from flask_babel import LazyString, gettext
 from flask_babel import lazy_gettext as _l
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, DateField
+from wtforms.validators import Optional
 
 from app.models import CallRecord, Document, Invoice, Order
+from app.services.uploads import upload_document, upload_limit_mb
 from app.views.backoffice.base import BackofficeInterface, BackofficeModelView, ReadOnlyModelView
-from app.views.backoffice.customers import contract_field, customer_field
+from app.views.backoffice.customers import contract_field, customer_field, customer_shown
 from app.views.backoffice.filters import CONTRACT_FILTERS, CUSTOMER_FILTERS, INVOICE_FILTERS
 from app.views.backoffice.widgets import AjaxRelationField
 
@@ -45,21 +53,25 @@ class InvoiceView(BackofficeModelView):
                    "tax_amount", "gross_amount", "due_date"]
     edit_columns = add_columns
     add_form_extra_fields = {"customer": customer_field()}
-    edit_form_extra_fields = add_form_extra_fields
+    edit_form_extra_fields = {"customer": customer_shown()}
 
 
 class DocumentView(BackofficeModelView):
-    """Stored files: metadata only here; the file itself stays under its server-made name (S12)."""
+    """Stored files: Service uploads documents and invoice PDFs (R-BO-3), corrects and releases them.
+
+    The file is checked by content and stored under a server-made name with its
+    size and SHA-256 (S12, app/services/uploads.py); the edit form changes metadata only.
+    """
 
     datamodel = BackofficeInterface(Document)
     route_base = "/documents"
     list_title = _l("Documents")
     show_title = _l("Document")
+    add_title = _l("Upload document")
     edit_title = _l("Edit document")
     title = _l("Documents")
     same_customer = ("contract", "order", "invoice")
-    # Files arrive through the upload paths (wizard, billing run); here staff correct and release them.
-    base_permissions = ["can_list", "can_show", "can_edit", "can_delete"]
+    base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_delete"]
 
     list_columns = ["document_date", "doc_type", "title", "customer", "contract", "released", "size_bytes"]
     search_columns = ["doc_type", "title", "customer_id", "contract_id", "invoice_id", "released",
@@ -76,18 +88,48 @@ class DocumentView(BackofficeModelView):
         "sha256": _l("SHA-256"),
         "document_date": _l("Document date"),
         "released": _l("Released to the portal"),
+        "file": _l("File"),
     }
     show_fieldsets = [
         (_l("Document"), {"fields": ["title", "doc_type", "document_date", "released", "customer"]}),
         (_l("Belongs to"), {"fields": ["contract", "order", "invoice"]}),
         (_l("File"), {"fields": ["filename", "mime_type", "size_bytes", "sha256", "created_at"]}),
     ]
+    description_columns = {
+        "file": LazyString(lambda: gettext(
+            "A PDF file; for an itemised call record (CSV) a UTF-8 text file. The type is checked by the "
+            "file's content; at most %(size)s MB.", size=upload_limit_mb())),
+        "invoice": _l("Needed for an invoice PDF."),
+        "document_date": _l("Leave empty for today."),
+    }
+    add_columns = ["doc_type", "customer", "contract", "order", "invoice", "title", "document_date", "released",
+                   "file"]
+    add_form_extra_fields = {
+        "customer": customer_field(),
+        "contract": contract_field(required=False),
+        "order": AjaxRelationField(_l("Order"), model=Order, lookup="order", required=False),
+        "invoice": AjaxRelationField(_l("Invoice"), model=Invoice, lookup="invoice", required=False),
+        "document_date": DateField(_l("Document date"), default=date.today, validators=[Optional()],
+                                   widget=DatePickerWidget()),
+        "released": BooleanField(_l("Released to the portal"), default=True),
+        "file": FileField(_l("File"), validators=[FileRequired(message=_l("Please choose the file."))]),
+    }
     edit_columns = ["title", "doc_type", "document_date", "released", "contract", "order", "invoice"]
     edit_form_extra_fields = {
         "contract": contract_field(required=False),
         "order": AjaxRelationField(_l("Order"), model=Order, lookup="order", required=False),
         "invoice": AjaxRelationField(_l("Invoice"), model=Invoice, lookup="invoice", required=False),
     }
+
+    def create_item(self, form):
+        """Check and store the upload with its row in one transaction (app/services/uploads.py)."""
+        upload = form.file.data
+        return upload_document(
+            customer=form.customer.data, doc_type=form.doc_type.data, title=form.title.data,
+            stream=getattr(upload, "stream", None), filename=getattr(upload, "filename", None),
+            document_date=form.document_date.data, contract=form.contract.data, order=form.order.data,
+            invoice=form.invoice.data, released=form.released.data,
+        )
 
 
 class CallRecordView(ReadOnlyModelView):

@@ -5,8 +5,9 @@ from flask import g
 from flask_babel import lazy_gettext as _l
 
 from app.models import ContractOption, Document, Location, OptionType, Order, OrderItem, OrderStep, PhoneNumber
+from app.services.order_kinds import check_order_kind, kinds_for
 from app.views.backoffice.base import BackofficeInterface, BackofficeModelView
-from app.views.backoffice.customers import contract_field, customer_field
+from app.views.backoffice.customers import contract_field, customer_field, customer_shown
 from app.views.backoffice.filters import CONTRACT_FILTERS, CUSTOMER_FILTERS, ORDER_FILTERS
 from app.views.backoffice.widgets import AjaxRelationField
 
@@ -44,12 +45,33 @@ class OrderView(BackofficeModelView):
         "completed_at", "note",
     ]
     add_form_extra_fields = {"customer": customer_field(), "contract": contract_field(required=False)}
-    edit_form_extra_fields = add_form_extra_fields
+    edit_form_extra_fields = {**add_form_extra_fields, "customer": customer_shown()}
+
+    @staticmethod
+    def _roles():
+        return [role.name for role in g.user.roles]
+
+    def adjust_form(self, form, item) -> None:
+        """R-ORD-3: Sales choose new provision or product change; an order's current kind stays choosable."""
+        allowed = {kind.value for kind in kinds_for(self._roles())}
+        if item is not None and item.kind is not None:
+            allowed.add(item.kind.value)
+        form.kind.choices = [(value, label) for value, label in form.kind.choices if not value or value in allowed]
 
     def pre_add(self, item):
-        """Record who entered the order."""
+        """Record who entered the order; the kind must be one the user may enter (R-ORD-3)."""
         super().pre_add(item)
+        check_order_kind(self._roles(), item.kind)
         item.created_by_id = g.user.id
+
+    def pre_update(self, item):
+        """A kind outside the user's may only stay as it was (R-ORD-3)."""
+        from sqlalchemy import inspect
+
+        super().pre_update(item)
+        history = inspect(item).attrs.kind.history
+        previous = history.deleted[0] if history.deleted else (history.unchanged or [None])[0]
+        check_order_kind(self._roles(), item.kind, previous)
 
 
 class OrderItemView(BackofficeModelView):

@@ -38,7 +38,7 @@ class OutboxMessageView(ReadOnlyModelView):
         "recipient": _l("Recipient"),
         "subject": _l("Subject"),
         "body": _l("Message"),
-        "sensitive": _l("Contains a secret"),
+        "sensitive": _l("Contains confidential data"),
         "locale": _l("Language"),
         "attempts": _l("Attempts"),
         "last_error": _l("Last error"),

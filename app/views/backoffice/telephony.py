@@ -6,6 +6,7 @@ from flask_babel import lazy_gettext as _l
 from app.models import (
     CallForwarding, Cpe, DslAccount, Location, Order, PhoneNumber, Shipment, SipAccount, TrunkRegistration,
 )
+from app.services.telephony import check_forwarding, check_phone_number, check_registration
 from app.views.backoffice.base import BackofficeInterface, BackofficeModelView
 from app.views.backoffice.customers import contract_field
 from app.views.backoffice.filters import CONTRACT_FILTERS, CPE_FILTERS, CUSTOMER_FILTERS
@@ -61,6 +62,16 @@ class PhoneNumberView(BackofficeModelView):
     }
     edit_form_extra_fields = add_form_extra_fields
 
+    def pre_add(self, item):
+        """Digits only; a block carries a sound extension range (R-SIP-2 scopes rely on it)."""
+        super().pre_add(item)
+        check_phone_number(item)
+
+    def pre_update(self, item):
+        """Same checks as on add."""
+        super().pre_update(item)
+        check_phone_number(item)
+
 
 class SipAccountView(BackofficeModelView):
     """SIP accounts; the shared SIP password lives on the contract and is never shown here."""
@@ -111,10 +122,19 @@ class CallForwardingView(BackofficeModelView):
     edit_columns = add_columns
     add_form_extra_fields = {
         "contract": contract_field(),
-        "phone_number": AjaxRelationField(_l("Phone number"), model=PhoneNumber, lookup="phone_number",
-                                          required=False),
+        "phone_number": AjaxRelationField(_l("Phone number"), model=PhoneNumber, lookup="phone_number"),
     }
     edit_form_extra_fields = add_form_extra_fields
+
+    def pre_add(self, item):
+        """Target in E.164, a number of the scope's kind, an extension inside the block (app/services/telephony)."""
+        super().pre_add(item)
+        check_forwarding(item)
+
+    def pre_update(self, item):
+        """Same checks as on add."""
+        super().pre_update(item)
+        check_forwarding(item)
 
 
 class TrunkRegistrationView(BackofficeModelView):
@@ -122,11 +142,11 @@ class TrunkRegistrationView(BackofficeModelView):
 
     datamodel = BackofficeInterface(TrunkRegistration)
     route_base = "/trunk-registrations"
-    list_title = _l("Trunk registrations")
-    show_title = _l("Trunk registration")
-    add_title = _l("New trunk registration")
-    edit_title = _l("Edit trunk registration")
-    title = _l("Trunk registrations")
+    list_title = _l("Registration IPs")
+    show_title = _l("Registration IP")
+    add_title = _l("New registration IP")
+    edit_title = _l("Edit registration IP")
+    title = _l("Registration IPs")
     owner_from = "contract"
 
     list_columns = ["contract", "ip_address", "position", "customer"]
@@ -140,6 +160,16 @@ class TrunkRegistrationView(BackofficeModelView):
     edit_columns = add_columns
     add_form_extra_fields = {"contract": contract_field()}
     edit_form_extra_fields = add_form_extra_fields
+
+    def pre_add(self, item):
+        """A valid IPv4/IPv6 address, once per SIP trunk contract (app/services/telephony)."""
+        super().pre_add(item)
+        check_registration(item)
+
+    def pre_update(self, item):
+        """Same checks as on add."""
+        super().pre_update(item)
+        check_registration(item)
 
 
 class DslAccountView(BackofficeModelView):
@@ -167,15 +197,15 @@ class DslAccountView(BackofficeModelView):
 
 
 class CpeView(BackofficeModelView):
-    """Routers delivered for an order (R-SIP-6)."""
+    """Routers and other customer equipment (CPE) delivered for an order (R-SIP-6)."""
 
     datamodel = BackofficeInterface(Cpe)
     route_base = "/cpe"
-    list_title = _l("CPE")
-    show_title = _l("CPE")
-    add_title = _l("New CPE")
-    edit_title = _l("Edit CPE")
-    title = _l("CPE")
+    list_title = _l("CPE devices")
+    show_title = _l("CPE device")
+    add_title = _l("New CPE device")
+    edit_title = _l("Edit CPE device")
+    title = _l("CPE devices")
     owner_from = "contract"
     same_customer = ("order",)
 
@@ -221,5 +251,5 @@ class ShipmentView(BackofficeModelView):
     show_columns = ["cpe", "customer", "carrier", "tracking_number", "status", "shipped_at", "delivered_at"]
     add_columns = ["cpe", "carrier", "tracking_number", "status", "shipped_at", "delivered_at"]
     edit_columns = add_columns
-    add_form_extra_fields = {"cpe": AjaxRelationField(_l("CPE"), model=Cpe, lookup="cpe")}
+    add_form_extra_fields = {"cpe": AjaxRelationField(_l("CPE device"), model=Cpe, lookup="cpe")}
     edit_form_extra_fields = add_form_extra_fields

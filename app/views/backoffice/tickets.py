@@ -9,7 +9,7 @@ from app.models.enums import TicketStatus, TicketSubject
 from app.models.mixins import utcnow
 from app.services.errors import Invalid
 from app.views.backoffice.base import BackofficeInterface, BackofficeModelView
-from app.views.backoffice.customers import contract_field, customer_field
+from app.views.backoffice.customers import contract_field, customer_field, customer_shown
 from app.views.backoffice.filters import CONTRACT_FILTERS, CUSTOMER_FILTERS, TICKET_FILTERS
 from app.views.backoffice.widgets import AjaxRelationField
 
@@ -33,14 +33,15 @@ class TicketView(BackofficeModelView):
     base_order = ("id", "desc")
     order_columns = ["ticket_number", "kind", "status", "created_at"]
     label_columns = {
-        "subject": _l("Subject"),
+        # A ticket is *about* a contract or an invoice ("Bezug"); an email has a subject line.
+        "subject": _l("Regarding"),
         "contact_support": _l("Contact support"),
         "express_clearing": _l("Express fault clearing (paid)"),
         "closed_at": _l("Closed"),
     }
     show_fieldsets = [
         (_l("Ticket"), {"fields": ["ticket_number", "customer", "kind", "status", "contact_support", "title"]}),
-        (_l("Subject"), {"fields": ["subject", "contract", "contract_option", "invoice", "express_clearing"]}),
+        (_l("Regarding"), {"fields": ["subject", "contract", "contract_option", "invoice", "express_clearing"]}),
         (_l("Description"), {"fields": ["description", "contact_person", "created_by", "created_at", "closed_at"]}),
     ]
     add_columns = [
@@ -57,7 +58,7 @@ class TicketView(BackofficeModelView):
         "contact_person": AjaxRelationField(_l("Contact person"), model=ContactPerson, lookup="contact_person",
                                             required=False),
     }
-    edit_form_extra_fields = add_form_extra_fields
+    edit_form_extra_fields = {**add_form_extra_fields, "customer": customer_shown()}
 
     def pre_add(self, item):
         """Check the subject and record who opened the ticket."""

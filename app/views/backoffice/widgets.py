@@ -116,3 +116,36 @@ class AjaxRelationMultipleField(Field):
     def selected_items(self):
         """The rows to render as selected options."""
         return list(self.data or [])
+
+
+class ReadOnlyRelationWidget:
+    """The related row as plain text, no input: the form cannot send a value for it."""
+
+    def __init__(self, lookup: str):
+        self.lookup = lookup
+
+    def __call__(self, field, **kwargs):
+        from app.views.backoffice.lookups import label_for
+
+        text = label_for(self.lookup, field.data) if field.data is not None else ""
+        return Markup(f'<p class="form-control-static" id="{escape(field.id)}">{escape(text)}</p>')
+
+
+class ReadOnlyRelationField(Field):
+    """A relation shown on an edit form but never changed by it (e.g. a record's customer, S3).
+
+    Whatever a request sends under its name is ignored; `populate_obj` leaves the
+    row alone. The flush rule in `app/models/integrity.py` refuses a change anyway.
+    """
+
+    def __init__(self, label=None, lookup: str = "", **kwargs):
+        super().__init__(label, widget=ReadOnlyRelationWidget(lookup), **kwargs)
+
+    def process_data(self, value):
+        self.data = value
+
+    def process_formdata(self, valuelist):
+        """Ignore the request: the value comes from the row only."""
+
+    def populate_obj(self, obj, name):
+        """Never write the relation."""

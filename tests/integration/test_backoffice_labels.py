@@ -1,0 +1,97 @@
+"""The back office reads like the carrier's staff speak (German default; R-BO-1, R-CON-2).
+
+Menu "Anschlüsse & Technik" for DSL, CPE and shipments (not under "Telefonie"),
+"Endgeräte (CPE)", "Registrierungs-IPs", "Optionskatalog", a ticket's "Bezug" vs
+an email's "Betreff", "Enthält vertrauliche Daten"; the contract page shows the
+computed end of term; the select2 pickers speak German.
+"""
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+
+import pytest
+
+from app.extensions import db
+from app.models import OutboxMessage, Ticket
+from app.models.enums import Channel, ContractStatus, TicketKind, TicketSubject
+from app.security.roles import ADMIN
+from app.services.contract_terms import end_of_term
+from tests.factories import make_contract, make_customer
+from tests.integration.backoffice_forms import staff_client
+
+
+@pytest.fixture
+def admin_client(app, client, login):
+    return staff_client(app, client, login, ADMIN, "bo-admin-labels")
+
+
+def _menu(html: str) -> dict[str, list[str]]:
+    """{category label: [entry labels]} of the navbar's dropdowns."""
+    menu = {}
+    for block in re.findall(r'<li class="dropdown">(.*?)</ul>\s*</li>', html, re.S):
+        head = re.search(r'class="dropdown-toggle"[^>]*>(.*?)<b class="caret">', block, re.S)
+        if not head:
+            continue
+        title = re.sub(r"<[^>]+>|&nbsp;|\s+", " ", head.group(1)).strip()
+        entries = [re.sub(r"<[^>]+>|&nbsp;|\s+", " ", e).strip()
+                   for e in re.findall(r'<a tabindex="-1"[^>]*>(.*?)</a>', block, re.S)]
+        menu[title] = entries
+    return menu
+
+
+def test_menu_groups_lines_and_hardware_apart_from_telephony(admin_client):
+    menu = _menu(admin_client.get("/").get_data(as_text=True))
+    assert menu["Anschlüsse & Technik"] == ["DSL-Zugänge", "Endgeräte (CPE)", "Sendungen"]
+    assert menu["Telefonie"] == ["Rufnummern", "SIP-Accounts", "Rufumleitungen", "Registrierungs-IPs"]
+    assert "Optionskatalog" in menu["Kunden & Verträge"]
+
+
+@pytest.mark.parametrize("url, title", [
+    ("/trunk-registrations/list/", "Registrierungs-IPs"), ("/cpe/list/", "Endgeräte (CPE)"),
+    ("/option-types/list/", "Optionskatalog"), ("/shipments/add", "Neue Sendung"),
+])
+def test_list_titles(admin_client, url, title):
+    assert title in admin_client.get(url).get_data(as_text=True)
+
+
+def test_ticket_regarding_and_email_subject_differ(app, admin_client):
+    """A ticket is about something ("Bezug"); an email has a subject line ("Betreff")."""
+    with app.app_context():
+        customer = make_customer()
+        contract = make_contract(customer)
+        ticket = Ticket(customer_id=customer.id, ticket_number="T9100001", kind=TicketKind.FAULT,
+                        subject=TicketSubject.CONTRACT, contract=contract, title="Kein Ton", description="Seit heute")
+        message = OutboxMessage(channel=Channel.EMAIL, recipient="a@example.com", subject="Auftrag",
+                                body="Danke", sensitive=False)
+        db.session.add_all([ticket, message])
+        db.session.commit()
+        ticket_id, message_id = ticket.id, message.id
+    ticket_page = admin_client.get(f"/tickets/show/{ticket_id}").get_data(as_text=True)
+    assert "Bezug" in ticket_page and "Betreff" not in ticket_page
+    message_page = admin_client.get(f"/outbox/show/{message_id}").get_data(as_text=True)
+    assert "Betreff" in message_page and "Enthält vertrauliche Daten" in message_page
+    assert "Geheimnis" not in message_page
+
+
+def test_contract_page_shows_the_computed_end_of_term(app, admin_client):
+    """R-CON-2: the same end of term as the portal, from app/services/contract_terms.py."""
+    with app.app_context():
+        contract = make_contract(make_customer(), start_date=date(2024, 1, 15), minimum_term_months=24,
+                                 notice_period_months=3, renewal_period_months=12, status=ContractStatus.ACTIVE)
+        db.session.commit()
+        contract_id = contract.id
+    expected = end_of_term(date(2024, 1, 15), 24, 3, 12, date.today())
+    page = admin_client.get(f"/contracts/show/{contract_id}").get_data(as_text=True)
+    assert "Vertragsende (frühestens, bei Kündigung heute)" in page
+    assert expected.isoformat() in page
+
+
+def test_select2_pickers_speak_german(admin_client):
+    """The relation pickers' own texts come from the catalogs, not select2's English defaults."""
+    page = admin_client.get("/contracts/add").get_data(as_text=True)
+    script = page[page.index("eservice-ajax-select\").each") - 2000:]
+    for text in ("Suche läuft …", "Keine Treffer gefunden", "Weitere Treffer werden geladen …"):
+        assert json.dumps(text) in script, text  # as the template's |tojson writes it
+    assert "language: language" in script
