@@ -102,6 +102,9 @@ def bench_app(database_url: str, documents: Path):
     when first imported, so changing os.environ afterwards would silently keep another
     database. The final check makes that mistake impossible.
     """
+    # The bench serves generated data with development keys unless real ones are given;
+    # `config` reads the environment once, on first import.
+    os.environ.setdefault("ESERVICE_ENV", "development")
     from config import Config
 
     class BenchConfig(Config):
