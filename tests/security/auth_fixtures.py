@@ -96,3 +96,22 @@ def password_step(client, username: str, password: str, next_url: str | None = N
     """Only the first step of sign-in."""
     url = "/login/" + (f"?next={next_url}" if next_url else "")
     return post_form(client, url, {"username": username, "password": password})
+
+
+@pytest.fixture
+def berlin_time():
+    """The process runs in Europe/Berlin, as a server outside UTC does."""
+    import os
+    import time
+
+    old = os.environ.get("TZ")
+    os.environ["TZ"] = "Europe/Berlin"
+    time.tzset()
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("TZ", None)
+        else:
+            os.environ["TZ"] = old
+        time.tzset()

@@ -10,7 +10,7 @@ import enum
 import hashlib
 import hmac
 import secrets
-from datetime import timedelta
+from datetime import timedelta, timezone
 
 import pyotp
 from flask import current_app
@@ -99,11 +99,18 @@ def find_challenge(attempt_id: str | None, user_id: int | None) -> PinChallenge 
     return row
 
 
+def _epoch_seconds() -> float:
+    """Now as Unix seconds. pyotp reads a naive datetime as *local* time, so a naive UTC
+    timestamp would shift every code by the server's UTC offset (refused off UTC)."""
+    return utcnow().replace(tzinfo=timezone.utc).timestamp()
+
+
 def _totp_timecode(secret: str, code: str) -> int | None:
+    """The time step a correct app code belongs to (this one, or one step either side), else None."""
     totp = pyotp.TOTP(secret)
-    now = utcnow()
+    now = _epoch_seconds()
     for offset in (0, -30, 30):
-        at = now + timedelta(seconds=offset)
+        at = now + offset
         if hmac.compare_digest(totp.at(at), code):
             return totp.timecode(at)
     return None
