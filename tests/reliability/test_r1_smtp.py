@@ -4,8 +4,6 @@ Uses a real local SMTP server (aiosmtpd) on a free port.
 """
 from __future__ import annotations
 
-import socket
-
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
@@ -15,21 +13,8 @@ from app.models.enums import OutboxStatus
 from app.security.roles import PBX_ADMIN
 from app.services import accounts, notifications
 from tests.factories import make_customer, make_user
-
-
-class _Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd hook name
-        self.messages.append(envelope)
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.reliability.smtp_server import Inbox as _Inbox
+from tests.reliability.smtp_server import free_port as _free_port
 
 
 def test_mail_server_down_then_up_delivers_exactly_once(app, app_ctx):
