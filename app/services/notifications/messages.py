@@ -35,7 +35,7 @@ def queue(channel: Channel, recipient: str, subject: str, body: str, *, locale: 
 
 
 def _remember_for_request(message) -> None:
-    """Messages queued during a request are sent right after it (see `init_app`)."""
+    """Messages queued during a request are sent once its response has left (see `init_app`)."""
     from flask import g, has_request_context
 
     if has_request_context():
