@@ -119,6 +119,9 @@ class Config:
     IP_FAILURE_WINDOW = timedelta(minutes=15)
     IP_FORGOT_LIMIT = int(os.environ.get("IP_FORGOT_LIMIT", 10))
     IP_FORGOT_WINDOW = timedelta(hours=1)
+    # How many reverse proxies (the TLS proxy, a load balancer) stand in front of the app and set
+    # X-Forwarded-For/-Proto/-Host; 0 ignores these headers (a client could forge them).
+    TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 0))
     # Links in emails are built from this, never from the request's Host header.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
 
