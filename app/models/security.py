@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_appbuilder.security.sqla.models import User
-from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy import BigInteger, Column, DateTime, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import relationship
 
 from .enums import SecondFactor, TokenPurpose, UserStatus
@@ -29,6 +29,9 @@ class EServiceUser(User):
     session_version = Column(Integer, nullable=False, default=1)
     locale = Column(String(5))
     locked_until = Column(DateTime)
+    # The newest authenticator time step that signed in: a code of that step or an older one is
+    # refused, set by a compare-and-set so two parallel posts of one code cannot both win (S4, R3).
+    totp_last_timecode = Column(BigInteger)
 
     customer = relationship("Customer", foreign_keys=[customer_id])
 

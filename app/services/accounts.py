@@ -191,6 +191,10 @@ def check_second_step(user_id: int, attempt_id: str, code: str) -> tuple[CodeRes
         complete_sign_in(user, commit=False)
         db.session.commit()
         return CodeResult.SIGNED_IN, user
+    if result is pins.PinCheck.USED:
+        # A parallel request signed in with this very code first (S4 single use, R3).
+        db.session.rollback()
+        return CodeResult.RESTART, user
     if throttle.record_failure(user, throttle.STEP_PIN):
         pins.void_challenge(challenge)
     audit.record(audit.PIN_FAILED, user, details=f"wrong code {challenge.failed_attempts}")
@@ -282,7 +286,10 @@ def set_password_by_link(raw: str, new: str, confirm: str) -> EServiceUser:
     errors = _check_new_password(user, new, confirm)
     if errors:
         raise Invalid(*errors)
-    row.used_at = utcnow()
+    if not tokens.consume(row):
+        # A parallel request used this link first (S5 single use, R3).
+        db.session.rollback()
+        raise Invalid(_l("This link is no longer valid. Please ask for a new one with \"Forgot password\"."))
     _store_password(user, new)
     audit.record(audit.PASSWORD_SET_BY_LINK, user, details=row.purpose.value)
     db.session.commit()
