@@ -64,8 +64,11 @@ class EServiceUserDBModelView(SafeViewMixin, UserDBModelView):
     def _account_errors(self, item, password: str | None) -> list[str]:
         from app.security.roles_base import PORTAL_ROLES
         from app.services.account_rules import password_errors, username_errors
+        from app.services.auth import usernames
 
         errors = username_errors(item.username or "")
+        if not errors and usernames.username_taken(item.username, exclude_user_id=item.id):
+            errors.append(usernames.taken_message(item.username))
         if password is not None:
             errors += password_errors(password, item.username)
         portal = any(role.name in PORTAL_ROLES for role in item.roles or [])

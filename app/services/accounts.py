@@ -14,16 +14,18 @@ import pyotp
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
 from app.models import EServiceUser
 from app.models.enums import SecondFactor, TokenPurpose, UserStatus
 from app.models.mixins import utcnow
+from app.models.security import username_key
 from app.security.roles_base import SMS_PIN_ROLES
 from app.services import audit, notifications
 from app.services.account_rules import password_errors, username_errors
-from app.services.auth import pins, throttle, tokens
+from app.services.auth import pins, throttle, tokens, usernames
 from app.services.auth import sessions as auth_sessions
 from app.services.customers import normalise_email
 from app.services.errors import Invalid, ServiceError
@@ -79,11 +81,11 @@ def _check_dummy(password: str) -> None:
 
 
 def find_by_username(username: str) -> EServiceUser | None:
-    """The account with this username, case-insensitively (R-AUTH-1)."""
+    """The account with this username, case-insensitively in every alphabet (R-AUTH-1)."""
     username = (username or "").strip()
     if not username or len(username) > 200:
         return None
-    return db.session.scalar(select(EServiceUser).where(func.lower(EServiceUser.username) == username.lower()))
+    return db.session.scalar(select(EServiceUser).where(EServiceUser.username_key == username_key(username)))
 
 
 def second_step_for(user: EServiceUser) -> SecondStep:
@@ -356,11 +358,8 @@ def update_profile(user: EServiceUser, change: ProfileChange) -> list[str]:
         errors += username_errors(username)
         if not user.password or not check_password_hash(user.password, change.current_password or ""):
             errors.append(str(_l("Changing the username needs your current password.")))
-        elif not errors:
-            clash = db.session.scalar(select(EServiceUser.id).where(
-                func.lower(EServiceUser.username) == username.lower(), EServiceUser.id != user.id))
-            if clash:
-                errors.append(str(_l("The username %(username)s is already taken.", username=username)))
+        elif not errors and usernames.username_taken(username, exclude_user_id=user.id):
+            errors.append(usernames.taken_message(username))
         changed.append("username")
     try:
         email = normalise_email(change.email)
@@ -387,8 +386,19 @@ def update_profile(user: EServiceUser, change: ProfileChange) -> list[str]:
         raise Invalid(*errors)
     user.username, user.email, user.mobile = username, email, mobile
     audit.record(audit.PROFILE_CHANGED, user, details="changed: " + ", ".join(changed))
-    db.session.commit()
+    commit_account_change(username)
     return changed
+
+
+def commit_account_change(username: str | None = None) -> None:
+    """Commit an account write; a parallel request that took the same username first is a message, not a 500."""
+    try:
+        db.session.commit()
+    except IntegrityError as exc:
+        db.session.rollback()
+        if username is not None and usernames.is_username_clash(exc):
+            raise Invalid(usernames.taken_message(username)) from None
+        raise
 
 
 # --- Authenticator app (TOTP) -----------------------------------------------------
