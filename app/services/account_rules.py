@@ -12,6 +12,10 @@ PASSWORD_MIN, PASSWORD_MAX = 8, 40
 USERNAME_HINT = _l(
     "3 to 80 characters: letters of any language, digits 0-9 and . _ , # $ % = ? ` : ; @ ~ ^ - + * ( { ) } [ ] \\"
 )
+INACTIVE_IS_FINAL = _l(
+    "This account is inactive: an inactive account is deactivated for good and cannot be reactivated "
+    "or locked. Please create a new account instead."
+)
 PASSWORD_HINT = _l(
     "8 to 40 characters: letters of any language, space, digits 0-9 and / $ @ , ; _ : # + ( { ) } [ ] ? * ^ | \\ -"
 )

@@ -24,7 +24,8 @@ from app.models.mixins import utcnow
 from app.models.security import username_key
 from app.security.roles_base import SMS_PIN_ROLES
 from app.services import audit, notifications
-from app.services.account_rules import password_errors, username_errors
+from app.services.account_rules import INACTIVE_IS_FINAL, password_errors, username_errors
+from app.services.auth import account_events as _account_events  # noqa: F401  - registers the account rules
 from app.services.auth import pins, throttle, tokens, usernames
 from app.services.auth import sessions as auth_sessions
 from app.services.customers import normalise_email
@@ -434,8 +435,24 @@ def disable_totp(user: EServiceUser, current_password: str) -> None:
     db.session.commit()
 
 
+def status_errors(user: EServiceUser, status: UserStatus) -> list[str]:
+    """R-AUTH-10: the rules a change of `user`'s status to `status` breaks (inactive is final)."""
+    if user.status is UserStatus.INACTIVE and status is not UserStatus.INACTIVE:
+        return [str(INACTIVE_IS_FINAL)]
+    return []
+
+
 def set_status(user: EServiceUser, status: UserStatus) -> None:
-    """R-AUTH-10: lock, unlock or deactivate; locking and deactivation end every session (S8)."""
+    """R-AUTH-10: lock, unlock or deactivate; locking and deactivation end every session (S8).
+
+    An inactive account stays inactive. The change is audited (`status_changed`) by
+    `account_events`, on this path as on every other.
+    """
+    errors = status_errors(user, status)
+    if errors:
+        raise Invalid(*errors)
+    if status is user.status:
+        return
     user.status = status
     if status is not UserStatus.ACTIVE:
         auth_sessions.end_all(user)
