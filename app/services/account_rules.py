@@ -48,9 +48,17 @@ def password_errors(password: str, username: str | None = None) -> list[str]:
         errors.append(
             str(_l("The password contains characters that are not allowed: %(chars)s", chars=" ".join(bad)))
         )
-    if username and len(username) >= 3 and username.casefold() in password.casefold():
-        errors.append(str(_l("The password must not contain the username.")))
+    if contains_username(password, username):
+        errors.append(str(PASSWORD_CONTAINS_USERNAME))
     return errors
+
+
+PASSWORD_CONTAINS_USERNAME = _l("The password must not contain the username.")
+
+
+def contains_username(password: str, username: str | None) -> bool:
+    """R-AUTH-3 (enforced): the username, in any case, is part of the password."""
+    return bool(username and len(username) >= 3 and username.casefold() in (password or "").casefold())
 
 
 def password_warnings(password: str, full_name: str = "") -> list[str]:

@@ -24,7 +24,9 @@ from app.models.mixins import utcnow
 from app.models.security import username_key
 from app.security.roles_base import SMS_PIN_ROLES
 from app.services import audit, notifications
-from app.services.account_rules import INACTIVE_IS_FINAL, password_errors, username_errors
+from app.services.account_rules import (
+    INACTIVE_IS_FINAL, PASSWORD_CONTAINS_USERNAME, contains_username, password_errors, username_errors,
+)
 from app.services.auth import account_events as _account_events  # noqa: F401  - registers the account rules
 from app.services.auth import pins, throttle, tokens, usernames
 from app.services.auth import sessions as auth_sessions
@@ -326,8 +328,11 @@ def admin_set_password(user: EServiceUser, new: str, confirm: str, actor) -> Non
 
 # --- Profile -------------------------------------------------------------------
 
+_MOBILE_TYPES = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+
+
 def normalise_mobile(value: str | None) -> str | None:
-    """A mobile number in international format, or None when empty; Invalid when not a number."""
+    """A mobile number in international format, or None when empty; Invalid when not a (mobile) number."""
     value = (value or "").strip()
     if not value:
         return None
@@ -337,6 +342,10 @@ def normalise_mobile(value: str | None) -> str | None:
         number = None
     if number is None or not phonenumbers.is_valid_number(number):
         raise Invalid(_l("Please enter a valid mobile number, for example +49 171 1234567."))
+    if phonenumbers.number_type(number) not in _MOBILE_TYPES:
+        # The SMS PIN goes to this number (R-AUTH-6): a landline cannot receive it.
+        raise Invalid(_l("This is not a mobile number. The SMS PIN can only be sent to a mobile number, "
+                         "for example +49 171 1234567."))
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -351,16 +360,27 @@ class ProfileChange:
 
 
 def update_profile(user: EServiceUser, change: ProfileChange) -> list[str]:
-    """R-AUTH-8: username (needs the current password), email, mobile. Returns changed field names."""
+    """R-AUTH-8: username (needs the current password), email, mobile. Returns changed field names.
+
+    - a new username must not be part of the current password (R-AUTH-3, enforced);
+    - who signs in with an SMS PIN keeps a mobile number (R-AUTH-6, R-AUTH-8);
+    - a new email address is announced to the previous one, through the outbox (R-USR-3).
+    """
     errors: list[str] = []
     username = (change.username or "").strip()
     changed: list[str] = []
     if username != user.username:
         errors += username_errors(username)
-        if not user.password or not check_password_hash(user.password, change.current_password or ""):
+        current = change.current_password or ""
+        if not user.password or not check_password_hash(user.password, current):
             errors.append(str(_l("Changing the username needs your current password.")))
-        elif not errors and usernames.username_taken(username, exclude_user_id=user.id):
-            errors.append(usernames.taken_message(username))
+        else:
+            if not errors and usernames.username_taken(username, exclude_user_id=user.id):
+                errors.append(usernames.taken_message(username))
+            if contains_username(current, username):
+                errors += [str(PASSWORD_CONTAINS_USERNAME),
+                           str(_l("Your current password contains the new username. Please change your "
+                                  "password first, then the username."))]
         changed.append("username")
     try:
         email = normalise_email(change.email)
@@ -377,6 +397,10 @@ def update_profile(user: EServiceUser, change: ProfileChange) -> list[str]:
         mobile = normalise_mobile(change.mobile)
         if mobile != user.mobile:
             changed.append("mobile")
+        if mobile is None and second_step_for(user) is SecondStep.SMS:
+            errors.append(str(_l(
+                "You sign in with an SMS PIN, so your mobile number cannot be removed. You can change it, "
+                "or set up the authenticator app first.")))
     except Invalid as exc:
         errors += exc.messages
         mobile = None
@@ -385,8 +409,12 @@ def update_profile(user: EServiceUser, change: ProfileChange) -> list[str]:
     if errors:
         db.session.rollback()
         raise Invalid(*errors)
+    previous_email = user.email
     user.username, user.email, user.mobile = username, email, mobile
     audit.record(audit.PROFILE_CHANGED, user, details="changed: " + ", ".join(changed))
+    if "email" in changed and previous_email:
+        notifications.queue_email_changed_notice(user, previous_email)
+        audit.record(audit.EMAIL_CHANGE_NOTIFIED, user, details="notice to the previous address")
     commit_account_change(username)
     return changed
 

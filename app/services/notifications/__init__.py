@@ -8,7 +8,9 @@ is what the delivery job and `flask --app run outbox deliver` run to retry.
 """
 from .adapters import ConsoleAdapter, DeliveryError, HttpSmsAdapter, SmtpAdapter, adapter_for
 from .delivery import deliver_after_response, deliver_due, deliver_ids, deliver_now, deliver_one
-from .messages import queue, queue_activation_email, queue_pin_sms, queue_reset_email, recipient_locale
+from .messages import (
+    queue, queue_activation_email, queue_email_changed_notice, queue_pin_sms, queue_reset_email, recipient_locale,
+)
 from .listing import latest_messages
 
 
@@ -28,6 +30,6 @@ __all__ = [
     "init_app",
     "ConsoleAdapter", "DeliveryError", "HttpSmsAdapter", "SmtpAdapter", "adapter_for", "deliver_after_response",
     "deliver_due", "deliver_ids", "deliver_now", "deliver_one", "latest_messages", "queue",
-    "queue_activation_email", "queue_pin_sms", "queue_reset_email",
+    "queue_activation_email", "queue_email_changed_notice", "queue_pin_sms", "queue_reset_email",
     "recipient_locale",
 ]
