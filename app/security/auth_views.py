@@ -245,8 +245,20 @@ class EServiceAuthView(AuthDBView):
     @expose("/logout/", methods=["GET", "POST"])
     @no_store
     def logout(self):
-        """R-AUTH-7: end every session of the user and return to the login page (S8)."""
+        """R-AUTH-7: end every session of the user and return to the login page (S8).
+
+        Only a POST with the form's CSRF token signs out (S11): a link on another site must not
+        end a user's sessions. `GET /logout/` shows a page with that button and changes nothing.
+        """
+        from flask_wtf import FlaskForm
+
         user = self._get_authenticated_user()
+        if request.method == "GET":
+            if user is None:
+                return redirect(self._login_url())
+            return self.render_template("security/logout.html", form=FlaskForm(), appbuilder=self.appbuilder,
+                                        title=_("Logout"))
+        # CSRFProtect has checked the token before this runs.
         accounts.sign_out(user)
         logout_user()
         auth_sessions.clear()

@@ -27,6 +27,13 @@ def _signed_in(page) -> bool:
     return page.locator("#profile-form").count() == 1
 
 
+def _logout_through_user_menu(page) -> None:
+    """R-AUTH-7: open the user menu top right and click "Abmelden" (a POST form with the CSRF token)."""
+    page.click("#user-menu-toggle")
+    page.click("#menu-logout")
+    page.wait_for_url("**/login/")
+
+
 def test_login_with_pin_from_outbox(app, live_url, page):
     name = _user(app, PORTAL_ADMIN, mobile="+491711230001")
     page.goto(f"{live_url}/login/")
@@ -74,7 +81,7 @@ def test_change_password(app, live_url, page):
     page.fill("#confirm", NEW)
     page.click("#password-save")
     page.wait_for_url("**/account/password")
-    page.goto(f"{live_url}/logout/")
+    _logout_through_user_menu(page)
     browser_login(page, live_url, name, NEW, app=app)
     page.goto(f"{live_url}/account/profile")
     assert _signed_in(page)
@@ -95,11 +102,19 @@ def test_profile_locked_until_unlocked_and_save_after_change(app, live_url, page
 
 
 def test_logout_and_replayed_cookie(app, live_url, page):
+    """R-AUTH-7, S8, S11: a visit of /logout/ (what a link from elsewhere does) only asks; "Abmelden" in
+    the user menu signs out, back on the login page, and a replayed cookie gets the login page."""
     name = _user(app, PBX_ADMIN)
     browser_login(page, live_url, name, PW, app=app)
     cookies = page.context.cookies()
     page.goto(f"{live_url}/logout/")
+    assert page.is_visible("#logout-confirm")
+    page.goto(f"{live_url}/account/profile")
+    assert _signed_in(page), "GET /logout/ does not sign out"
+    _logout_through_user_menu(page)
     assert page.url.endswith("/login/")
+    page.goto(f"{live_url}/account/profile")
+    assert "/login/" in page.url
     replay = page.context.browser.new_context()
     try:
         replay.add_cookies(cookies)

@@ -10,7 +10,7 @@ from app.models import AuditLog, EServiceUser
 from app.models.enums import SecondFactor, UserStatus
 from app.security.roles import ACCOUNTING, ADMIN, PBX_ADMIN, PORTAL_ADMIN, SALES, SERVICE
 from app.services import accounts
-from tests.auth_helpers import complete_login_with_pin
+from tests.auth_helpers import complete_login_with_pin, logout
 from tests.factories import make_customer, make_user
 from tests.security.auth_fixtures import (  # noqa: F401  - fixtures
     client, clock, new_client, password_step, post_form,
@@ -127,13 +127,48 @@ def test_replayed_cookie_after_logout_lands_on_login(app_ctx, client):
     make_user(PORTAL_ADMIN, customer=make_customer(), username="pa.logout", mobile="+491711112223")
     assert complete_login_with_pin(client, "pa.logout", PW).status_code == 302
     cookie = client.get_cookie("eservice_session").value
-    response = client.get("/logout/")
+    response = logout(client)
     assert response.status_code == 302 and response.headers["Location"].endswith("/login/")
     replay = new_client(client.application)
     replay.set_cookie("eservice_session", cookie)
     response = replay.get("/account/profile")
     assert response.status_code == 302 and "/login/" in response.headers["Location"]
     assert replay.get("/").headers["Location"].endswith("/login/")
+
+
+def test_get_logout_only_asks_and_a_cross_site_post_fails(app_ctx, client):
+    """S11: a link (GET) or a form on another site (POST without this session's CSRF token) cannot end
+    the sessions; GET shows the confirmation with the logout button."""
+    make_user(PBX_ADMIN, customer=make_customer(), username="pbx.csrfout")
+    password_step(client, "pbx.csrfout", PW)
+    page = client.get("/logout/")
+    assert page.status_code == 200 and "no-store" in page.headers["Cache-Control"]
+    html = page.get_data(as_text=True)
+    assert 'id="logout-confirm-form"' in html and 'name="csrf_token"' in html and "Abmelden" in html
+    assert _signed_in(client)
+    assert client.post("/logout/", data={}).status_code == 400
+    assert client.post("/logout/", data={"csrf_token": "forged"}).status_code == 400
+    assert _signed_in(client)
+    assert logout(client).headers["Location"].endswith("/login/")
+    assert not _signed_in(client)
+    assert client.get("/logout/").headers["Location"].endswith("/login/")  # signed out: to the login page
+
+
+def test_user_menu_logs_out_by_post_with_csrf(app_ctx, client):
+    """R-AUTH-7, S11: the user menu's "Abmelden" is a POST form carrying the CSRF token, no GET link."""
+    import re
+
+    make_user(PBX_ADMIN, customer=make_customer(), username="pbx.menuout")
+    password_step(client, "pbx.menuout", PW)
+    html = client.get("/account/profile").get_data(as_text=True)
+    form = re.search(r'<form method="post" action="/logout/" id="logout-form".*?</form>', html, re.S)
+    assert form, "the user menu has the logout form"
+    assert 'name="csrf_token"' in form.group(0) and "Abmelden" in form.group(0)
+    assert 'href="/logout/"' not in html
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form.group(0)).group(1)
+    response = client.post("/logout/", data={"csrf_token": token})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/login/")
+    assert not _signed_in(client)
 
 
 def test_lock_and_deactivation_end_sessions(app_ctx, client):
