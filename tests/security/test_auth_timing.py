@@ -10,6 +10,7 @@ import re
 import statistics
 import threading
 import time
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -172,7 +173,7 @@ def test_pin_pages_answer_before_the_sms_gateway_does(app, live_server):
     threading.Thread(target=gateway.serve_forever, daemon=True).start()
     name = _user(app, PORTAL_ADMIN, username="pa.fastpin", mobile="+491711239876")
     settings = dict(SMS_GATEWAY_URL=f"http://127.0.0.1:{gateway.server_port}/sms", SMS_GATEWAY_TOKEN="t",
-                    PIN_RESEND_INTERVAL=__import__("datetime").timedelta(seconds=0),
+                    PIN_RESEND_INTERVAL=timedelta(seconds=0),
                     OUTBOX_DELIVER_IMMEDIATELY=True)
     try:
         with live_adapter(app, **settings):
