@@ -17,7 +17,7 @@ from app.services.customers import PortalAdminData, create_customer
 from app.services.errors import Invalid
 from tests.conftest import csrf_token_from
 from tests.factories import make_customer, make_user
-from tests.security.auth_fixtures import client, new_client, password_step, post_form  # noqa: F401  - fixtures
+from tests.security.auth_fixtures import client, new_client, password_step  # noqa: F401  - fixtures
 
 PW = "Sicher#Kennwort42"
 INACTIVE_DE = "endgültig"

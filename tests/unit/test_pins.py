@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import re
 
-import pytest
-
 from app.services.auth import pins, tokens
 from app.security.auth_views import mask_mobile, safe_next
 from tests.security.auth_fixtures import berlin_time  # noqa: F401  - fixture
