@@ -122,6 +122,9 @@ class Config:
     IP_FAILURE_WINDOW = timedelta(minutes=15)
     IP_FORGOT_LIMIT = int(os.environ.get("IP_FORGOT_LIMIT", 10))
     IP_FORGOT_WINDOW = timedelta(hours=1)
+    # How many reverse proxies (the TLS proxy, a load balancer) stand in front of the app and set
+    # X-Forwarded-For/-Proto/-Host; 0 ignores these headers (a client could forge them).
+    TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", 0))
     # Links in emails are built from this, never from the request's Host header.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/")
 
@@ -130,8 +133,12 @@ class Config:
     # "live" sends email by SMTP and SMS through the HTTP gateway.
     MESSAGE_ADAPTER = os.environ.get("MESSAGE_ADAPTER", "console" if DEVELOPMENT else "live")
     SMTP_HOST = os.environ.get("SMTP_HOST", "localhost")
-    SMTP_PORT = int(os.environ.get("SMTP_PORT", 25))
+    # Implicit TLS from the first byte (SMTPS, port 465); otherwise plain SMTP upgraded by STARTTLS.
+    SMTP_SSL = _env_bool("SMTP_SSL", False)
+    SMTP_PORT = int(os.environ.get("SMTP_PORT", 465 if SMTP_SSL else 25))
     SMTP_STARTTLS = _env_bool("SMTP_STARTTLS", not DEVELOPMENT)
+    # TLS certificates are always verified, against the system CAs or this PEM file (a private CA).
+    SMTP_CA_FILE = os.environ.get("SMTP_CA_FILE") or None
     SMTP_USER = os.environ.get("SMTP_USER") or None
     SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD") or None
     SMTP_TIMEOUT = float(os.environ.get("SMTP_TIMEOUT", 10))

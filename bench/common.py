@@ -21,7 +21,7 @@ SCALES = {"L": 1.0, "S": 1 / 50}
 BENCH_PASSWORD = "Bench#Kennwort42"
 
 # Bump when the generator's output changes, so a stored dataset is rebuilt.
-GENERATOR_VERSION = 4
+GENERATOR_VERSION = 5  # 5: ab_user.username_key
 
 
 def log(message: str) -> None:

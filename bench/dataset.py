@@ -421,6 +421,7 @@ class Generator:
     def users(self, password_hash: str, role_ids: dict[str, int]):
         """Portal users for the sampled customers, then back-office staff. Yields (user row, role id)."""
         from app.models.enums import SecondFactor, UserStatus
+        from app.models.security import username_key
         from app.security.roles_base import ACCOUNTING, ADMIN, PBX_ADMIN, PORTAL_ADMIN, SALES, SERVICE
 
         uid = 0
@@ -438,13 +439,14 @@ class Generator:
                 uid += 1
                 name = f"{prefix}{1_000_000 + customer}"
                 yield dict(base, id=uid, first_name="Bench", last_name=name, username=name,
-                           email=f"{name}@bench.example", customer_id=customer), role_ids[role]
+                           username_key=username_key(name), email=f"{name}@bench.example",
+                           customer_id=customer), role_ids[role]
         staff = [("bench-admin", ADMIN), ("bench-sales", SALES), ("bench-service", SERVICE)]
         staff += [(f"bench-staff{n:02d}", SERVICE if n % 2 else SALES) for n in range(1, 21)]
         for name, role in staff:
             uid += 1
             yield dict(base, id=uid, first_name="Bench", last_name=name, username=name,
-                       email=f"{name}@bench.example", customer_id=None), role_ids[role]
+                       username_key=username_key(name), email=f"{name}@bench.example", customer_id=None), role_ids[role]
 
 
 def _insert(conn, table, rows, label: str, total: int, gen: Generator) -> None:

@@ -115,3 +115,13 @@ def browser_login(page, base_url: str, username: str, password: str, *, app) -> 
         page.fill("#pin", pin_from_outbox(app, username))
         page.click("#pin-submit")
         page.wait_for_load_state()
+
+
+def logout(client):
+    """Sign out as the user menu does: POST /logout/ with the CSRF token of the signed-in page (S11)."""
+    _forget_cached_csrf()
+    page = client.get("/logout/")
+    match = CSRF_RE.search(page.get_data(as_text=True))
+    if match is None:  # not signed in: the page redirects to the login page
+        return page
+    return client.post("/logout/", data={"csrf_token": match.group(1)}, follow_redirects=False)

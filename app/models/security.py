@@ -1,13 +1,27 @@
 """Accounts: the extended user, one-time links, SMS PIN challenges, sign-in failures."""
 from __future__ import annotations
 
+import unicodedata
+
 from flask_appbuilder.security.sqla.models import User
-from sqlalchemy import Column, DateTime, ForeignKey, Index, Integer, String
+from sqlalchemy import BigInteger, Column, DateTime, ForeignKey, Index, Integer, String, event
 from sqlalchemy.orm import relationship
 
 from .enums import SecondFactor, TokenPurpose, UserStatus
 from .mixins import EncryptedText, str_enum, utcnow
 from flask_appbuilder import Model
+
+
+USERNAME_KEY_LENGTH = 400  # case folding can lengthen a name (ß → ss), up to 3 × its 128 characters
+
+
+def username_key(username: str | None) -> str:
+    """The form usernames are compared and kept unique in (R-AUTH-1): NFC, Unicode case folding, NFC.
+
+    `lower()` in SQLite only folds ASCII, so `ÖZGÜR` and `özgür` looked different there;
+    `casefold()` also joins `STRASSE` and `straße`.
+    """
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", username or "").casefold())
 
 
 class EServiceUser(User):
@@ -29,6 +43,12 @@ class EServiceUser(User):
     session_version = Column(Integer, nullable=False, default=1)
     locale = Column(String(5))
     locked_until = Column(DateTime)
+    # The newest authenticator time step that signed in: a code of that step or an older one is
+    # refused, set by a compare-and-set so two parallel posts of one code cannot both win (S4, R3).
+    totp_last_timecode = Column(BigInteger)
+    # username_key(username), kept in step by `_keep_username_key` on every path that sets a
+    # username (profile, back office, customer creation, FAB's own commands); unique (R-AUTH-1).
+    username_key = Column(String(USERNAME_KEY_LENGTH), nullable=False, unique=True, index=True)
 
     customer = relationship("Customer", foreign_keys=[customer_id])
 
@@ -44,6 +64,16 @@ class EServiceUser(User):
     def is_active(self) -> bool:
         # FAB checks this on every request: locked/inactive accounts cannot sign in (R-AUTH-10).
         return bool(self.active) and self.status is UserStatus.ACTIVE
+
+
+@event.listens_for(EServiceUser.username, "set")
+def _keep_username_key(target, value, _old, _initiator) -> None:
+    """Every assignment of a username (constructor, form, service, FAB) updates its key.
+
+    An attribute event rather than `@validates`: the username column is inherited from
+    FAB's `User`, whose instrumentation ignores a validator declared on this subclass.
+    """
+    target.username_key = username_key(value)
 
 
 class OneTimeToken(Model):

@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_user, logout_user
 
-from app.services import accounts, notifications
+from app.services import accounts
 from app.services.account_rules import PASSWORD_HINT, password_warnings
 from app.services.auth import sessions as auth_sessions
 from app.services.errors import Invalid
@@ -107,14 +107,14 @@ class EServiceAuthView(AuthDBView):
             accounts.complete_sign_in(user)
             return self._finish(user, next_url)
         try:
-            attempt_id, message = accounts.start_second_step(user, outcome.step)
+            attempt_id, _message = accounts.start_second_step(user, outcome.step)
         except Invalid as exc:
             for text in exc.messages:
                 flash(text, "danger")
             return self._render_login(form, username=form.username.data)
         session[_STATE] = {"uid": user.id, "aid": attempt_id, "m": outcome.step.value, "next": next_url,
                            "t": int(time.time())}
-        notifications.deliver_now([message])
+        # The PIN SMS (queued and committed above) goes out once this response has left.
         return redirect(url_for(f"{self.endpoint}.pin"))
 
     def _state(self):
@@ -181,14 +181,13 @@ class EServiceAuthView(AuthDBView):
         FlaskForm().validate_on_submit() or None  # CSRFProtect already checked the token
         user = self.appbuilder.sm.get_user_by_id(state["uid"])
         try:
-            attempt_id, message = accounts.resend_pin(user, state["aid"])
+            attempt_id, _message = accounts.resend_pin(user, state["aid"])
         except Invalid as exc:
             for text in exc.messages:
                 flash(text, "warning")
             return redirect(url_for(f"{self.endpoint}.pin"))
         state.update(aid=attempt_id, t=int(time.time()))
         session[_STATE] = state
-        notifications.deliver_now([message])
         flash(_("A new PIN has been sent."), "info")
         return redirect(url_for(f"{self.endpoint}.pin"))
 
@@ -202,12 +201,12 @@ class EServiceAuthView(AuthDBView):
         username = (request.values.get("username") or "").strip()[:200]
         if request.method == "POST" and form.validate_on_submit() and username:
             try:
-                message = accounts.request_password_reset(username)
+                # A known user's email is sent after the response, so both answers cost the same (S7).
+                accounts.request_password_reset(username)
             except accounts.Throttled as exc:
                 flash(str(exc), "danger")
                 return self.render_template("security/forgot.html", form=form, appbuilder=self.appbuilder,
                                             username=username, sent=False, title=_("Forgot password")), 429
-            notifications.deliver_now([message])
             return self.render_template("security/forgot.html", form=form, appbuilder=self.appbuilder,
                                         username=username, sent=True, title=_("Forgot password"))
         return self.render_template("security/forgot.html", form=form, appbuilder=self.appbuilder,
@@ -246,8 +245,20 @@ class EServiceAuthView(AuthDBView):
     @expose("/logout/", methods=["GET", "POST"])
     @no_store
     def logout(self):
-        """R-AUTH-7: end every session of the user and return to the login page (S8)."""
+        """R-AUTH-7: end every session of the user and return to the login page (S8).
+
+        Only a POST with the form's CSRF token signs out (S11): a link on another site must not
+        end a user's sessions. `GET /logout/` shows a page with that button and changes nothing.
+        """
+        from flask_wtf import FlaskForm
+
         user = self._get_authenticated_user()
+        if request.method == "GET":
+            if user is None:
+                return redirect(self._login_url())
+            return self.render_template("security/logout.html", form=FlaskForm(), appbuilder=self.appbuilder,
+                                        title=_("Logout"))
+        # CSRFProtect has checked the token before this runs.
         accounts.sign_out(user)
         logout_user()
         auth_sessions.clear()

@@ -46,4 +46,8 @@ def add_security_headers(response):
 
 
 def init_app(app: Flask) -> None:
+    """Security headers on every response, and the real client address behind trusted proxies."""
+    from app.security import proxy
+
     app.after_request(add_security_headers)
+    proxy.init_app(app)

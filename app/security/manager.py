@@ -52,6 +52,15 @@ class EServiceSecurityManager(SecurityManager):
             return None
         return user
 
+    def find_user(self, username=None, email=None):
+        """FAB's lookup (its CLI, user commands), by the same case-insensitive key as sign-in (R-AUTH-1)."""
+        if username:
+            from app.models.security import username_key
+
+            return self.session.scalar(
+                select(self.user_model).where(self.user_model.username_key == username_key(username.strip())))
+        return super().find_user(username=username, email=email)
+
     def auth_user_db(self, username, password):
         """Password-only authentication is not a sign-in here: every caller must use the two-step views."""
         return None

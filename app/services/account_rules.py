@@ -12,6 +12,10 @@ PASSWORD_MIN, PASSWORD_MAX = 8, 40
 USERNAME_HINT = _l(
     "3 to 80 characters: letters of any language, digits 0-9 and . _ , # $ % = ? ` : ; @ ~ ^ - + * ( { ) } [ ] \\"
 )
+INACTIVE_IS_FINAL = _l(
+    "This account is inactive: an inactive account is deactivated for good and cannot be reactivated "
+    "or locked. Please create a new account instead."
+)
 PASSWORD_HINT = _l(
     "8 to 40 characters: letters of any language, space, digits 0-9 and / $ @ , ; _ : # + ( { ) } [ ] ? * ^ | \\ -"
 )
@@ -44,9 +48,17 @@ def password_errors(password: str, username: str | None = None) -> list[str]:
         errors.append(
             str(_l("The password contains characters that are not allowed: %(chars)s", chars=" ".join(bad)))
         )
-    if username and len(username) >= 3 and username.casefold() in password.casefold():
-        errors.append(str(_l("The password must not contain the username.")))
+    if contains_username(password, username):
+        errors.append(str(PASSWORD_CONTAINS_USERNAME))
     return errors
+
+
+PASSWORD_CONTAINS_USERNAME = _l("The password must not contain the username.")
+
+
+def contains_username(password: str, username: str | None) -> bool:
+    """R-AUTH-3 (enforced): the username, in any case, is part of the password."""
+    return bool(username and len(username) >= 3 and username.casefold() in (password or "").casefold())
 
 
 def password_warnings(password: str, full_name: str = "") -> list[str]:

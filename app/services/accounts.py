@@ -14,16 +14,21 @@ import pyotp
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.extensions import db
 from app.models import EServiceUser
 from app.models.enums import SecondFactor, TokenPurpose, UserStatus
 from app.models.mixins import utcnow
+from app.models.security import username_key
 from app.security.roles_base import SMS_PIN_ROLES
 from app.services import audit, notifications
-from app.services.account_rules import password_errors, username_errors
-from app.services.auth import pins, throttle, tokens
+from app.services.account_rules import (
+    INACTIVE_IS_FINAL, PASSWORD_CONTAINS_USERNAME, contains_username, password_errors, username_errors,
+)
+from app.services.auth import account_events as _account_events  # noqa: F401  - registers the account rules
+from app.services.auth import pins, throttle, tokens, usernames
 from app.services.auth import sessions as auth_sessions
 from app.services.customers import normalise_email
 from app.services.errors import Invalid, ServiceError
@@ -79,11 +84,11 @@ def _check_dummy(password: str) -> None:
 
 
 def find_by_username(username: str) -> EServiceUser | None:
-    """The account with this username, case-insensitively (R-AUTH-1)."""
+    """The account with this username, case-insensitively in every alphabet (R-AUTH-1)."""
     username = (username or "").strip()
     if not username or len(username) > 200:
         return None
-    return db.session.scalar(select(EServiceUser).where(func.lower(EServiceUser.username) == username.lower()))
+    return db.session.scalar(select(EServiceUser).where(EServiceUser.username_key == username_key(username)))
 
 
 def second_step_for(user: EServiceUser) -> SecondStep:
@@ -191,6 +196,10 @@ def check_second_step(user_id: int, attempt_id: str, code: str) -> tuple[CodeRes
         complete_sign_in(user, commit=False)
         db.session.commit()
         return CodeResult.SIGNED_IN, user
+    if result is pins.PinCheck.USED:
+        # A parallel request signed in with this very code first (S4 single use, R3).
+        db.session.rollback()
+        return CodeResult.RESTART, user
     if throttle.record_failure(user, throttle.STEP_PIN):
         pins.void_challenge(challenge)
     audit.record(audit.PIN_FAILED, user, details=f"wrong code {challenge.failed_attempts}")
@@ -282,7 +291,10 @@ def set_password_by_link(raw: str, new: str, confirm: str) -> EServiceUser:
     errors = _check_new_password(user, new, confirm)
     if errors:
         raise Invalid(*errors)
-    row.used_at = utcnow()
+    if not tokens.consume(row):
+        # A parallel request used this link first (S5 single use, R3).
+        db.session.rollback()
+        raise Invalid(_l("This link is no longer valid. Please ask for a new one with \"Forgot password\"."))
     _store_password(user, new)
     audit.record(audit.PASSWORD_SET_BY_LINK, user, details=row.purpose.value)
     db.session.commit()
@@ -316,8 +328,11 @@ def admin_set_password(user: EServiceUser, new: str, confirm: str, actor) -> Non
 
 # --- Profile -------------------------------------------------------------------
 
+_MOBILE_TYPES = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
+
+
 def normalise_mobile(value: str | None) -> str | None:
-    """A mobile number in international format, or None when empty; Invalid when not a number."""
+    """A mobile number in international format, or None when empty; Invalid when not a (mobile) number."""
     value = (value or "").strip()
     if not value:
         return None
@@ -327,6 +342,10 @@ def normalise_mobile(value: str | None) -> str | None:
         number = None
     if number is None or not phonenumbers.is_valid_number(number):
         raise Invalid(_l("Please enter a valid mobile number, for example +49 171 1234567."))
+    if phonenumbers.number_type(number) not in _MOBILE_TYPES:
+        # The SMS PIN goes to this number (R-AUTH-6): a landline cannot receive it.
+        raise Invalid(_l("This is not a mobile number. The SMS PIN can only be sent to a mobile number, "
+                         "for example +49 171 1234567."))
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
@@ -341,19 +360,27 @@ class ProfileChange:
 
 
 def update_profile(user: EServiceUser, change: ProfileChange) -> list[str]:
-    """R-AUTH-8: username (needs the current password), email, mobile. Returns changed field names."""
+    """R-AUTH-8: username (needs the current password), email, mobile. Returns changed field names.
+
+    - a new username must not be part of the current password (R-AUTH-3, enforced);
+    - who signs in with an SMS PIN keeps a mobile number (R-AUTH-6, R-AUTH-8);
+    - a new email address is announced to the previous one, through the outbox (R-USR-3).
+    """
     errors: list[str] = []
     username = (change.username or "").strip()
     changed: list[str] = []
     if username != user.username:
         errors += username_errors(username)
-        if not user.password or not check_password_hash(user.password, change.current_password or ""):
+        current = change.current_password or ""
+        if not user.password or not check_password_hash(user.password, current):
             errors.append(str(_l("Changing the username needs your current password.")))
-        elif not errors:
-            clash = db.session.scalar(select(EServiceUser.id).where(
-                func.lower(EServiceUser.username) == username.lower(), EServiceUser.id != user.id))
-            if clash:
-                errors.append(str(_l("The username %(username)s is already taken.", username=username)))
+        else:
+            if not errors and usernames.username_taken(username, exclude_user_id=user.id):
+                errors.append(usernames.taken_message(username))
+            if contains_username(current, username):
+                errors += [str(PASSWORD_CONTAINS_USERNAME),
+                           str(_l("Your current password contains the new username. Please change your "
+                                  "password first, then the username."))]
         changed.append("username")
     try:
         email = normalise_email(change.email)
@@ -370,6 +397,10 @@ def update_profile(user: EServiceUser, change: ProfileChange) -> list[str]:
         mobile = normalise_mobile(change.mobile)
         if mobile != user.mobile:
             changed.append("mobile")
+        if mobile is None and second_step_for(user) is SecondStep.SMS:
+            errors.append(str(_l(
+                "You sign in with an SMS PIN, so your mobile number cannot be removed. You can change it, "
+                "or set up the authenticator app first.")))
     except Invalid as exc:
         errors += exc.messages
         mobile = None
@@ -378,10 +409,25 @@ def update_profile(user: EServiceUser, change: ProfileChange) -> list[str]:
     if errors:
         db.session.rollback()
         raise Invalid(*errors)
+    previous_email = user.email
     user.username, user.email, user.mobile = username, email, mobile
     audit.record(audit.PROFILE_CHANGED, user, details="changed: " + ", ".join(changed))
-    db.session.commit()
+    if "email" in changed and previous_email:
+        notifications.queue_email_changed_notice(user, previous_email)
+        audit.record(audit.EMAIL_CHANGE_NOTIFIED, user, details="notice to the previous address")
+    commit_account_change(username)
     return changed
+
+
+def commit_account_change(username: str | None = None) -> None:
+    """Commit an account write; a parallel request that took the same username first is a message, not a 500."""
+    try:
+        db.session.commit()
+    except IntegrityError as exc:
+        db.session.rollback()
+        if username is not None and usernames.is_username_clash(exc):
+            raise Invalid(usernames.taken_message(username)) from None
+        raise
 
 
 # --- Authenticator app (TOTP) -----------------------------------------------------
@@ -417,8 +463,24 @@ def disable_totp(user: EServiceUser, current_password: str) -> None:
     db.session.commit()
 
 
+def status_errors(user: EServiceUser, status: UserStatus) -> list[str]:
+    """R-AUTH-10: the rules a change of `user`'s status to `status` breaks (inactive is final)."""
+    if user.status is UserStatus.INACTIVE and status is not UserStatus.INACTIVE:
+        return [str(INACTIVE_IS_FINAL)]
+    return []
+
+
 def set_status(user: EServiceUser, status: UserStatus) -> None:
-    """R-AUTH-10: lock, unlock or deactivate; locking and deactivation end every session (S8)."""
+    """R-AUTH-10: lock, unlock or deactivate; locking and deactivation end every session (S8).
+
+    An inactive account stays inactive. The change is audited (`status_changed`) by
+    `account_events`, on this path as on every other.
+    """
+    errors = status_errors(user, status)
+    if errors:
+        raise Invalid(*errors)
+    if status is user.status:
+        return
     user.status = status
     if status is not UserStatus.ACTIVE:
         auth_sessions.end_all(user)

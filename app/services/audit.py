@@ -7,6 +7,7 @@ holds a secret.
 from __future__ import annotations
 
 from flask import has_request_context, request
+from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
 from app.models import AuditLog
@@ -24,6 +25,45 @@ PROFILE_CHANGED = "profile_changed"
 TOTP_ENABLED = "totp_enabled"
 TOTP_DISABLED = "totp_disabled"
 ACCOUNT_CREATED = "account_created"
+STATUS_CHANGED = "status_changed"
+USER_EDITED = "user_edited"
+EMAIL_CHANGE_NOTIFIED = "email_change_notified"
+
+# What the back office shows for each action code (also the codes other areas record).
+ACTION_LABELS = {
+    SIGN_IN: _l("Signed in"),
+    SIGN_IN_FAILED: _l("Sign-in failed"),
+    SIGN_OUT: _l("Signed out"),
+    PIN_FAILED: _l("Wrong PIN or code"),
+    LOCKOUT: _l("Sign-in blocked after failed attempts"),
+    PASSWORD_CHANGED: _l("Password changed"),
+    PASSWORD_RESET_REQUESTED: _l("New password requested"),
+    PASSWORD_SET_BY_LINK: _l("Password set by link"),
+    PROFILE_CHANGED: _l("Profile changed"),
+    TOTP_ENABLED: _l("Authenticator app set up"),
+    TOTP_DISABLED: _l("Authenticator app switched off"),
+    ACCOUNT_CREATED: _l("Account created"),
+    STATUS_CHANGED: _l("Account status changed"),
+    USER_EDITED: _l("Account edited in the back office"),
+    EMAIL_CHANGE_NOTIFIED: _l("Previous email address notified"),
+    "hotline_password_shown": _l("Customer password shown"),
+    "pbx_sign_on": _l("Signed on to the cloud PBX"),
+    "call_records_exported": _l("Itemised calls exported"),
+    "offer_accepted": _l("Offer accepted"),
+}
+
+
+def action_label(code: str | None) -> str:
+    """The translated label of an action code; an unknown code is shown as it is."""
+    if not code:
+        return ""
+    label = ACTION_LABELS.get(code)
+    return str(label) if label is not None else code
+
+
+def action_choices() -> list[tuple[str, str]]:
+    """(code, translated label) of every known action, by label (the back office's filter)."""
+    return sorted(((code, str(label)) for code, label in ACTION_LABELS.items()), key=lambda c: c[1].casefold())
 
 
 def client_ip() -> str:

@@ -27,6 +27,13 @@ def _signed_in(page) -> bool:
     return page.locator("#profile-form").count() == 1
 
 
+def _logout_through_user_menu(page) -> None:
+    """R-AUTH-7: open the user menu top right and click "Abmelden" (a POST form with the CSRF token)."""
+    page.click("#user-menu-toggle")
+    page.click("#menu-logout")
+    page.wait_for_url("**/login/")
+
+
 def test_login_with_pin_from_outbox(app, live_url, page):
     name = _user(app, PORTAL_ADMIN, mobile="+491711230001")
     page.goto(f"{live_url}/login/")
@@ -74,7 +81,7 @@ def test_change_password(app, live_url, page):
     page.fill("#confirm", NEW)
     page.click("#password-save")
     page.wait_for_url("**/account/password")
-    page.goto(f"{live_url}/logout/")
+    _logout_through_user_menu(page)
     browser_login(page, live_url, name, NEW, app=app)
     page.goto(f"{live_url}/account/profile")
     assert _signed_in(page)
@@ -95,11 +102,19 @@ def test_profile_locked_until_unlocked_and_save_after_change(app, live_url, page
 
 
 def test_logout_and_replayed_cookie(app, live_url, page):
+    """R-AUTH-7, S8, S11: a visit of /logout/ (what a link from elsewhere does) only asks; "Abmelden" in
+    the user menu signs out, back on the login page, and a replayed cookie gets the login page."""
     name = _user(app, PBX_ADMIN)
     browser_login(page, live_url, name, PW, app=app)
     cookies = page.context.cookies()
     page.goto(f"{live_url}/logout/")
+    assert page.is_visible("#logout-confirm")
+    page.goto(f"{live_url}/account/profile")
+    assert _signed_in(page), "GET /logout/ does not sign out"
+    _logout_through_user_menu(page)
     assert page.url.endswith("/login/")
+    page.goto(f"{live_url}/account/profile")
+    assert "/login/" in page.url
     replay = page.context.browser.new_context()
     try:
         replay.add_cookies(cookies)
@@ -108,3 +123,69 @@ def test_logout_and_replayed_cookie(app, live_url, page):
         assert "/login/" in other.url
     finally:
         replay.close()
+
+
+def test_logout_through_the_user_menu_returns_to_the_login_page(app, live_url, page):
+    """R-AUTH-7: the user menu shows the username; "Abmelden" signs out and shows the login page."""
+    name = _user(app, PBX_ADMIN)
+    browser_login(page, live_url, name, PW, app=app)
+    page.goto(f"{live_url}/account/profile")
+    assert page.inner_text("#user-menu-name") == name
+    _logout_through_user_menu(page)
+    assert page.is_visible("#login-form")
+    page.goto(f"{live_url}/account/profile")
+    assert "/login/" in page.url
+
+
+def test_profile_username_change(app, live_url, page):
+    """R-AUTH-8: unlock, change the username, confirm with the current password, save; the menu shows the
+    new name and the next sign-in uses it."""
+    name = _user(app, PBX_ADMIN)
+    new_name = f"{name}.neu"
+    browser_login(page, live_url, name, PW, app=app)
+    page.goto(f"{live_url}/account/profile")
+    assert page.is_disabled("#username")
+    page.click("#profile-unlock")
+    page.fill("#username", new_name)
+    assert page.is_enabled("#profile-save")
+    page.fill("#current_password", PW)
+    page.click("#profile-save")
+    page.wait_for_load_state()
+    assert page.input_value("#username") == new_name
+    assert page.inner_text("#user-menu-name") == new_name
+    _logout_through_user_menu(page)
+    browser_login(page, live_url, new_name, PW, app=app)
+    page.goto(f"{live_url}/account/profile")
+    assert _signed_in(page)
+
+
+def test_pin_send_again(app, live_url, page):
+    """R-AUTH-6, S4: "PIN erneut senden" sends a new PIN; the old one no longer works, the new one signs in."""
+    from datetime import timedelta
+
+    name = _user(app, PORTAL_ADMIN, mobile="+491711230002")
+    saved = app.config["PIN_RESEND_INTERVAL"]
+    app.config["PIN_RESEND_INTERVAL"] = timedelta(seconds=0)  # no pause before "send again" in this test
+    try:
+        page.goto(f"{live_url}/login/")
+        page.fill("#username", name)
+        page.fill("#password", PW)
+        page.click("#sign-in")
+        page.wait_for_url("**/login/pin/")
+        first = pin_from_outbox(app, name)
+        page.click("#pin-resend")
+        page.wait_for_url("**/login/pin/")
+        assert page.locator(".alert").filter(has_text="Eine neue PIN wurde gesendet").count() == 1
+        second = pin_from_outbox(app, name)
+        assert second != first
+        page.fill("#pin", first)
+        page.click("#pin-submit")
+        page.wait_for_load_state()
+        assert "/login/pin/" in page.url  # the voided PIN is refused, the page stays
+        page.fill("#pin", second)
+        page.click("#pin-submit")
+        page.wait_for_load_state()
+        page.goto(f"{live_url}/account/profile")
+        assert _signed_in(page)
+    finally:
+        app.config["PIN_RESEND_INTERVAL"] = saved

@@ -22,7 +22,7 @@ from app.i18n import LOCALE_COOKIE, select_locale
 from app.models import EServiceUser
 from app.security.roles_base import ADMIN, PBX_ADMIN
 from config import BASE_DIR
-from tests.auth_helpers import complete_login_with_pin
+from tests.auth_helpers import complete_login_with_pin, logout
 from tests.factories import make_customer, make_user
 from tests.security.auth_fixtures import IsolatedClient
 
@@ -259,7 +259,7 @@ def test_choice_survives_logout_and_the_next_sign_in(app_ctx):
     assert complete_login_with_pin(browser, user.username, PW).status_code == 302
     assert "My profile" in _text(browser.get("/account/profile"))
     assert _stored_locale(user.username) is None  # chosen before sign-in: the cookie carries it
-    browser.get("/logout/")
+    logout(browser)
     assert ENGLISH_LOGIN in _text(browser.get("/login/"))
     assert complete_login_with_pin(browser, user.username, PW).status_code == 302
     assert "My profile" in _text(browser.get("/account/profile"))

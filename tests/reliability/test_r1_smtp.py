@@ -4,8 +4,6 @@ Uses a real local SMTP server (aiosmtpd) on a free port.
 """
 from __future__ import annotations
 
-import socket
-
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
@@ -15,21 +13,8 @@ from app.models.enums import OutboxStatus
 from app.security.roles import PBX_ADMIN
 from app.services import accounts, notifications
 from tests.factories import make_customer, make_user
-
-
-class _Inbox:
-    def __init__(self):
-        self.messages = []
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd hook name
-        self.messages.append(envelope)
-        return "250 OK"
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.reliability.smtp_server import Inbox as _Inbox
+from tests.reliability.smtp_server import free_port as _free_port
 
 
 def test_mail_server_down_then_up_delivers_exactly_once(app, app_ctx):
@@ -69,3 +54,29 @@ def test_mail_server_down_then_up_delivers_exactly_once(app, app_ctx):
     finally:
         app.config.update(MESSAGE_ADAPTER="console", SMTP_HOST="localhost", SMTP_PORT=25,
                           OUTBOX_DELIVER_IMMEDIATELY=True)
+
+
+def test_immediate_delivery_after_the_response_with_the_server_down_keeps_it_for_the_job(app, app_ctx):
+    """R1 with delivery after the response (S7): the mail server is down when the request's message goes
+    out; the page answers as always, the message stays queued, and the job delivers it exactly once later."""
+    from tests.reliability.smtp_server import live_adapter, smtp_server
+    from tests.security.auth_fixtures import new_client, post_form
+
+    port = _free_port()
+    with live_adapter(app, SMTP_PORT=port, SMTP_TIMEOUT=2, OUTBOX_DELIVER_IMMEDIATELY=True):
+        make_user(PBX_ADMIN, customer=make_customer(), username="pbx.r1now", email="r1now@example.com")
+        db.session.commit()
+        response = post_form(new_client(app), "/forgot-password/", {"username": "pbx.r1now"},
+                             page_url="/forgot-password/?username=pbx.r1now")
+        assert response.status_code == 200
+        response.close()  # the WSGI server closes the response: delivery is tried now, and fails
+        message = db.session.scalars(select(OutboxMessage)).one()
+        db.session.refresh(message)
+        assert message.status is OutboxStatus.QUEUED and message.attempts == 1 and "SMTP" in message.last_error
+        with smtp_server() as (inbox, live_port):
+            app.config["SMTP_PORT"] = live_port
+            for _ in range(2):
+                notifications.deliver_due(now=message.next_attempt_at)
+            db.session.refresh(message)
+            assert message.status is OutboxStatus.SENT
+            assert [m.rcpt_tos for m in inbox.messages] == [["r1now@example.com"]]

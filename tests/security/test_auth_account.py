@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pyotp
+import pytest
 from sqlalchemy import select
 
 from app.extensions import db
@@ -9,7 +10,7 @@ from app.models import AuditLog, EServiceUser
 from app.models.enums import SecondFactor, UserStatus
 from app.security.roles import ACCOUNTING, ADMIN, PBX_ADMIN, PORTAL_ADMIN, SALES, SERVICE
 from app.services import accounts
-from tests.auth_helpers import complete_login_with_pin
+from tests.auth_helpers import complete_login_with_pin, logout
 from tests.factories import make_customer, make_user
 from tests.security.auth_fixtures import (  # noqa: F401  - fixtures
     client, clock, new_client, password_step, post_form,
@@ -126,13 +127,48 @@ def test_replayed_cookie_after_logout_lands_on_login(app_ctx, client):
     make_user(PORTAL_ADMIN, customer=make_customer(), username="pa.logout", mobile="+491711112223")
     assert complete_login_with_pin(client, "pa.logout", PW).status_code == 302
     cookie = client.get_cookie("eservice_session").value
-    response = client.get("/logout/")
+    response = logout(client)
     assert response.status_code == 302 and response.headers["Location"].endswith("/login/")
     replay = new_client(client.application)
     replay.set_cookie("eservice_session", cookie)
     response = replay.get("/account/profile")
     assert response.status_code == 302 and "/login/" in response.headers["Location"]
     assert replay.get("/").headers["Location"].endswith("/login/")
+
+
+def test_get_logout_only_asks_and_a_cross_site_post_fails(app_ctx, client):
+    """S11: a link (GET) or a form on another site (POST without this session's CSRF token) cannot end
+    the sessions; GET shows the confirmation with the logout button."""
+    make_user(PBX_ADMIN, customer=make_customer(), username="pbx.csrfout")
+    password_step(client, "pbx.csrfout", PW)
+    page = client.get("/logout/")
+    assert page.status_code == 200 and "no-store" in page.headers["Cache-Control"]
+    html = page.get_data(as_text=True)
+    assert 'id="logout-confirm-form"' in html and 'name="csrf_token"' in html and "Abmelden" in html
+    assert _signed_in(client)
+    assert client.post("/logout/", data={}).status_code == 400
+    assert client.post("/logout/", data={"csrf_token": "forged"}).status_code == 400
+    assert _signed_in(client)
+    assert logout(client).headers["Location"].endswith("/login/")
+    assert not _signed_in(client)
+    assert client.get("/logout/").headers["Location"].endswith("/login/")  # signed out: to the login page
+
+
+def test_user_menu_logs_out_by_post_with_csrf(app_ctx, client):
+    """R-AUTH-7, S11: the user menu's "Abmelden" is a POST form carrying the CSRF token, no GET link."""
+    import re
+
+    make_user(PBX_ADMIN, customer=make_customer(), username="pbx.menuout")
+    password_step(client, "pbx.menuout", PW)
+    html = client.get("/account/profile").get_data(as_text=True)
+    form = re.search(r'<form method="post" action="/logout/" id="logout-form".*?</form>', html, re.S)
+    assert form, "the user menu has the logout form"
+    assert 'name="csrf_token"' in form.group(0) and "Abmelden" in form.group(0)
+    assert 'href="/logout/"' not in html
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form.group(0)).group(1)
+    response = client.post("/logout/", data={"csrf_token": token})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/login/")
+    assert not _signed_in(client)
 
 
 def test_lock_and_deactivation_end_sessions(app_ctx, client):
@@ -205,3 +241,98 @@ def test_totp_enrolment_and_switch_off(app_ctx, client):
         "/login/pin/")
     post_form(client, "/account/authenticator", {"action": "disable", "current_password": PW})
     assert _reload(user).second_factor is SecondFactor.NONE
+
+
+# --- R-AUTH-8 / R-USR-3: profile rules --------------------------------------------------------------
+
+def _profile(c, user, **changes):
+    data = {"username": user.username, "email": user.email, "mobile": user.mobile or ""}
+    data.update(changes)
+    return post_form(c, "/account/profile", data)
+
+
+def test_pin_role_cannot_remove_its_mobile_number(app_ctx, client):
+    """R-AUTH-6/8: a Portal Admin or Accounting user without an authenticator app keeps a mobile number."""
+    for role in (PORTAL_ADMIN, ACCOUNTING):
+        user = make_user(role, customer=make_customer(), mobile="+491711230011")
+        c = new_client(client.application)
+        assert complete_login_with_pin(c, user.username, PW).status_code == 302
+        response = _profile(c, user, mobile="")
+        assert response.status_code == 422, role
+        assert "SMS-PIN" in response.get_data(as_text=True)
+        assert _reload(user).mobile == "+491711230011"
+        assert _profile(c, _reload(user), mobile="0171 2223334").status_code == 302  # changing it is fine
+        assert _reload(user).mobile == "+491712223334"
+
+
+def test_mobile_number_may_go_with_an_authenticator_app_or_without_a_pin_role(app_ctx, client):
+    pbx = make_user(PBX_ADMIN, customer=make_customer(), mobile="+491711230012")
+    password_step(client, pbx.username, PW)
+    assert _profile(client, pbx, mobile="").status_code == 302
+    assert _reload(pbx).mobile is None
+    app_user = make_user(PORTAL_ADMIN, customer=make_customer(), mobile="+491711230013",
+                         second_factor=SecondFactor.TOTP, totp_secret=pyotp.random_base32())
+    c = new_client(client.application)
+    password_step(c, app_user.username, PW)
+    post_form(c, "/login/pin/", {"pin": pyotp.TOTP(_reload(app_user).totp_secret).now()})
+    assert _profile(c, _reload(app_user), mobile="").status_code == 302
+    assert _reload(app_user).mobile is None
+
+
+def test_a_landline_is_not_a_mobile_number(app_ctx, client):
+    """R-AUTH-8: the SMS PIN needs a mobile number (checked with phonenumbers)."""
+    user = make_user(PBX_ADMIN, customer=make_customer(), mobile="+491711230014")
+    password_step(client, user.username, PW)
+    response = _profile(client, user, mobile="0211 5500700")
+    assert response.status_code == 422
+    assert "keine Mobilfunknummer" in response.get_data(as_text=True)
+    assert _reload(user).mobile == "+491711230014"
+
+
+@pytest.mark.parametrize("locale, subject", [("de", "Deine E-Mail-Adresse im e:service wurde geändert"),
+                                             ("en", "Your e:service email address has been changed")])
+def test_changing_the_email_notifies_the_previous_address(app_ctx, client, locale, subject):
+    """R-USR-3: the previous address is told, in the user's language, through the outbox."""
+    from app.models import OutboxMessage
+    from app.models.enums import Channel
+
+    user = make_user(PBX_ADMIN, customer=make_customer(), email=f"alt.{locale}@example.com", locale=locale)
+    password_step(client, user.username, PW)
+    response = _profile(client, user, email=f"neu.{locale}@example.com")
+    assert response.status_code == 302
+    response.close()
+    [notice] = db.session.scalars(select(OutboxMessage).where(OutboxMessage.user_id == user.id)).all()
+    assert notice.channel is Channel.EMAIL and notice.recipient == f"alt.{locale}@example.com"
+    assert notice.subject == subject and notice.locale == locale
+    assert user.username in notice.body and f"neu.{locale}" not in notice.body
+    assert not notice.sensitive
+    assert "email_change_notified" in db.session.scalars(
+        select(AuditLog.action).where(AuditLog.user_id == user.id)).all()
+
+
+def test_no_notice_when_the_email_stays(app_ctx, client):
+    from app.models import OutboxMessage
+
+    user = make_user(PBX_ADMIN, customer=make_customer(), mobile="+491711230015")
+    password_step(client, user.username, PW)
+    assert _profile(client, user, mobile="+491711230016").status_code == 302
+    assert db.session.scalars(select(OutboxMessage)).all() == []
+
+
+def test_new_username_must_not_be_part_of_the_current_password(app_ctx, client):
+    """R-AUTH-3 (enforced): renaming to a name the current password contains is refused with the rule."""
+    user = make_user(PBX_ADMIN, customer=make_customer(), username="pbx.pwname")
+    password_step(client, "pbx.pwname", PW)
+    response = _profile(client, user, username="KENNWORT", current_password=PW)  # PW = "Sicher#Kennwort42"
+    assert response.status_code == 422
+    assert "Das Kennwort darf den Benutzernamen nicht enthalten" in response.get_data(as_text=True)
+    assert _reload(user).username == "pbx.pwname"
+    assert _profile(client, _reload(user), username="pbx.renamed2", current_password=PW).status_code == 302
+
+
+def test_profile_links_to_change_password(app_ctx, client):
+    """The manual: "Kennwort ändern" is reachable from My profile, bottom right."""
+    make_user(PBX_ADMIN, customer=make_customer(), username="pbx.link")
+    password_step(client, "pbx.link", PW)
+    page = client.get("/account/profile").get_data(as_text=True)
+    assert 'href="/account/password" id="profile-change-password"' in page and "Kennwort ändern" in page

@@ -1,4 +1,4 @@
-"""Outbox: queued first, delivered by adapter, retry state, operator listing, no secrets shown (R-JOB-3, S14)."""
+"""Outbox: queued first, delivered by adapter after the response, retry state, operator listing, no secrets shown (R-JOB-3, S14)."""
 from __future__ import annotations
 
 import json
@@ -20,8 +20,11 @@ PW = "Sicher#Kennwort42"
 def test_pin_sms_goes_through_outbox_and_console_adapter(app_ctx, client, capsys, caplog):
     caplog.set_level(logging.DEBUG)
     make_user(PORTAL_ADMIN, customer=make_customer(), username="pa.outbox", mobile="+491711234569")
-    password_step(client, "pa.outbox", PW)
+    response = password_step(client, "pa.outbox", PW)
     message = db.session.scalars(select(OutboxMessage)).one()
+    assert message.status is OutboxStatus.QUEUED, "nothing is sent while the user waits (S7)"
+    response.close()  # what the WSGI server does once the last byte has left
+    db.session.refresh(message)
     assert message.status is OutboxStatus.SENT and message.sent_at is not None
     pin = [w for w in message.body.split() if w.isdigit() and len(w) == 8][0]
     out = capsys.readouterr().out

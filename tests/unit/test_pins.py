@@ -5,6 +5,7 @@ import re
 
 from app.services.auth import pins, tokens
 from app.security.auth_views import mask_mobile, safe_next
+from tests.security.auth_fixtures import berlin_time  # noqa: F401  - fixture
 
 
 def test_pin_is_8_digits_and_varies(app_ctx):
@@ -34,3 +35,19 @@ def test_safe_next_rejects_offsite_targets(app_ctx):
     for bad in ("//evil", "https://evil", "/\\evil", "http:evil", "javascript:x", "evil", "/x\r\nLocation: y", ""):
         assert safe_next(bad) is None, bad
     assert safe_next("/account/profile?x=1") == "/account/profile?x=1"
+
+
+def test_totp_code_is_accepted_off_utc(app_ctx, berlin_time):
+    """R-AUTH-6: a correct authenticator code works whatever the server's time zone (epoch seconds, not
+    a naive UTC datetime that pyotp would read as local time)."""
+    import time
+
+    import pyotp
+
+    assert time.timezone != 0 or time.altzone != 0, "the test needs a zone other than UTC"
+    secret = pyotp.random_base32()
+    totp = pyotp.TOTP(secret)
+    code = totp.at(time.time())
+    assert pins._totp_timecode(secret, code) == totp.timecode(time.time())
+    # A code of two hours ago (what a naive UTC datetime read as Berlin time produces) is refused.
+    assert pins._totp_timecode(secret, totp.at(time.time() - 7200)) is None

@@ -10,11 +10,12 @@ import enum
 import hashlib
 import hmac
 import secrets
-from datetime import timedelta
+from datetime import timedelta, timezone
 
 import pyotp
 from flask import current_app
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
 from app.models import PinChallenge
@@ -29,6 +30,7 @@ class PinCheck(enum.Enum):
     OK = "ok"
     WRONG = "wrong"
     VOID = "void"  # expired, used, voided or unknown attempt: start again
+    USED = "used"  # right code, but a parallel request used it first: start again, no failure counted
 
 
 def new_attempt_id() -> str:
@@ -99,39 +101,79 @@ def find_challenge(attempt_id: str | None, user_id: int | None) -> PinChallenge 
     return row
 
 
+def _epoch_seconds() -> float:
+    """Now as Unix seconds. pyotp reads a naive datetime as *local* time, so a naive UTC
+    timestamp would shift every code by the server's UTC offset (refused off UTC)."""
+    return utcnow().replace(tzinfo=timezone.utc).timestamp()
+
+
 def _totp_timecode(secret: str, code: str) -> int | None:
+    """The time step a correct app code belongs to (this one, or one step either side), else None."""
     totp = pyotp.TOTP(secret)
-    now = utcnow()
+    now = _epoch_seconds()
     for offset in (0, -30, 30):
-        at = now + timedelta(seconds=offset)
+        at = now + offset
         if hmac.compare_digest(totp.at(at), code):
             return totp.timecode(at)
     return None
 
 
+def _consume_timecode(user_id: int, timecode: int) -> bool:
+    """Compare-and-set: record `timecode` as the user's newest used step unless it (or a later one) is.
+
+    Exactly one of several parallel requests with the same code gets rowcount 1 (S4, R3).
+    """
+    from app.models import EServiceUser
+
+    result = db.session.execute(
+        update(EServiceUser)
+        .where(EServiceUser.id == user_id,
+               or_(EServiceUser.totp_last_timecode.is_(None), EServiceUser.totp_last_timecode < timecode))
+        .values(totp_last_timecode=timecode)
+        .execution_options(synchronize_session=False)
+    )
+    return result.rowcount == 1
+
+
+def _consume_challenge(challenge: PinChallenge, mark: str | None) -> bool:
+    """Compare-and-set: mark the challenge used unless a parallel request already did (S4 single use)."""
+    now = utcnow()
+    values = {"used_at": now}
+    if mark:
+        values["pin_hash"] = mark
+    result = db.session.execute(
+        update(PinChallenge)
+        .where(PinChallenge.id == challenge.id, PinChallenge.used_at.is_(None), PinChallenge.voided_at.is_(None),
+               PinChallenge.expires_at > now)
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return False
+    # Keep the loaded row in step with what was written (no reload needed).
+    for key, value in values.items():
+        set_committed_value(challenge, key, value)
+    return True
+
+
 def check_code(challenge: PinChallenge, attempt_id: str, code: str, totp_secret: str | None) -> PinCheck:
-    """Check an entered PIN/app code; update the challenge (caller commits)."""
+    """Check an entered PIN/app code; consume the challenge by compare-and-set (caller commits)."""
     code = "".join((code or "").split())
     ok = False
-    mark = None
+    timecode = None
     if challenge.pin_hash == TOTP_MARK:
         if totp_secret and code.isdigit() and len(code) == 6:
             timecode = _totp_timecode(totp_secret, code)
-            if timecode is not None:
-                mark = f"totp:{timecode}"
-                # An app code is accepted once: a replayed code was already used.
-                reused = db.session.scalar(
-                    select(PinChallenge.id).where(
-                        PinChallenge.user_id == challenge.user_id, PinChallenge.pin_hash == mark
-                    )
-                )
-                ok = reused is None
+            ok = timecode is not None
     elif code.isdigit() and len(code) == 8:
         ok = hmac.compare_digest(challenge.pin_hash, hash_pin(code, attempt_id))
     if ok:
-        challenge.used_at = utcnow()
-        if mark:
-            challenge.pin_hash = mark
+        if timecode is not None and not _consume_timecode(challenge.user_id, timecode):
+            # An app code is accepted once: this one (or a later one) already signed in.
+            ok = False
+        elif not _consume_challenge(challenge, f"totp:{timecode}" if timecode is not None else None):
+            return PinCheck.USED
+    if ok:
         return PinCheck.OK
     challenge.failed_attempts = (challenge.failed_attempts or 0) + 1
     if challenge.failed_attempts >= current_app.config["PIN_MAX_WRONG"]:

@@ -10,6 +10,7 @@ import secrets
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
 from app.models import OneTimeToken
@@ -59,6 +60,26 @@ def find_valid(raw: str) -> OneTimeToken | None:
     if row is None or row.used_at or row.voided_at or row.expires_at <= utcnow():
         return None
     return row
+
+
+def consume(row: OneTimeToken) -> bool:
+    """Mark the link used by compare-and-set; False when a parallel request used (or it was voided) first.
+
+    One conditional UPDATE (`used_at IS NULL`): of two simultaneous posts exactly one
+    gets rowcount 1 (S5 single use, R3). Caller commits.
+    """
+    now = utcnow()
+    result = db.session.execute(
+        update(OneTimeToken)
+        .where(OneTimeToken.id == row.id, OneTimeToken.used_at.is_(None), OneTimeToken.voided_at.is_(None),
+               OneTimeToken.expires_at > now)
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        return False
+    set_committed_value(row, "used_at", now)
+    return True
 
 
 def expire_stale() -> int:

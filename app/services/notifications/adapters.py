@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import smtplib
+import ssl
 import sys
 import urllib.error
 import urllib.request
@@ -37,8 +38,17 @@ class ConsoleAdapter:
         out.flush()
 
 
+def smtp_tls_context(cfg) -> ssl.SSLContext:
+    """A verifying TLS context: the system's CAs (or `SMTP_CA_FILE`), hostname checked.
+
+    `starttls()` without a context accepts any certificate, so a man in the middle
+    could read every PIN and set-password link on its way to the mail server.
+    """
+    return ssl.create_default_context(cafile=cfg.get("SMTP_CA_FILE") or None)
+
+
 class SmtpAdapter:
-    """Email through an SMTP server (host, port, STARTTLS and credentials from config)."""
+    """Email through an SMTP server: implicit TLS (`SMTP_SSL`, port 465) or STARTTLS, certificate verified."""
 
     def send(self, message) -> None:
         """Send one email; any SMTP or network error becomes a DeliveryError."""
@@ -51,9 +61,14 @@ class SmtpAdapter:
         mail["Message-ID"] = make_msgid(idstring=f"outbox{message.id}")
         mail.set_content(message.body)
         try:
-            with smtplib.SMTP(cfg["SMTP_HOST"], cfg["SMTP_PORT"], timeout=cfg["SMTP_TIMEOUT"]) as smtp:
-                if cfg["SMTP_STARTTLS"]:
-                    smtp.starttls()
+            if cfg.get("SMTP_SSL"):
+                connection = smtplib.SMTP_SSL(cfg["SMTP_HOST"], cfg["SMTP_PORT"], timeout=cfg["SMTP_TIMEOUT"],
+                                              context=smtp_tls_context(cfg))
+            else:
+                connection = smtplib.SMTP(cfg["SMTP_HOST"], cfg["SMTP_PORT"], timeout=cfg["SMTP_TIMEOUT"])
+            with connection as smtp:
+                if cfg["SMTP_STARTTLS"] and not cfg.get("SMTP_SSL"):
+                    smtp.starttls(context=smtp_tls_context(cfg))
                 if cfg.get("SMTP_USER"):
                     smtp.login(cfg["SMTP_USER"], cfg.get("SMTP_PASSWORD") or "")
                 smtp.send_message(mail)

@@ -101,15 +101,57 @@ def deliver_due(limit: int = 100, now=None) -> dict[str, int]:
     return counts
 
 
-def deliver_now(messages) -> None:
-    """Best-effort immediate delivery after the caller committed (errors stay queued)."""
+def committed_ids(messages) -> list[int]:
+    """Ids of the messages whose rows the request really committed (a rolled-back one has no identity)."""
+    from sqlalchemy import inspect
+
+    ids = []
+    for message in messages or ():
+        try:
+            state = inspect(message)
+        except Exception:  # noqa: BLE001 - anything odd is simply not sent now (the job retries)
+            continue
+        if state.persistent and not state.modified and message.id is not None:
+            ids.append(message.id)
+    return list(dict.fromkeys(ids))
+
+
+def deliver_ids(ids) -> None:
+    """Best-effort delivery of these outbox rows now; whatever fails stays queued for the job (R1)."""
+    for message_id in ids:
+        try:
+            deliver_one(message_id)
+        except Exception:  # noqa: BLE001 - the job retries; delivery must never fail a caller
+            db.session.rollback()
+            log.exception("Immediate delivery of outbox message %s failed", message_id)
+
+
+def deliver_after_response(response, messages) -> None:
+    """Send the committed `messages` once `response` has been written and closed (QUALITY S7).
+
+    The WSGI server closes a response after its last byte has gone to the client, so the
+    user never waits for a mail server or SMS gateway. The callback runs outside the
+    request, in an app context of its own (with its own database session).
+    """
     if not current_app.config.get("OUTBOX_DELIVER_IMMEDIATELY", True):
         return
-    for message in messages:
-        if message is None or message.id is None:
-            continue
+    ids = committed_ids(messages)
+    if not ids:
+        return
+    app = current_app._get_current_object()
+
+    def _deliver() -> None:
         try:
-            deliver_one(message.id)
-        except Exception:  # noqa: BLE001 - the job retries; the request must not fail on delivery
-            db.session.rollback()
-            log.exception("Immediate delivery of outbox message %s failed", message.id)
+            with app.app_context():
+                deliver_ids(ids)
+        except Exception:  # noqa: BLE001 - a close callback must not raise into the server
+            log.exception("Delivery after the response failed; the delivery job retries")
+
+    response.call_on_close(_deliver)
+
+
+def deliver_now(messages) -> None:
+    """Deliver committed messages right away, in the caller's context (CLI and jobs; never in a request)."""
+    if not current_app.config.get("OUTBOX_DELIVER_IMMEDIATELY", True):
+        return
+    deliver_ids(committed_ids(messages))

@@ -35,7 +35,7 @@ def queue(channel: Channel, recipient: str, subject: str, body: str, *, locale: 
 
 
 def _remember_for_request(message) -> None:
-    """Messages queued during a request are sent right after it (see `init_app`)."""
+    """Messages queued during a request are sent once its response has left (see `init_app`)."""
     from flask import g, has_request_context
 
     if has_request_context():
@@ -82,3 +82,22 @@ def queue_reset_email(user, link: str, hours: int) -> OutboxMessage:
             name=user.full_name, username=user.username, link=link, hours=hours,
         )
     return queue(Channel.EMAIL, user.email, subject, body, locale=locale, sensitive=True, user=user)
+
+
+def queue_email_changed_notice(user, previous_email: str) -> OutboxMessage:
+    """R-USR-3: tell the previous address that the account's email address was changed.
+
+    It names no new address (the old mailbox may no longer be the user's) and carries no
+    link, so it is not sensitive.
+    """
+    locale = recipient_locale(user)
+    with force_locale(locale):
+        subject = _("Your e:service email address has been changed")
+        body = _(
+            "Hello %(name)s,\n\nthe email address of your e:service account %(username)s has just been "
+            "changed. From now on, emails such as links to set a new password go to the new address."
+            "\n\nIf you did not make this change, please call your "
+            "Portal Admin or our hotline %(hotline)s at once.\n\nYour ecotel team",
+            name=user.full_name, username=user.username, hotline=current_app.config["HOTLINE_PHONE"],
+        )
+    return queue(Channel.EMAIL, previous_email, subject, body, locale=locale, sensitive=False, user=user)

@@ -1,9 +1,13 @@
 """Outbox and audit log, read only (R-JOB-3, QUALITY S14)."""
 from __future__ import annotations
 
+from flask_appbuilder.fieldwidgets import Select2Widget
+from flask_appbuilder.models.filters import BaseFilter
 from flask_babel import lazy_gettext as _l
+from wtforms import SelectField
 
 from app.models import AuditLog, OutboxMessage
+from app.services import audit
 from app.views.backoffice.base import BackofficeInterface, ReadOnlyModelView
 from app.views.backoffice.filters import CUSTOMER_FILTERS
 
@@ -52,8 +56,21 @@ class OutboxMessageView(ReadOnlyModelView):
     ]
 
 
+class FilterAction(BaseFilter):
+    """Events of one kind, chosen by its translated label."""
+
+    name = _l("Is")
+    arg_name = "bo_action"
+
+    def apply(self, query, value):
+        code = (value or "").strip()
+        if not code:
+            return query
+        return query.filter(AuditLog.action == code)
+
+
 class AuditLogView(ReadOnlyModelView):
-    """Security-relevant events; details never hold a secret (QUALITY S14)."""
+    """Security-relevant events, each shown by its translated label; details never hold a secret (S14)."""
 
     datamodel = BackofficeInterface(AuditLog)
     route_base = "/audit-log"
@@ -65,7 +82,16 @@ class AuditLogView(ReadOnlyModelView):
     list_columns = ["occurred_at", "action", "username", "customer_id", "object_type", "object_id", "client_ip"]
     search_columns = ["action", "username", "customer_id", "object_type", "object_id", "client_ip",
                       "occurred_at"]
-    text_filters = {"customer_id": CUSTOMER_FILTERS}
+    text_filters = {"customer_id": CUSTOMER_FILTERS, "action": [FilterAction]}
+    # The filter lists every action by its label, in the reader's language.
+    search_form_extra_fields = {"action": SelectField(_l("Event"), choices=audit.action_choices, widget=Select2Widget())}
+    formatters_columns = {"action": audit.action_label}
+
+    def _init_properties(self):
+        from app.security.user_views import instantiate_text_filters
+
+        super()._init_properties()
+        instantiate_text_filters(self)
     base_order = ("id", "desc")
     order_columns = ["occurred_at", "action", "username"]
     label_columns = {
