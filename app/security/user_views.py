@@ -60,10 +60,6 @@ class EServiceUserDBModelView(SafeViewMixin, UserDBModelView):
     add_form_extra_fields = {**UserDBModelView.add_form_extra_fields, "customer": _customer_field()}
     edit_form_extra_fields = {"customer": _customer_field()}
 
-    def _init_properties(self):
-        super()._init_properties()
-        instantiate_text_filters(self)
-
     # --- rules on every path that sets a username or password (R-AUTH-1/2) ---
     def _account_errors(self, item, password: str | None) -> list[str]:
         from app.security.roles_base import PORTAL_ROLES
@@ -138,17 +134,3 @@ def _comparable(item, column: str):
     if value == "":
         return None  # an empty form field for a column that was NULL is no change
     return value
-
-
-def instantiate_text_filters(view) -> None:
-    """Give FAB filter *instances* for the view's `text_filters` (it stores the classes).
-
-    FAB applies `_all_filters[column][index]` as an instance and rebuilds it from its
-    `__class__`; with a class there, any `?_flt_0_customer_id=…` answered 500. The shared
-    fix belongs in `SafeViewMixin._init_properties` (back-office base); until then the
-    account and system views correct their own.
-    """
-    for column, filters in (view.text_filters or {}).items():
-        instances = [f(column, view.datamodel) if isinstance(f, type) else f for f in filters]
-        view._filters._search_filters[column] = list(instances)
-        view._filters._all_filters[column] = list(instances)

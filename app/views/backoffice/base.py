@@ -335,8 +335,10 @@ class SafeViewMixin:
         self.search_form_extra_fields = extra
         super()._init_properties()
         for column, filters in text_filters.items():
-            self._filters._search_filters[column] = list(filters)
-            self._filters._all_filters[column] = list(filters)
+            # Instances, as FAB's converter makes them: a filter is copied by its class for the count query.
+            instances = [flt(column, self.datamodel) for flt in filters]
+            self._filters._search_filters[column] = instances
+            self._filters._all_filters[column] = list(instances)
         self._strip_secrets_after()
         self._add_enum_forms()
         self._add_formatters()

@@ -87,11 +87,6 @@ class AuditLogView(ReadOnlyModelView):
     search_form_extra_fields = {"action": SelectField(_l("Event"), choices=audit.action_choices, widget=Select2Widget())}
     formatters_columns = {"action": audit.action_label}
 
-    def _init_properties(self):
-        from app.security.user_views import instantiate_text_filters
-
-        super()._init_properties()
-        instantiate_text_filters(self)
     base_order = ("id", "desc")
     order_columns = ["occurred_at", "action", "username"]
     label_columns = {
