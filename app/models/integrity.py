@@ -6,7 +6,8 @@ children (options, numbers, documents, …) with the old id, so the old customer
 would keep seeing them and the new one would see a half. The rule is enforced
 here, below every view and service, once: a flush that changes `customer_id` (or
 the `customer` relation) of a persistent customer-owned row raises `Invalid`
-with a translated message and writes nothing.
+with a translated message and writes nothing. Accounts (`__customer_fixed__`) obey
+the same rule: a portal account moved to another company would see its data.
 """
 from __future__ import annotations
 
@@ -57,7 +58,8 @@ def customer_changes(session: Session) -> list[object]:
     """The persistent customer-owned rows of `session` whose customer this flush would change."""
     moved = []
     for obj in session.dirty:
-        if not getattr(type(obj), "__customer_owned__", False):
+        model = type(obj)
+        if not (getattr(model, "__customer_owned__", False) or getattr(model, "__customer_fixed__", False)):
             continue
         state = inspect(obj)
         if not state.persistent:

@@ -33,6 +33,9 @@ class EServiceUser(User):
     """
 
     __tablename__ = "ab_user"
+    # A portal account belongs to the company it was made for, for good (app/models/integrity.py):
+    # moved to another customer it would see that customer's data.
+    __customer_fixed__ = True
 
     customer_id = Column(Integer, ForeignKey("customer.id", ondelete="CASCADE"), index=True)
     phone = Column(String(32))

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from flask_appbuilder.security.views import RoleModelView, UserGroupModelView
 from flask_babel import lazy_gettext as _l
+from flask_appbuilder.widgets import ListWidget, ShowWidget
 
+from app.security.roles_base import role_label, roles_text
 from app.views.backoffice.base import READ_ONLY, SafeViewMixin
 
 
@@ -22,6 +24,10 @@ class EServiceRoleView(SafeViewMixin, RoleModelView):
     list_columns = ["name"]
     search_columns = ["name"]
     eager_load = ()
+    formatters_columns = {"name": role_label}
+    # FAB's role list and show widgets ignore formatters (they print the raw key "Portal Admin").
+    list_widget = ListWidget
+    show_widget = ShowWidget
     description_columns = {
         "name": _l("Roles and their permissions are declared in the code and applied by 'flask roles sync'."),
     }
@@ -35,3 +41,4 @@ class EServiceGroupView(SafeViewMixin, UserGroupModelView):
     show_columns = ["name", "label", "description", "roles"]
     search_columns = ["name", "label"]
     eager_load = ("roles",)
+    formatters_columns = {"roles": roles_text}

@@ -10,9 +10,10 @@ from flask_appbuilder.security.views import UserDBModelView
 from flask_babel import lazy_gettext as _l
 
 from app.models import Customer
+from app.security.roles_base import roles_text
 from app.views.backoffice.base import SafeViewMixin
 from app.views.backoffice.filters import CUSTOMER_FILTERS
-from app.views.backoffice.widgets import AjaxRelationField
+from app.views.backoffice.widgets import AjaxRelationField, ReadOnlyRelationField
 
 
 def _customer_field():
@@ -31,6 +32,7 @@ class EServiceUserDBModelView(SafeViewMixin, UserDBModelView):
     edit_template = "backoffice/edit.html"
     page_size = 25
     list_columns = ["username", "first_name", "last_name", "customer", "roles", "status", "active"]
+    formatters_columns = {"roles": roles_text}
     show_fieldsets = [
         (_l("User info"), {"fields": ["username", "first_name", "last_name", "email", "phone", "mobile"]}),
         (_l("Access"), {"fields": ["customer", "roles", "status", "active", "second_factor", "locale"]}),
@@ -58,7 +60,8 @@ class EServiceUserDBModelView(SafeViewMixin, UserDBModelView):
         "locale": _l("Language"),
     }
     add_form_extra_fields = {**UserDBModelView.add_form_extra_fields, "customer": _customer_field()}
-    edit_form_extra_fields = {"customer": _customer_field()}
+    # The company of an account never changes (app/models/integrity.py): shown, not edited.
+    edit_form_extra_fields = {"customer": ReadOnlyRelationField(_l("Customer"), lookup="customer")}
 
     # --- rules on every path that sets a username or password (R-AUTH-1/2) ---
     def _account_errors(self, item, password: str | None) -> list[str]:

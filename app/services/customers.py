@@ -15,6 +15,7 @@ from app.models import Customer, EServiceUser
 from app.models.enums import SecondFactor, UserStatus
 from app.security.roles import PORTAL_ADMIN
 from app.services.account_rules import username_errors
+from app.services.auth.usernames import taken_message, username_taken
 from app.services.errors import Invalid
 
 _HOTLINE_ALPHABET = "".join(c for c in string.ascii_letters + string.digits if c not in "0O1lI")
@@ -82,11 +83,8 @@ def build_portal_admin(customer: Customer, data: PortalAdminData) -> EServiceUse
         errors += exc.messages
         email = data.email
     if not errors:
-        clash = db.session.scalar(
-            select(EServiceUser.id).where(func.lower(EServiceUser.username) == username.lower())
-        )
-        if clash:
-            errors.append(str(_l("The username %(username)s is already taken.", username=username)))
+        if username_taken(username):
+            errors.append(taken_message(username))
         if db.session.scalar(select(EServiceUser.id).where(func.lower(EServiceUser.email) == email.lower())):
             errors.append(str(_l("An account with this email address already exists.")))
     if errors:

@@ -135,3 +135,30 @@ def test_an_order_cannot_take_another_customers_contract(app, admin_client, two_
     with app.app_context():
         order = db.session.scalar(select(Order).where(Order.id == two_customers["order"]))
         assert (order.contract_id, order.customer_id) == (two_customers["contract"], two_customers["a"])
+
+
+def test_a_portal_account_stays_with_its_company(app, admin_client, two_customers):
+    """S1/S3: a portal account moved to another customer would see that customer's data: the flush rule
+    refuses it, and the back-office user form shows the company as text and ignores a posted one."""
+    from app.models import EServiceUser
+    from app.security.roles import PORTAL_ADMIN
+    from tests.factories import make_user
+
+    with app.app_context():
+        from app.models import Customer
+
+        user = make_user(PORTAL_ADMIN, db.session.get(Customer, two_customers["a"]), username="pa.fixed")
+        db.session.commit()
+        user_id = user.id
+        user.customer_id = two_customers["b"]
+        with pytest.raises(Invalid):
+            db.session.flush()
+        db.session.rollback()
+
+    url = f"/users/edit/{user_id}"
+    _fields, names = read_form(admin_client.get(url).get_data(as_text=True))
+    assert "customer" not in names
+    response = admin_client.post(url, data=form_data(admin_client, url, customer=str(two_customers["b"])))
+    assert response.status_code == 302, flashes(response.get_data(as_text=True))
+    with app.app_context():
+        assert db.session.get(EServiceUser, user_id).customer_id == two_customers["a"]

@@ -95,3 +95,22 @@ def test_select2_pickers_speak_german(admin_client):
     for text in ("Suche läuft …", "Keine Treffer gefunden", "Weitere Treffer werden geladen …"):
         assert json.dumps(text) in script, text  # as the template's |tojson writes it
     assert "language: language" in script
+
+
+def test_role_names_read_like_the_manual(app, admin_client):
+    """R-BO-4: the user and role lists name the roles as the manual does ("Administrator Kundenportal"),
+    in English on request; the stored role names stay FAB's keys."""
+    from app.security.roles import PORTAL_ADMIN
+    from tests.factories import make_user
+
+    with app.app_context():
+        make_user(PORTAL_ADMIN, make_customer(), username="pa.labels")
+        db.session.commit()
+    users = admin_client.get("/users/list/?_flt_0_username=pa.labels").get_data(as_text=True)
+    assert "Administrator Kundenportal" in users and "[Portal Admin]" not in users
+    roles = admin_client.get("/roles/list/").get_data(as_text=True)
+    for label in ("Administrator Kundenportal", "Administrator Telefonanlage", "Buchhaltung Kunde", "Vertrieb",
+                  "Kundenservice", "Administrator Backoffice"):
+        assert label in roles, label
+    admin_client.get("/lang/en")
+    assert "Portal Admin" in admin_client.get("/users/list/?_flt_0_username=pa.labels").get_data(as_text=True)
