@@ -2,7 +2,7 @@
 
 Development (the default, `ESERVICE_ENV=development`) gets safe defaults so that
 `make run` works with nothing set. Any other environment refuses to start
-without `SECRET_KEY` and `ENCRYPTION_KEY`.
+without `SECRET_KEY`, `ENCRYPTION_KEY` and `PBX_SSO_SECRET`.
 """
 from __future__ import annotations
 
@@ -18,6 +18,9 @@ INSTANCE_DIR = BASE_DIR / "instance"
 # Fixed development keys: only ever used when ESERVICE_ENV=development.
 _DEV_SECRET_KEY = "dev-only-secret-key-not-for-production"
 _DEV_ENCRYPTION_KEY = "ZGV2LW9ubHktZW5jcnlwdGlvbi1rZXktMzJieXRlcyE="
+# Never the session key: whoever holds the PBX secret (the PBX operator) could otherwise
+# forge session cookies and everything else signed with SECRET_KEY.
+_DEV_PBX_SSO_SECRET = "dev-only-pbx-sso-secret-shared-with-the-test-pbx"
 
 
 def _env_bool(name: str, default: bool) -> bool:
@@ -162,8 +165,9 @@ class Config:
     PBX_URL = os.environ.get("PBX_URL", "https://cloudpbx.ecotel.de")
 
     # --- cloud.phone single sign-on (R-PBX-1) ---------------------------------
-    # Shared with the PBX, which verifies the token (README "cloud.phone sign-on").
-    PBX_SSO_SECRET = os.environ.get("PBX_SSO_SECRET") or None  # falls back to SECRET_KEY
+    # Shared with the PBX, which verifies the token (README "cloud.phone sign-on"). A secret of
+    # its own, required outside development and never equal to SECRET_KEY (see check()).
+    PBX_SSO_SECRET = os.environ.get("PBX_SSO_SECRET") or (_DEV_PBX_SSO_SECRET if DEVELOPMENT else None)
     PBX_SSO_TOKEN_SECONDS = int(os.environ.get("PBX_SSO_TOKEN_SECONDS", 60))
 
     # --- Technical data from the network (R-CON-4) ----------------------------
@@ -176,12 +180,14 @@ class Config:
     @classmethod
     def check(cls) -> None:
         """Refuse to start outside development without the required secrets."""
-        missing = [k for k in ("SECRET_KEY", "ENCRYPTION_KEY") if not getattr(cls, k)]
+        missing = [k for k in ("SECRET_KEY", "ENCRYPTION_KEY", "PBX_SSO_SECRET") if not getattr(cls, k)]
         if missing:
             raise RuntimeError(
                 "Missing required setting(s) for ESERVICE_ENV=%s: %s"
                 % (cls.ENV_NAME, ", ".join(missing))
             )
+        if cls.PBX_SSO_SECRET == cls.SECRET_KEY:
+            raise RuntimeError("PBX_SSO_SECRET must differ from SECRET_KEY: it is handed to the PBX operator.")
 
 
 class TestConfig(Config):
@@ -191,6 +197,7 @@ class TestConfig(Config):
     DEVELOPMENT = True
     SECRET_KEY = _DEV_SECRET_KEY
     ENCRYPTION_KEY = _DEV_ENCRYPTION_KEY
+    PBX_SSO_SECRET = _DEV_PBX_SSO_SECRET
     # The test fixtures point this at a throwaway SQLite file, or at the
     # PostgreSQL cluster given by TEST_DATABASE_URL (`make test-pg`).
     SQLALCHEMY_DATABASE_URI = normalise_database_url(

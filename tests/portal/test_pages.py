@@ -81,7 +81,7 @@ def test_pbx_sign_on_redirects_with_a_single_use_short_lived_token(app, world, s
     location = urlparse(response.headers["Location"])
     assert f"{location.scheme}://{location.netloc}" == app.config["PBX_URL"] and location.path == "/sso"
     raw = parse_qs(location.query)["token"][0]
-    secret = app.config["PBX_SSO_SECRET"] or app.config["SECRET_KEY"]
+    secret = app.config["PBX_SSO_SECRET"]
     used = pbx.UsedTokenIds()
     with app.app_context():
         contract = db.session.get(Contract, cloud_id)
