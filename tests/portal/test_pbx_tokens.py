@@ -138,11 +138,39 @@ def test_sign_on_only_for_live_cloud_phone_contracts_by_post(app, world, signed_
         assert not db.session.scalars(select(AuditLog).where(AuditLog.action == pbx.PBX_SIGN_ON)).all()
 
 
-def test_who_may_sign_on(app, world, signed_in):
+def test_only_the_pbx_admin_signs_on(app, world, signed_in):
+    """R-PBX-1 (manual: the "Administrator Telefonanlage … kann sich per SSO … anmelden"): the PBX Admin only."""
     a = world["a"]
     cloud = a.ids["contract"][1]
-    assert _sign_on(signed_in(a.users[PORTAL_ADMIN]), cloud).status_code == 303
+    assert _sign_on(signed_in(a.users[PBX_ADMIN]), cloud).status_code == 303
+    assert _sign_on(signed_in(a.users[PORTAL_ADMIN]), cloud).status_code == 403
     assert _sign_on(signed_in(a.users[ACCOUNTING]), cloud).status_code == 403
+    with app.app_context():
+        audited = db.session.scalars(select(AuditLog).where(AuditLog.action == pbx.PBX_SIGN_ON)).all()
+        assert [entry.user_id for entry in audited] == [_user_id(a.users[PBX_ADMIN])]
+
+
+def _user_id(username):
+    from app.models import EServiceUser
+
+    return db.session.scalar(select(EServiceUser.id).where(EServiceUser.username == username))
+
+
+def test_the_portal_admin_sees_cloud_phone_contracts_and_who_signs_on(app, world, signed_in):
+    """R-PBX-1: the Portal Admin still sees the contracts, no sign-on button, and a hint: the PBX Admin signs
+    on, and the Portal Admin creates that account in user management."""
+    a = world["a"]
+    cloud = a.ids["contract"][1]
+    client = signed_in(a.users[PORTAL_ADMIN])
+    for url in ("/", "/portal/cloud-phone/"):
+        html = client.get(url).get_data(as_text=True)
+        with app.app_context():
+            number = db.session.get(Contract, cloud).contract_number
+        assert number in html, url
+        assert f"/portal/cloud-phone/{cloud}/sign-on" not in html, url
+        assert 'id="pbx-admin-hint"' in html and "Benutzerverwaltung" in html and "Administrator Telefonanlage" in html
+    pbx_html = signed_in(a.users[PBX_ADMIN]).get("/portal/cloud-phone/").get_data(as_text=True)
+    assert f"/portal/cloud-phone/{cloud}/sign-on" in pbx_html and 'id="pbx-admin-hint"' not in pbx_html
 
 
 # --- the secret (README "cloud.phone sign-on"): never SECRET_KEY ------------------------------

@@ -37,15 +37,15 @@ def list_contracts(page: int, status: ContractStatus | None = None, kind: Produc
     return paginate(statement, page)
 
 
-def cloud_phone_contracts() -> list[Contract]:
-    """R-PBX-1: the customer's cloud.phone contracts that are not terminated."""
+def cloud_phone_contracts(page: int = 1, per_page: int | None = None) -> Page:
+    """R-PBX-1: one page of the customer's cloud.phone contracts that are not terminated."""
     from app.models import Product
 
     statement = scoped(Contract).where(
         Contract.product_id.in_(select(Product.id).where(Product.kind == ProductKind.CLOUD_PHONE)),
         Contract.status != ContractStatus.INACTIVE,
-    ).order_by(Contract.contract_number).limit(100)
-    return list(db.session.scalars(statement))
+    ).order_by(Contract.contract_number, Contract.id)
+    return paginate(statement, page, per_page)
 
 
 @dataclass

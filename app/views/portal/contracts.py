@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from app.models.enums import ContractStatus
 from app.services import provisioning
 from app.services.portal import contracts as service
-from app.views.portal.base import PortalView
+from app.views.portal.base import PortalView, object_ids, signed_in_or_401
 
 
 def _status_filter():
@@ -25,6 +25,7 @@ class PortalContractView(PortalView):
 
     @expose("/")
     @has_access
+    @object_ids()
     def list(self):
         status = _status_filter()
         sort = service.parse_contract_sort(request.args.get("sort"))
@@ -35,13 +36,16 @@ class PortalContractView(PortalView):
 
     @expose("/<pk>")
     @has_access
+    @object_ids(pk="Contract")
     def show(self, pk):
         detail = service.contract_detail(pk)
         return self.render_template("portal/contract_detail.html", detail=detail, contract=detail.contract,
                                     accounting_phone=current_app.config["ACCOUNTING_PHONE"])
 
     @expose("/<pk>/technical")
+    @signed_in_or_401
     @has_access
+    @object_ids(pk="Contract")
     def technical(self, pk):
         """The technical panel as an HTML fragment; 503 with a retry hint when the network is slow or down."""
         contract = service.owned_contract(pk)
