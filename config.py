@@ -176,6 +176,9 @@ class Config:
     # Simulated back end only: seconds per answer, "2" or a range "1-3".
     PROVISIONING_LATENCY_SECONDS = os.environ.get("PROVISIONING_LATENCY_SECONDS", "1-3")
     PROVISIONING_FAILURE_RATE = float(os.environ.get("PROVISIONING_FAILURE_RATE", 0))
+    # Longest wait for the network systems per request, enforced for every adapter (P1):
+    # after it the panel shows "unavailable, try again" and the worker is free again.
+    PROVISIONING_TIMEOUT_SECONDS = float(os.environ.get("PROVISIONING_TIMEOUT_SECONDS", 8))
 
     @classmethod
     def check(cls) -> None:

@@ -17,6 +17,18 @@ def _status_filter():
     return next((s for s in ContractStatus if s.value == raw), None)
 
 
+def panel_timeout_ms() -> int:
+    """How long the browser waits for the technical panel: the server's deadline plus a margin (P1).
+
+    The server answers "unavailable" at PROVISIONING_TIMEOUT_SECONDS; the browser gives up a little
+    later, for when the answer itself is lost on the way.
+    """
+    return int((provisioning.timeout_seconds() + CLIENT_MARGIN_SECONDS) * 1000)
+
+
+CLIENT_MARGIN_SECONDS = 2
+
+
 class PortalContractView(PortalView):
     route_base = "/portal/contracts"
     class_permission_name = "PortalContracts"
@@ -40,7 +52,8 @@ class PortalContractView(PortalView):
     def show(self, pk):
         detail = service.contract_detail(pk)
         return self.render_template("portal/contract_detail.html", detail=detail, contract=detail.contract,
-                                    accounting_phone=current_app.config["ACCOUNTING_PHONE"])
+                                    accounting_phone=current_app.config["ACCOUNTING_PHONE"],
+                                    panel_timeout_ms=panel_timeout_ms())
 
     @expose("/<pk>/technical")
     @signed_in_or_401
@@ -49,15 +62,17 @@ class PortalContractView(PortalView):
     def technical(self, pk):
         """The technical panel as an HTML fragment; 503 with a retry hint when the network is slow or down."""
         contract = service.owned_contract(pk)
+        contract_id = contract.id
         try:
             status = provisioning.technical_status(contract)
         except Exception as exc:  # noqa: BLE001 - a failing network adapter must never become a 500
             if not isinstance(exc, provisioning.ProvisioningUnavailable):
-                current_app.logger.exception("provisioning adapter failed for contract %s", contract.id)
-            response = jsonify(error=str(_l("The technical data is unavailable at the moment.")))
+                current_app.logger.exception("provisioning adapter failed for contract %s", contract_id)
+            response = jsonify(error=str(_l("The technical data is unavailable at the moment.")), retry=True)
             response.status_code = 503
+            response.headers["Cache-Control"] = "no-store"
             return response
-        html = render_template("portal/_technical_panel.html", status=status, contract=contract)
+        html = render_template("portal/_technical_panel.html", status=status)
         response = current_app.response_class(html, mimetype="text/html")
         response.headers["Cache-Control"] = "no-store"
         return response
