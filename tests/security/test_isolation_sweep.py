@@ -96,7 +96,7 @@ def test_every_portal_route_with_an_argument_declares_its_model(app):
         swept += 1
     assert swept >= 9
     export = next(r for r in portal_routes(app) if r.path == "/portal/invoices/call-records.csv")
-    assert {(a.source, a.name) for a in export.id_args} == {("query", "contract")}
+    assert {(a.source, a.name) for a in export.id_args} == {("query", "contract"), ("query", "contract_number")}
 
 
 def _query_names(tree):

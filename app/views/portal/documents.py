@@ -36,7 +36,7 @@ class PortalInvoiceView(PortalView):
 
     @expose("/call-records.csv")
     @has_access
-    @object_ids(query={"contract": "Contract"})
+    @object_ids(query={"contract": "Contract", "contract_number": "Contract.contract_number"})
     def export(self):
         """The customer's itemised calls in a date range as one CSV file, streamed (P6)."""
         try:
