@@ -1,10 +1,10 @@
 """Configuration: one `Config` read from the environment, plus `TestConfig`.
 
 Production is the default: with `ESERVICE_ENV` unset (e.g. a bare `gunicorn run:app`)
-the app refuses to start without `SECRET_KEY` and `ENCRYPTION_KEY` and sends real
-email and SMS. Only `ESERVICE_ENV=development` (which `make run`, `make test` and
-the other make targets export) gets the fixed development keys and console
-messaging, so `make run` still works with nothing set.
+the app refuses to start without `SECRET_KEY`, `ENCRYPTION_KEY` and `PBX_SSO_SECRET`
+and sends real email and SMS. Only `ESERVICE_ENV=development` (which `make run`,
+`make test` and the other make targets export) gets the fixed development keys and
+console messaging, so `make run` still works with nothing set.
 """
 from __future__ import annotations
 
@@ -20,6 +20,9 @@ INSTANCE_DIR = BASE_DIR / "instance"
 # Fixed development keys: only ever used when ESERVICE_ENV=development.
 _DEV_SECRET_KEY = "dev-only-secret-key-not-for-production"
 _DEV_ENCRYPTION_KEY = "ZGV2LW9ubHktZW5jcnlwdGlvbi1rZXktMzJieXRlcyE="
+# Never the session key: whoever holds the PBX secret (the PBX operator) could otherwise
+# forge session cookies and everything else signed with SECRET_KEY.
+_DEV_PBX_SSO_SECRET = "dev-only-pbx-sso-secret-shared-with-the-test-pbx"
 
 
 def _env_bool(name: str, default: bool) -> bool:
@@ -172,8 +175,9 @@ class Config:
     PBX_URL = os.environ.get("PBX_URL", "https://cloudpbx.ecotel.de")
 
     # --- cloud.phone single sign-on (R-PBX-1) ---------------------------------
-    # Shared with the PBX, which verifies the token (README "cloud.phone sign-on").
-    PBX_SSO_SECRET = os.environ.get("PBX_SSO_SECRET") or None  # falls back to SECRET_KEY
+    # Shared with the PBX, which verifies the token (README "cloud.phone sign-on"). A secret of
+    # its own, required outside development and never equal to SECRET_KEY (see check()).
+    PBX_SSO_SECRET = os.environ.get("PBX_SSO_SECRET") or (_DEV_PBX_SSO_SECRET if DEVELOPMENT else None)
     PBX_SSO_TOKEN_SECONDS = int(os.environ.get("PBX_SSO_TOKEN_SECONDS", 60))
 
     # --- Technical data from the network (R-CON-4) ----------------------------
@@ -182,11 +186,14 @@ class Config:
     # Simulated back end only: seconds per answer, "2" or a range "1-3".
     PROVISIONING_LATENCY_SECONDS = os.environ.get("PROVISIONING_LATENCY_SECONDS", "1-3")
     PROVISIONING_FAILURE_RATE = float(os.environ.get("PROVISIONING_FAILURE_RATE", 0))
+    # Longest wait for the network systems per request, enforced for every adapter (P1):
+    # after it the panel shows "unavailable, try again" and the worker is free again.
+    PROVISIONING_TIMEOUT_SECONDS = float(os.environ.get("PROVISIONING_TIMEOUT_SECONDS", 8))
 
     @classmethod
     def check(cls) -> None:
         """Refuse to start outside development without the required secrets."""
-        missing = [k for k in ("SECRET_KEY", "ENCRYPTION_KEY") if not getattr(cls, k)]
+        missing = [k for k in ("SECRET_KEY", "ENCRYPTION_KEY", "PBX_SSO_SECRET") if not getattr(cls, k)]
         if missing:
             raise RuntimeError(
                 "e:service refuses to start: ESERVICE_ENV=%s needs %s set in the environment "
@@ -194,6 +201,8 @@ class Config:
                 "ESERVICE_ENV=development, as `make run` does."
                 % (cls.ENV_NAME, " and ".join(missing))
             )
+        if cls.PBX_SSO_SECRET == cls.SECRET_KEY:
+            raise RuntimeError("PBX_SSO_SECRET must differ from SECRET_KEY: it is handed to the PBX operator.")
 
 
 class TestConfig(Config):
@@ -208,6 +217,7 @@ class TestConfig(Config):
     SMTP_STARTTLS = False
     SECRET_KEY = _DEV_SECRET_KEY
     ENCRYPTION_KEY = _DEV_ENCRYPTION_KEY
+    PBX_SSO_SECRET = _DEV_PBX_SSO_SECRET
     # The test fixtures point this at a throwaway SQLite file, or at the
     # PostgreSQL cluster given by TEST_DATABASE_URL (`make test-pg`).
     SQLALCHEMY_DATABASE_URI = normalise_database_url(

@@ -68,9 +68,13 @@ def current_customer():
 
 
 def parse_id(raw) -> int:
-    """A positive 32-bit id from the URL, else 404."""
+    """A positive 32-bit id from the URL, else 404.
+
+    ASCII digits only: `str.isdigit()` also accepts "²" and "١", which `int()` then
+    refuses or reads as another number (R7: no 500 for a malformed id).
+    """
     text = str(raw or "")
-    if not text.isdigit() or len(text) > 10:
+    if not (text.isascii() and text.isdigit()) or len(text) > 10:
         abort(404)
     value = int(text)
     if not 1 <= value <= INT32_MAX:

@@ -189,3 +189,36 @@ def test_the_header_follows_the_language(app, calls, signed_in):
     client = signed_in(calls["a"].users[PORTAL_ADMIN])
     client.get("/lang/en")
     assert _lines(client.get(URL))[0] == HEADER_EN
+
+
+def test_the_contract_dropdown_is_bounded(app, calls, signed_in, monkeypatch):
+    """A customer can have thousands of contracts: above CONTRACT_CHOICES_MAX the form asks for the number."""
+    a = calls["a"]
+    client = signed_in(a.users[ACCOUNTING])
+    assert call_records.CONTRACT_CHOICES_MAX == 100
+    monkeypatch.setattr(call_records, "CONTRACT_CHOICES_MAX", 1)  # a has calls on two contracts
+    page = client.get("/portal/invoices/?type=evn_csv").get_data(as_text=True)
+    form = page[page.index('id="call-record-export"'):page.index("</form>", page.index('id="call-record-export"'))]
+    assert '<select name="contract"' not in form and "<option" not in form
+    assert 'name="contract_number"' in form and "Vertragsnummer (leer: alle Verträge)" in form
+    monkeypatch.setattr(call_records, "CONTRACT_CHOICES_MAX", 2)
+    assert '<select name="contract"' in client.get("/portal/invoices/?type=evn_csv").get_data(as_text=True)
+
+
+def test_export_by_contract_number(app, calls, signed_in):
+    a, b = calls["a"], calls["b"]
+    client = signed_in(a.users[ACCOUNTING])
+    number = _contract_number(app, a.ids["contract"][0])
+    response = client.get(f"{URL}?contract_number={number.lower()}")
+    rows = _rows(_lines(response)[1:])
+    assert len(rows) == 3 and all(row[0] == number for row in rows)
+    assert client.get(f"{URL}?contract_number=").status_code == 200  # empty: every contract
+    for unknown in (_contract_number(app, b.ids["contract"][0]), "V0000000"):
+        response = client.get(f"{URL}?contract_number={unknown}")
+        assert response.status_code == 302 and "type=evn_csv" in response.headers["Location"], unknown
+        flashed = client.get(response.headers["Location"]).get_data(as_text=True)
+        assert f"Du hast keinen Vertrag mit der Nummer „{unknown}“." in flashed
+        assert "EVN_" not in flashed
+    with app.app_context():
+        audited = db.session.scalars(select(AuditLog).where(AuditLog.action == call_records.CALL_RECORDS_EXPORTED))
+        assert len(audited.all()) == 2  # the two exports that ran

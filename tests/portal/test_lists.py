@@ -83,7 +83,7 @@ class _Broken:
     def __init__(self, config):
         pass
 
-    def technical_status(self, contract):
+    def technical_status(self, contract, timeout):
         raise ConnectionResetError("network system hung up")
 
 
@@ -91,12 +91,12 @@ class _Fixed:
     def __init__(self, config):
         self.proxy = config.get("TEST_PROXY", "proxy.test")
 
-    def technical_status(self, contract):
+    def technical_status(self, contract, timeout):
         return TechnicalStatus(contract_number=contract.contract_number, locked=True)
 
 
 class _Unavailable(_Broken):
-    def technical_status(self, contract):
+    def technical_status(self, contract, timeout):
         raise ProvisioningUnavailable()
 
 

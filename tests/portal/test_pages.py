@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import time
+from datetime import date
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -81,7 +82,7 @@ def test_pbx_sign_on_redirects_with_a_single_use_short_lived_token(app, world, s
     location = urlparse(response.headers["Location"])
     assert f"{location.scheme}://{location.netloc}" == app.config["PBX_URL"] and location.path == "/sso"
     raw = parse_qs(location.query)["token"][0]
-    secret = app.config["PBX_SSO_SECRET"] or app.config["SECRET_KEY"]
+    secret = app.config["PBX_SSO_SECRET"]
     used = pbx.UsedTokenIds()
     with app.app_context():
         contract = db.session.get(Contract, cloud_id)
@@ -121,7 +122,7 @@ def test_technical_panel_lists_sip_accounts_and_reports_an_outage(app, world, si
     client = signed_in(a.users[PORTAL_ADMIN])
     panel = client.get(f"/portal/contracts/{a.ids['contract'][0]}/technical")
     assert panel.status_code == 200
-    assert 'id="sip-accounts"' in panel.get_data(as_text=True) and "sip-a-" in panel.get_data(as_text=True)
+    assert 'data-sip-status' in panel.get_data(as_text=True) and "sip-a-" in panel.get_data(as_text=True)
     app.config["PROVISIONING_FAILURE_RATE"] = 1.0
     app.extensions.pop("eservice_provisioning", None)
     try:
@@ -196,3 +197,29 @@ def test_english_on_request(app, world, signed_in):
     assert "Verträge" in client.get("/portal/contracts/").get_data(as_text=True)
     client.get("/lang/en")
     assert "Contracts" in client.get("/portal/contracts/").get_data(as_text=True)
+
+
+def _end_of_term(client, contract_id):
+    html = client.get(f"/portal/contracts/{contract_id}").get_data(as_text=True)
+    return re.search(r'id="end-of-term">([^<]*)<', html).group(1), 'id="end-of-term-termination"' in html
+
+
+def test_end_of_term_of_a_contract_being_terminated_is_its_termination_date(app, world, signed_in):
+    """R-CON-2: "Inaktiv – Schwebend" shows the termination date as end of term, when the carrier entered one."""
+    a = world["a"]
+    client = signed_in(a.users[PORTAL_ADMIN])
+    with app.app_context():
+        trunk = db.session.get(Contract, a.named["trunk"])
+        trunk.status, trunk.terminated_on = ContractStatus.INACTIVE_PENDING, date(2027, 3, 31)
+        db.session.commit()
+    assert _end_of_term(client, a.named["trunk"]) == ("31.03.2027", True)
+    with app.app_context():
+        db.session.get(Contract, a.named["trunk"]).terminated_on = None
+        db.session.commit()
+    assert _end_of_term(client, a.named["trunk"]) == ("–", False)
+    with app.app_context():
+        trunk = db.session.get(Contract, a.named["trunk"])
+        trunk.status, trunk.start_date = ContractStatus.ACTIVE, date(2020, 1, 1)
+        db.session.commit()
+    shown, is_termination = _end_of_term(client, a.named["trunk"])
+    assert re.fullmatch(r"\d\d\.\d\d\.\d{4}", shown) and not is_termination

@@ -7,7 +7,11 @@ from __future__ import annotations
 
 import base64
 import json
+import os
+import subprocess
+import sys
 import time
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import jwt
@@ -21,9 +25,11 @@ from app.security.roles_base import ACCOUNTING, PBX_ADMIN, PORTAL_ADMIN
 from app.services.portal import pbx
 from tests.portal.conftest import page_token
 
+ROOT = Path(__file__).resolve().parents[2]
+
 
 def _secret(app):
-    return app.config.get("PBX_SSO_SECRET") or app.config["SECRET_KEY"]
+    return app.config["PBX_SSO_SECRET"]
 
 
 def _sign_on(client, contract_id):
@@ -132,8 +138,82 @@ def test_sign_on_only_for_live_cloud_phone_contracts_by_post(app, world, signed_
         assert not db.session.scalars(select(AuditLog).where(AuditLog.action == pbx.PBX_SIGN_ON)).all()
 
 
-def test_who_may_sign_on(app, world, signed_in):
+def test_only_the_pbx_admin_signs_on(app, world, signed_in):
+    """R-PBX-1 (manual: the "Administrator Telefonanlage … kann sich per SSO … anmelden"): the PBX Admin only."""
     a = world["a"]
     cloud = a.ids["contract"][1]
-    assert _sign_on(signed_in(a.users[PORTAL_ADMIN]), cloud).status_code == 303
+    assert _sign_on(signed_in(a.users[PBX_ADMIN]), cloud).status_code == 303
+    assert _sign_on(signed_in(a.users[PORTAL_ADMIN]), cloud).status_code == 403
     assert _sign_on(signed_in(a.users[ACCOUNTING]), cloud).status_code == 403
+    with app.app_context():
+        audited = db.session.scalars(select(AuditLog).where(AuditLog.action == pbx.PBX_SIGN_ON)).all()
+        assert [entry.user_id for entry in audited] == [_user_id(a.users[PBX_ADMIN])]
+
+
+def _user_id(username):
+    from app.models import EServiceUser
+
+    return db.session.scalar(select(EServiceUser.id).where(EServiceUser.username == username))
+
+
+def test_the_portal_admin_sees_cloud_phone_contracts_and_who_signs_on(app, world, signed_in):
+    """R-PBX-1: the Portal Admin still sees the contracts, no sign-on button, and a hint: the PBX Admin signs
+    on, and the Portal Admin creates that account in user management."""
+    a = world["a"]
+    cloud = a.ids["contract"][1]
+    client = signed_in(a.users[PORTAL_ADMIN])
+    for url in ("/", "/portal/cloud-phone/"):
+        html = client.get(url).get_data(as_text=True)
+        with app.app_context():
+            number = db.session.get(Contract, cloud).contract_number
+        assert number in html, url
+        assert f"/portal/cloud-phone/{cloud}/sign-on" not in html, url
+        assert 'id="pbx-admin-hint"' in html and "Benutzerverwaltung" in html and "Administrator Telefonanlage" in html
+    pbx_html = signed_in(a.users[PBX_ADMIN]).get("/portal/cloud-phone/").get_data(as_text=True)
+    assert f"/portal/cloud-phone/{cloud}/sign-on" in pbx_html and 'id="pbx-admin-hint"' not in pbx_html
+
+
+# --- the secret (README "cloud.phone sign-on"): never SECRET_KEY ------------------------------
+def test_tokens_are_not_signed_with_the_session_key(app, issued):
+    """Whoever holds the PBX secret (the PBX operator) must not be able to forge session cookies or PIN
+    hashes: the token verifies with PBX_SSO_SECRET only, never with SECRET_KEY."""
+    assert app.config["PBX_SSO_SECRET"] and app.config["PBX_SSO_SECRET"] != app.config["SECRET_KEY"]
+    with pytest.raises(pbx.TokenRefused):
+        pbx.verify_token(issued, app.config["SECRET_KEY"], pbx.UsedTokenIds())
+    assert pbx.verify_token(issued, app.config["PBX_SSO_SECRET"], pbx.UsedTokenIds())["aud"] == pbx.AUDIENCE
+
+
+def test_no_fallback_to_the_session_key():
+    with pytest.raises(RuntimeError, match="PBX_SSO_SECRET"):
+        pbx._secret({"SECRET_KEY": "a-session-key-of-some-length-1234", "PBX_SSO_SECRET": None})
+    with pytest.raises(RuntimeError, match="differ"):
+        pbx._secret({"SECRET_KEY": "same-secret-for-both-of-them-1234", "PBX_SSO_SECRET": "same-secret-for-both-of-them-1234"})
+
+
+def _config_check(env: dict) -> subprocess.CompletedProcess:
+    """Import config.py afresh in a process of its own with exactly `env` set, and run Config.check()."""
+    clean = {k: v for k, v in os.environ.items()
+             if k not in ("ESERVICE_ENV", "SECRET_KEY", "ENCRYPTION_KEY", "PBX_SSO_SECRET")}
+    return subprocess.run([sys.executable, "-c", "import config; config.Config.check(); "
+                           "print(bool(config.Config.PBX_SSO_SECRET) and config.Config.PBX_SSO_SECRET != config.Config.SECRET_KEY)"],
+                          cwd=ROOT, env={**clean, **env}, capture_output=True, text=True, timeout=60)
+
+
+PRODUCTION = {"ESERVICE_ENV": "production", "SECRET_KEY": "prod-session-key-0123456789abcdef",
+              "ENCRYPTION_KEY": "ZGV2LW9ubHktZW5jcnlwdGlvbi1rZXktMzJieXRlcyE="}
+
+
+def test_production_refuses_to_start_without_a_pbx_secret_of_its_own():
+    missing = _config_check(PRODUCTION)
+    assert missing.returncode != 0 and "PBX_SSO_SECRET" in missing.stderr
+    same = _config_check({**PRODUCTION, "PBX_SSO_SECRET": PRODUCTION["SECRET_KEY"]})
+    assert same.returncode != 0 and "differ" in same.stderr
+    separate = _config_check({**PRODUCTION, "PBX_SSO_SECRET": "prod-pbx-secret-fedcba9876543210"})
+    assert separate.returncode == 0, separate.stderr
+
+
+def test_development_has_a_pbx_secret_of_its_own():
+    development = _config_check({"ESERVICE_ENV": "development"})
+    assert development.returncode == 0 and development.stdout.strip() == "True", development.stderr
+    with_key = _config_check({"ESERVICE_ENV": "development", "SECRET_KEY": "my-own-dev-session-key-123456789"})
+    assert with_key.returncode == 0 and with_key.stdout.strip() == "True"

@@ -24,6 +24,10 @@ class Tenant:
     customer_id: int
     ids: dict[str, list[int]] = field(default_factory=dict)
     users: dict[str, str] = field(default_factory=dict)
+    # One id per kind of row, by what it is: "trunk", "cloud", "offer", "done_order", "ticket",
+    # "invoice_doc", "evn_csv", "contract_doc" (the S2 matrix fills route ids from these).
+    named: dict[str, int] = field(default_factory=dict)
+    company: str = ""
 
     def all_ids(self) -> set[int]:
         return {i for values in self.ids.values() for i in values}
@@ -75,7 +79,10 @@ def build_tenant(tag: str, products: dict, with_users: bool = True) -> Tenant:
     tenant = Tenant(customer.id, ids={
         "contract": [trunk.id, cloud.id], "order": [offer.id, done.id], "ticket": [ticket.id],
         "document": [invoice_doc.id, evn_csv.id, contract_doc.id],
-    })
+    }, named={
+        "trunk": trunk.id, "cloud": cloud.id, "offer": offer.id, "done_order": done.id, "ticket": ticket.id,
+        "invoice_doc": invoice_doc.id, "evn_csv": evn_csv.id, "contract_doc": contract_doc.id,
+    }, company=customer.company_name)
     if with_users:
         for role in (PORTAL_ADMIN, PBX_ADMIN, ACCOUNTING):
             user = make_user(role, customer=customer, password=PASSWORD, mobile="+4917012345678",

@@ -20,6 +20,9 @@ from app.security.tenancy import get_owned_or_404, scoped
 from app.services import audit, evn
 
 CHUNK_ROWS = 5_000
+# The export form offers a dropdown of contracts up to this many; above it a text field for the
+# contract number (a customer can have thousands of contracts: the page must stay small, P2).
+CONTRACT_CHOICES_MAX = 100
 RETENTION_DAYS = 180  # R-INV-3: nothing older is kept, so the default range covers all there is
 CALL_RECORDS_EXPORTED = "call_records_exported"
 
@@ -69,16 +72,32 @@ def parse_filter(args, today: date) -> ExportFilter:
     if date_from > date_to:
         raise InvalidExportFilter(_("The start date must not be after the end date."))
     raw_contract = (args.get("contract") or "").strip()
-    contract = get_owned_or_404(Contract, raw_contract) if raw_contract else None
-    return ExportFilter(date_from, date_to, contract)
+    if raw_contract:
+        return ExportFilter(date_from, date_to, get_owned_or_404(Contract, raw_contract))
+    number = (args.get("contract_number") or "").strip()
+    return ExportFilter(date_from, date_to, _contract_by_number(number) if number else None)
 
 
-def contract_choices() -> list[tuple[int, str]]:
-    """(id, contract number) of the customer's contracts that have call records, for the form."""
+def _contract_by_number(number: str) -> Contract:
+    """The customer's contract with this number, typed into the form; another customer's is "no such contract"."""
+    contract = db.session.scalar(scoped(Contract).where(Contract.contract_number == number.upper()[:20]))
+    if contract is None:
+        raise InvalidExportFilter(_("You have no contract with the number “%(number)s”.", number=number[:20]))
+    return contract
+
+
+def contract_choices(limit: int | None = None) -> list[tuple[int, str]] | None:
+    """(id, contract number) of the customer's contracts that have call records, for the form's dropdown.
+
+    None when there are more than `limit` (default CONTRACT_CHOICES_MAX): the form then asks for the
+    contract number instead.
+    """
+    limit = CONTRACT_CHOICES_MAX if limit is None else limit
     has_calls = scoped(CallRecord, CallRecord.id).where(CallRecord.contract_id == Contract.id).exists()
     statement = (scoped(Contract, Contract.id, Contract.contract_number)
-                 .where(has_calls).order_by(Contract.contract_number))
-    return [(row.id, row.contract_number) for row in db.session.execute(statement)]
+                 .where(has_calls).order_by(Contract.contract_number).limit(limit + 1))
+    rows = [(row.id, row.contract_number) for row in db.session.execute(statement)]
+    return None if len(rows) > limit else rows
 
 
 def record_export(user, export: ExportFilter) -> None:

@@ -12,6 +12,7 @@ from app.models import Contract, ContractOption, Location, PhoneNumber, SipAccou
 from app.models.enums import ContractStatus, ProductKind
 from app.security.tenancy import get_owned_or_404, scoped
 from app.services.contract_terms import end_of_term
+from app.services.provisioning.base import DEFAULT_SIP_PROXY
 from app.services.portal.paging import Page, Sort, order_by, paginate, parse_sort
 
 # R-CON-1/R-CON-5: only an active contract may be changed.
@@ -37,15 +38,15 @@ def list_contracts(page: int, status: ContractStatus | None = None, kind: Produc
     return paginate(statement, page)
 
 
-def cloud_phone_contracts() -> list[Contract]:
-    """R-PBX-1: the customer's cloud.phone contracts that are not terminated."""
+def cloud_phone_contracts(page: int = 1, per_page: int | None = None) -> Page:
+    """R-PBX-1: one page of the customer's cloud.phone contracts that are not terminated."""
     from app.models import Product
 
     statement = scoped(Contract).where(
         Contract.product_id.in_(select(Product.id).where(Product.kind == ProductKind.CLOUD_PHONE)),
         Contract.status != ContractStatus.INACTIVE,
-    ).order_by(Contract.contract_number).limit(100)
-    return list(db.session.scalars(statement))
+    ).order_by(Contract.contract_number, Contract.id)
+    return paginate(statement, page, per_page)
 
 
 @dataclass
@@ -64,6 +65,11 @@ class ContractDetail:
     unplaced_numbers: list[PhoneNumber]
     sip_accounts: list[SipAccount]
     changeable: bool
+    # R-CON-3: usernames and proxy come from our database at once; registered/locked from the network.
+    sip_proxy: str = DEFAULT_SIP_PROXY
+    has_sip: bool = False
+    # R-CON-2: for "Inaktiv – Schwebend" the end of term is the termination date (if known).
+    end_is_termination: bool = False
 
     @property
     def monthly_total(self):
@@ -97,17 +103,33 @@ def contract_detail(raw_id, today: date | None = None) -> ContractDetail:
     unplaced = []
     for number in numbers:
         (blocks[number.location_id].numbers if number.location_id in blocks else unplaced).append(number)
+    end, end_is_termination = _end_of_term(contract, today or date.today())
     return ContractDetail(
         contract=contract,
-        end_of_term=end_of_term(contract.start_date, contract.minimum_term_months, contract.notice_period_months,
-                                contract.renewal_period_months, today or date.today())
-        if contract.status in (ContractStatus.ACTIVE, ContractStatus.BLOCKED) else None,
+        end_of_term=end,
         general_options=general,
         locations=list(blocks.values()),
         unplaced_numbers=unplaced,
         sip_accounts=list(sip_accounts),
         changeable=contract.status in CHANGEABLE,
+        sip_proxy=contract.sip_proxy or DEFAULT_SIP_PROXY,
+        has_sip=bool(sip_accounts) or contract.sip_password is not None,
+        end_is_termination=end_is_termination,
     )
+
+
+def _end_of_term(contract: Contract, today: date) -> tuple[date | None, bool]:
+    """(date shown as end of term, whether it is the termination date).
+
+    Running contracts show the earliest end if notice is given today; a contract being
+    terminated ("Inaktiv – Schwebend") shows its termination date when the carrier entered one.
+    """
+    if contract.status in (ContractStatus.ACTIVE, ContractStatus.BLOCKED):
+        return end_of_term(contract.start_date, contract.minimum_term_months, contract.notice_period_months,
+                           contract.renewal_period_months, today), False
+    if contract.status == ContractStatus.INACTIVE_PENDING and contract.terminated_on is not None:
+        return contract.terminated_on, True
+    return None, False
 
 
 def owned_contract(raw_id) -> Contract:

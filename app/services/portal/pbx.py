@@ -45,9 +45,13 @@ class TokenRefused(Exception):
 
 
 def _secret(config) -> str:
-    secret = config.get("PBX_SSO_SECRET") or config.get("SECRET_KEY")
+    """PBX_SSO_SECRET, never SECRET_KEY: the PBX operator holds this one, and with the session key
+    they could forge session cookies (Config.check refuses to start without a separate one)."""
+    secret = config.get("PBX_SSO_SECRET")
     if not secret:
-        raise RuntimeError("PBX_SSO_SECRET (or SECRET_KEY) must be set for cloud.phone sign-on.")
+        raise RuntimeError("PBX_SSO_SECRET must be set for cloud.phone sign-on.")
+    if secret == config.get("SECRET_KEY"):
+        raise RuntimeError("PBX_SSO_SECRET must differ from SECRET_KEY.")
     return secret
 
 
@@ -63,7 +67,7 @@ def token_claims(user, contract, now: float | None = None) -> dict:
 
 
 def encode(claims: dict) -> str:
-    """Sign `claims` with PBX_SSO_SECRET (or SECRET_KEY)."""
+    """Sign `claims` with PBX_SSO_SECRET."""
     return jwt.encode(claims, _secret(current_app.config), algorithm=ALGORITHM)
 
 

@@ -1,12 +1,43 @@
-"""The provisioning adapter interface and the data it returns."""
+"""The provisioning adapter interface and the data it takes and returns."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from app.models.enums import ContractStatus
+
+# The SIP proxy of a contract that names none (R-CON-3).
+DEFAULT_SIP_PROXY = "sip.ecotel.de"
+
 
 class ProvisioningUnavailable(Exception):
     """The network systems did not answer (in time)."""
+
+
+@dataclass(frozen=True)
+class ContractRef:
+    """What an adapter learns about a contract: plain values, safe to hand to another thread.
+
+    Adapters run outside the request's database session (see `technical_status`), so they
+    never get the ORM row itself.
+    """
+
+    id: int
+    customer_id: int
+    contract_number: str
+    status: ContractStatus
+    sip_proxy: str
+    has_sip_password: bool
+
+    @property
+    def locked(self) -> bool:
+        return self.status == ContractStatus.BLOCKED
+
+    @classmethod
+    def of(cls, contract) -> "ContractRef":
+        return cls(id=contract.id, customer_id=contract.customer_id, contract_number=contract.contract_number,
+                   status=contract.status, sip_proxy=contract.sip_proxy or DEFAULT_SIP_PROXY,
+                   has_sip_password=bool(contract.sip_password))
 
 
 @dataclass(frozen=True)
@@ -39,6 +70,11 @@ class TechnicalStatus:
 class ProvisioningAdapter(Protocol):
     def __init__(self, config) -> None: ...
 
-    def technical_status(self, contract) -> TechnicalStatus:
-        """Ask the network systems; raise ProvisioningUnavailable when they do not answer."""
+    def technical_status(self, contract: ContractRef, timeout: float) -> TechnicalStatus:
+        """Ask the network systems, giving up after `timeout` seconds with ProvisioningUnavailable.
+
+        Runs in a thread of its own inside an application context (its own database session).
+        The caller enforces the same deadline whatever the adapter does: an answer that comes
+        later is dropped, and the request has long been answered "unavailable".
+        """
         ...

@@ -2,8 +2,10 @@
 
 Used in development, tests and the benchmark. The answers depend only on the
 contract (same input, same answer), so pages and tests are reproducible.
-PROVISIONING_LATENCY_SECONDS: "2" or "1-3" (default); PROVISIONING_FAILURE_RATE:
-share of calls that fail (default 0) to try the "unavailable, retry" state.
+PROVISIONING_LATENCY_SECONDS: "2" or "1-3" (default), "inf" for a back end that hangs;
+PROVISIONING_FAILURE_RATE: share of calls that fail (default 0) to try the
+"unavailable, retry" state. A call that would take longer than its timeout gives up
+at the timeout, as a real adapter's socket timeout would.
 """
 from __future__ import annotations
 
@@ -15,8 +17,9 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Cpe, SipAccount, TrunkRegistration
-from app.models.enums import ContractStatus
-from app.services.provisioning.base import CpeStatus, ProvisioningUnavailable, SipStatus, TechnicalStatus
+from app.services.provisioning.base import (
+    ContractRef, CpeStatus, ProvisioningUnavailable, SipStatus, TechnicalStatus,
+)
 
 
 def _latency_range(raw) -> tuple[float, float]:
@@ -43,37 +46,37 @@ class SimulatedProvisioning:
         self.latency = _latency_range(config.get("PROVISIONING_LATENCY_SECONDS"))
         self.failure_rate = float(config.get("PROVISIONING_FAILURE_RATE", 0) or 0)
 
-    def _wait(self) -> None:
+    def _wait(self, timeout: float) -> None:
         low, high = self.latency
-        time.sleep(random.uniform(low, high) if high > low else low)
+        delay = random.uniform(low, high) if high > low else low
+        if delay >= timeout:
+            time.sleep(timeout)
+            raise ProvisioningUnavailable(f"no answer within {timeout:g} s")
+        time.sleep(delay)
 
-    def technical_status(self, contract) -> TechnicalStatus:
-        # Read the rows first: the request's database connection is not held while we wait.
+    def technical_status(self, contract: ContractRef, timeout: float) -> TechnicalStatus:
+        # Read the rows first (this thread's own session), then let the "network" take its time.
         # The contract's own customer too: rows are never read across tenants, even by an adapter.
         owner = contract.customer_id
-        accounts = db.session.scalars(select(SipAccount).where(
+        accounts = db.session.scalars(select(SipAccount.username).where(
             SipAccount.customer_id == owner, SipAccount.contract_id == contract.id).order_by(SipAccount.username)).all()
-        devices = db.session.scalars(select(Cpe).where(
+        devices = db.session.execute(select(Cpe.model, Cpe.serial_number).where(
             Cpe.customer_id == owner, Cpe.contract_id == contract.id).order_by(Cpe.id)).all()
         ips = db.session.scalars(select(TrunkRegistration.ip_address).where(
             TrunkRegistration.customer_id == owner, TrunkRegistration.contract_id == contract.id,
         ).order_by(TrunkRegistration.position)).all()
-        locked = contract.status == ContractStatus.BLOCKED
-        number, proxy = contract.contract_number, contract.sip_proxy or "sip.ecotel.de"
         db.session.commit()
-        self._wait()
+        self._wait(timeout)
         if self.failure_rate and random.random() < self.failure_rate:
             raise ProvisioningUnavailable()
-        if not accounts and contract.sip_password:
-            names = [f"{number.lower()}@{proxy}"]
-        else:
-            names = [a.username for a in accounts]
+        locked, number, proxy = contract.locked, contract.contract_number, contract.sip_proxy
+        names = list(accounts) or ([f"{number.lower()}@{proxy}"] if contract.has_sip_password else [])
         return TechnicalStatus(
             contract_number=number,
             locked=locked,
             sip_accounts=[SipStatus(username=name, registered=not locked and not _flag(name, 0.2), proxy=proxy,
                                     locked=locked) for name in names],
-            cpes=[CpeStatus(model=d.model, serial_number=d.serial_number, online=not _flag(d.serial_number, 0.25),
-                            firmware="10.80.0" if "LANCOM" in d.model else "8.02") for d in devices],
+            cpes=[CpeStatus(model=model, serial_number=serial, online=not _flag(serial, 0.25),
+                            firmware="10.80.0" if "LANCOM" in model else "8.02") for model, serial in devices],
             registered_ips=list(ips),
         )

@@ -2,6 +2,8 @@
 (function () {
   "use strict";
 
+  var DEFAULT_PANEL_TIMEOUT_MS = 10000;
+
   function csrfToken() {
     var meta = document.querySelector('meta[name="csrf-token"]');
     if (meta) { return meta.getAttribute("content"); }
@@ -9,25 +11,91 @@
     return input ? input.value : "";
   }
 
-  /* R-CON-4 / P1: the technical panel is filled after the page has rendered. */
+  function show(panel, state) {
+    Array.prototype.forEach.call(panel.querySelectorAll("[data-state]"), function (element) {
+      element.hidden = element.getAttribute("data-state") !== state;
+    });
+  }
+
+  /* R-CON-3: registered/locked from the network go into the page's SIP table (usernames and proxy
+     are there from the database); an account only the network knows gets a row of its own. */
+  function fillSipTable(body) {
+    var table = document.querySelector("[data-sip-table]");
+    var statuses = body.querySelectorAll("[data-sip-status] tr[data-username]");
+    if (!table || !statuses.length) { return; }
+    var rows = {};
+    Array.prototype.forEach.call(table.querySelectorAll("tbody tr[data-sip-username]"), function (row) {
+      rows[row.getAttribute("data-sip-username")] = row;
+    });
+    Array.prototype.forEach.call(statuses, function (status) {
+      var name = status.getAttribute("data-username");
+      var row = rows[name];
+      if (!row) {
+        row = document.createElement("tr");
+        row.setAttribute("data-sip-username", name);
+        ["sip-username", "registered", "sip-proxy", "locked"].forEach(function (field) {
+          var cell = document.createElement("td");
+          if (field === "registered" || field === "locked") { cell.setAttribute("data-field", field); }
+          else { cell.className = field; }
+          row.appendChild(cell);
+        });
+        row.querySelector(".sip-username").textContent = name;
+        row.querySelector(".sip-proxy").textContent = status.getAttribute("data-proxy");
+        table.querySelector("tbody").appendChild(row);
+        rows[name] = row;
+      }
+      ["registered", "locked"].forEach(function (field) {
+        var from = status.querySelector("[data-field=" + field + "]");
+        row.querySelector("[data-field=" + field + "]").textContent = from ? from.textContent : "–";
+      });
+      row.setAttribute("data-status-loaded", "true");
+    });
+  }
+
+  function clearSipTable() {
+    Array.prototype.forEach.call(document.querySelectorAll("[data-sip-table] [data-field]"), function (cell) {
+      cell.textContent = "–";
+    });
+  }
+
+  /* R-CON-4 / P1: the technical panel is filled after the page has rendered. The browser gives up
+     after data-timeout-ms (the server's own deadline plus a margin) and offers a retry; a 401 means
+     the session has ended, which the panel says with a link to sign in again. */
   function loadPanel(panel) {
     var url = panel.getAttribute("data-url");
-    var loading = panel.querySelector("[data-state=loading]");
-    var failed = panel.querySelector("[data-state=failed]");
     var body = panel.querySelector("[data-state=body]");
-    loading.hidden = false; failed.hidden = true; body.hidden = true;
-    fetch(url, {credentials: "same-origin", headers: {"X-Requested-With": "XMLHttpRequest"}})
+    var timeoutMs = parseInt(panel.getAttribute("data-timeout-ms"), 10) || DEFAULT_PANEL_TIMEOUT_MS;
+    if (panel._controller) { panel._controller.abort(); }
+    var controller = window.AbortController ? new AbortController() : null;
+    panel._controller = controller;
+    var timer = controller ? window.setTimeout(function () { controller.abort(); }, timeoutMs) : null;
+    show(panel, "loading");
+    panel.setAttribute("data-loaded", "loading");
+
+    function settle(state) {
+      if (timer) { window.clearTimeout(timer); }
+      if (panel._controller === controller) { panel._controller = null; }
+      show(panel, state);
+      panel.setAttribute("data-loaded", state === "body" ? "true" : state);
+    }
+
+    var options = {credentials: "same-origin", headers: {"X-Requested-With": "XMLHttpRequest"}};
+    if (controller) { options.signal = controller.signal; }
+    fetch(url, options)
       .then(function (response) {
-        if (!response.ok) { throw new Error(response.status); }
-        return response.text();
+        if (response.status === 401 || response.redirected) { return "expired"; }
+        if (!response.ok) { return "failed"; }
+        return response.text().then(function (html) {
+          body.innerHTML = html;
+          fillSipTable(body);
+          return "body";
+        });
       })
-      .then(function (html) {
-        body.innerHTML = html; body.hidden = false; loading.hidden = true;
-        panel.setAttribute("data-loaded", "true");
-      })
-      .catch(function () {
-        loading.hidden = true; failed.hidden = false;
-        panel.setAttribute("data-loaded", "failed");
+      .catch(function () { return panel._controller === controller || !controller ? "failed" : null; })
+      .then(function (state) {
+        if (!state) { return; }  /* superseded by a newer load (retry) */
+        if (state !== "body") { clearSipTable(); }
+        settle(state);
       });
   }
 

@@ -9,12 +9,24 @@ from flask_babel import lazy_gettext as _l
 from app.models.enums import ContractStatus
 from app.services import provisioning
 from app.services.portal import contracts as service
-from app.views.portal.base import PortalView
+from app.views.portal.base import PortalView, object_ids, signed_in_or_401
 
 
 def _status_filter():
     raw = request.args.get("status", "")
     return next((s for s in ContractStatus if s.value == raw), None)
+
+
+def panel_timeout_ms() -> int:
+    """How long the browser waits for the technical panel: the server's deadline plus a margin (P1).
+
+    The server answers "unavailable" at PROVISIONING_TIMEOUT_SECONDS; the browser gives up a little
+    later, for when the answer itself is lost on the way.
+    """
+    return int((provisioning.timeout_seconds() + CLIENT_MARGIN_SECONDS) * 1000)
+
+
+CLIENT_MARGIN_SECONDS = 2
 
 
 class PortalContractView(PortalView):
@@ -25,6 +37,7 @@ class PortalContractView(PortalView):
 
     @expose("/")
     @has_access
+    @object_ids()
     def list(self):
         status = _status_filter()
         sort = service.parse_contract_sort(request.args.get("sort"))
@@ -35,25 +48,31 @@ class PortalContractView(PortalView):
 
     @expose("/<pk>")
     @has_access
+    @object_ids(pk="Contract")
     def show(self, pk):
         detail = service.contract_detail(pk)
         return self.render_template("portal/contract_detail.html", detail=detail, contract=detail.contract,
-                                    accounting_phone=current_app.config["ACCOUNTING_PHONE"])
+                                    accounting_phone=current_app.config["ACCOUNTING_PHONE"],
+                                    panel_timeout_ms=panel_timeout_ms())
 
     @expose("/<pk>/technical")
+    @signed_in_or_401
     @has_access
+    @object_ids(pk="Contract")
     def technical(self, pk):
         """The technical panel as an HTML fragment; 503 with a retry hint when the network is slow or down."""
         contract = service.owned_contract(pk)
+        contract_id = contract.id
         try:
             status = provisioning.technical_status(contract)
         except Exception as exc:  # noqa: BLE001 - a failing network adapter must never become a 500
             if not isinstance(exc, provisioning.ProvisioningUnavailable):
-                current_app.logger.exception("provisioning adapter failed for contract %s", contract.id)
-            response = jsonify(error=str(_l("The technical data is unavailable at the moment.")))
+                current_app.logger.exception("provisioning adapter failed for contract %s", contract_id)
+            response = jsonify(error=str(_l("The technical data is unavailable at the moment.")), retry=True)
             response.status_code = 503
+            response.headers["Cache-Control"] = "no-store"
             return response
-        html = render_template("portal/_technical_panel.html", status=status, contract=contract)
+        html = render_template("portal/_technical_panel.html", status=status)
         response = current_app.response_class(html, mimetype="text/html")
         response.headers["Cache-Control"] = "no-store"
         return response

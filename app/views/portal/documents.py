@@ -10,7 +10,7 @@ from flask_appbuilder.security.decorators import has_access
 from app.models.enums import BILLING_DOCUMENT_TYPES, DocumentType
 from app.services.portal import call_records
 from app.services.portal import documents as service
-from app.views.portal.base import PortalView, send_document, stream_csv
+from app.views.portal.base import PortalView, object_ids, send_document, stream_csv
 
 
 class PortalInvoiceView(PortalView):
@@ -23,6 +23,7 @@ class PortalInvoiceView(PortalView):
 
     @expose("/")
     @has_access
+    @object_ids()
     def list(self):
         doc_type = service.parse_type(request.args.get("type"), BILLING_DOCUMENT_TYPES, DocumentType.INVOICE)
         page = service.list_documents(BILLING_DOCUMENT_TYPES, doc_type, self.page_arg())
@@ -35,6 +36,7 @@ class PortalInvoiceView(PortalView):
 
     @expose("/call-records.csv")
     @has_access
+    @object_ids(query={"contract": "Contract", "contract_number": "Contract.contract_number"})
     def export(self):
         """The customer's itemised calls in a date range as one CSV file, streamed (P6)."""
         try:
@@ -47,6 +49,7 @@ class PortalInvoiceView(PortalView):
 
     @expose("/<pk>/download")
     @has_access
+    @object_ids(pk="Document")
     def download(self, pk):
         return send_document(service.owned_document(pk, BILLING_DOCUMENT_TYPES), as_attachment=True)
 
@@ -61,6 +64,7 @@ class PortalDocumentView(PortalView):
 
     @expose("/")
     @has_access
+    @object_ids()
     def list(self):
         doc_type = service.parse_type(request.args.get("type"), service.PORTAL_CONTRACT_TYPES)
         page = service.list_documents(service.PORTAL_CONTRACT_TYPES, doc_type, self.page_arg())
@@ -69,11 +73,13 @@ class PortalDocumentView(PortalView):
 
     @expose("/<pk>/view")
     @has_access
+    @object_ids(pk="Document")
     def view(self, pk):
         document = service.owned_document(pk, service.PORTAL_CONTRACT_TYPES)
         return send_document(document, as_attachment=document.mime_type != "application/pdf")
 
     @expose("/<pk>/download")
     @has_access
+    @object_ids(pk="Document")
     def download(self, pk):
         return send_document(service.owned_document(pk, service.PORTAL_CONTRACT_TYPES), as_attachment=True)

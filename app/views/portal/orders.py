@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from app.models.enums import OrderKind, OrderStatus
 from app.services.errors import ServiceError
 from app.services.portal import orders as service
-from app.views.portal.base import PortalView
+from app.views.portal.base import PortalView, object_ids
 
 
 class PortalOrderView(PortalView):
@@ -20,6 +20,7 @@ class PortalOrderView(PortalView):
 
     @expose("/")
     @has_access
+    @object_ids()
     def list(self):
         raw = request.args.get("status", "")
         status = next((s for s in OrderStatus if s.value == raw), None)
@@ -30,12 +31,14 @@ class PortalOrderView(PortalView):
 
     @expose("/<pk>")
     @has_access
+    @object_ids(pk="Order")
     def show(self, pk):
         order = service.order_detail(pk)
         return self.render_template("portal/order_detail.html", order=order, statuses=list(OrderStatus))
 
     @expose("/<pk>/accept", methods=["POST"])
     @has_access
+    @object_ids(pk="Order")
     def accept(self, pk):
         try:
             order = service.accept_offer(pk, g.user)

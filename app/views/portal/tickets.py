@@ -6,7 +6,7 @@ from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access
 
 from app.services.portal import tickets as service
-from app.views.portal.base import PortalView
+from app.views.portal.base import PortalView, object_ids
 
 
 class PortalTicketView(PortalView):
@@ -17,6 +17,7 @@ class PortalTicketView(PortalView):
 
     @expose("/")
     @has_access
+    @object_ids()
     def list(self):
         open_tickets, closed = service.ticket_lists(self.page_arg())
         return self.render_template("portal/tickets.html", open_tickets=open_tickets, closed=closed,
@@ -25,6 +26,7 @@ class PortalTicketView(PortalView):
 
     @expose("/<pk>")
     @has_access
+    @object_ids(pk="Ticket")
     def show(self, pk):
         ticket, comments = service.ticket_detail(pk)
         return self.render_template("portal/ticket_detail.html", ticket=ticket, comments=comments)
