@@ -80,7 +80,7 @@ def _python(code: str, **env_overrides):
     import config
 
     env = {k: v for k, v in os.environ.items()
-           if k not in {"ESERVICE_ENV", "SECRET_KEY", "ENCRYPTION_KEY", "MESSAGE_ADAPTER", "FLASK_APP"}}
+           if k not in {"ESERVICE_ENV", "SECRET_KEY", "ENCRYPTION_KEY", "PBX_SSO_SECRET", "MESSAGE_ADAPTER", "FLASK_APP"}}
     env.update(env_overrides)
     return subprocess.run([sys.executable, "-c", code], cwd=config.BASE_DIR, env=env, capture_output=True,
                           text=True, timeout=120)
@@ -100,11 +100,11 @@ def test_nothing_set_means_production_and_the_app_refuses_to_start(tmp_path):
 
 
 def test_production_starts_with_its_secrets(tmp_path):
-    """DESIGN rule 9: with SECRET_KEY and ENCRYPTION_KEY set, production starts and sends for real."""
+    """DESIGN rule 9: with SECRET_KEY, ENCRYPTION_KEY and PBX_SSO_SECRET set, production starts and sends for real."""
     from cryptography.fernet import Fernet
 
     done = _python("import run; print(run.app.config['ENV_NAME'], run.app.config['MESSAGE_ADAPTER'])",
-                   SECRET_KEY="s" * 40, ENCRYPTION_KEY=Fernet.generate_key().decode(),
+                   SECRET_KEY="s" * 40, ENCRYPTION_KEY=Fernet.generate_key().decode(), PBX_SSO_SECRET="p" * 40,
                    DATABASE_URL=f"sqlite:///{tmp_path / 'prod.db'}", DOCUMENT_STORAGE_DIR=str(tmp_path))
     assert done.returncode == 0, done.stderr
     assert done.stdout.split()[-2:] == ["production", "live"]

@@ -101,7 +101,7 @@ def test_session_cookie_is_secure_under_the_production_config(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("SESSION_COOKIE", "TEST_DATABASE"))}
     env.update(ESERVICE_ENV="production", SECRET_KEY="prod-test-secret-key-0123456789",
                ENCRYPTION_KEY="ZGV2LW9ubHktZW5jcnlwdGlvbi1rZXktMzJieXRlcyE=",
-               DATABASE_URL=f"sqlite:///{tmp_path / 'prod.db'}", DOCUMENT_STORAGE_DIR=str(tmp_path / "docs"))
+               PBX_SSO_SECRET="prod-test-pbx-secret-0123456789", DATABASE_URL=f"sqlite:///{tmp_path / 'prod.db'}", DOCUMENT_STORAGE_DIR=str(tmp_path / "docs"))
     result = subprocess.run([sys.executable, "-c", script], cwd=config.BASE_DIR, env=env, capture_output=True,
                             text=True, timeout=120)
     assert result.returncode == 0, result.stderr[-2000:]
