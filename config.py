@@ -157,9 +157,10 @@ class Config:
     # CPU niceness of the scheduler process: on a host it shares with the web
     # workers, a retention backlog takes spare CPU and pages keep theirs (P7).
     JOBS_NICE = int(os.environ.get("JOBS_NICE", 5))
-    # SQLite page cache per connection, in MB: web workers keep it small (a streamed
-    # export fills it, P6); the scheduler's batches over large tables want more (P7).
-    SQLITE_CACHE_MB = int(os.environ.get("SQLITE_CACHE_MB", 16))
+    # SQLite page cache per connection, in MB: web workers keep SQLite's default (the
+    # OS file cache serves their few pages; a big cache only adds to every worker's
+    # memory, P6); the scheduler's batches over large tables want more (P7).
+    SQLITE_CACHE_MB = int(os.environ.get("SQLITE_CACHE_MB", 2))
     JOBS_SQLITE_CACHE_MB = int(os.environ.get("JOBS_SQLITE_CACHE_MB", 64))
 
     # --- Files ---------------------------------------------------------------

@@ -7,16 +7,17 @@ from flask import Flask
 from flask_appbuilder import AppBuilder
 from werkzeug.utils import import_string
 
-from app.extensions import csrf, db, migrate
-from config import BASE_DIR
+from app.extensions import csrf, db, init_migrations
 
 
-def create_app(config_object: object | str = "config.Config") -> Flask:
+def create_app(config_object: object | str = "config.Config", migrations: bool = True) -> Flask:
     """Build a configured application.
 
     FAB keeps per-app state (views, menu) on its AppBuilder, so each app gets
     its own instance (stored as `app.appbuilder`); the test suite builds
-    several apps in one process.
+    several apps in one process. `migrations=False` leaves out Flask-Migrate
+    (the `flask db` commands): a web worker never migrates, and Alembic costs
+    each worker some 8 MB of memory (QUALITY P6).
     """
     app = Flask(__name__, instance_relative_config=False)
     app.config.from_object(config_object)
@@ -32,8 +33,9 @@ def create_app(config_object: object | str = "config.Config") -> Flask:
     from app.sqlite import configure as configure_sqlite
 
     with app.app_context():
-        configure_sqlite(db.engine, app.config.get("SQLITE_CACHE_MB", 16))
-    migrate.init_app(app, db, directory=str(BASE_DIR / "migrations"))
+        configure_sqlite(db.engine, app.config.get("SQLITE_CACHE_MB", 2))
+    if migrations:
+        init_migrations(app)
     csrf.init_app(app)
 
     with app.app_context():

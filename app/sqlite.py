@@ -4,9 +4,11 @@
   readers), instead of readers waiting for every write to finish;
 - synchronous=NORMAL: in WAL mode a commit is durable after the next checkpoint's sync,
   which is SQLite's recommended setting for WAL;
-- a page cache per connection of `SQLITE_CACHE_MB` (16 MB) in the web workers, enough for
-  any page, small enough that a worker streaming a large export stays lean (QUALITY P6:
-  the cache fills to its limit, a 64 MB cache alone took a worker from 118 to 190 MB);
+- a page cache per connection of `SQLITE_CACHE_MB` (2 MB, SQLite's own default) in the web
+  workers: pages read a few index pages each, which the operating system's file cache
+  serves as fast; a larger cache fills to its limit over a worker's life and counts in its
+  memory (QUALITY P6: at dataset L 16 MB took a worker from 139 to 153 MB, 64 MB to 190 MB,
+  with no page measurably faster);
   the scheduler raises it to `JOBS_SQLITE_CACHE_MB` (64 MB), so the index pages of large
   tables (call records at production volume) stay in memory across a job's batches (P7);
 - a busy timeout, so a writer waits for the lock instead of failing at once;
@@ -25,7 +27,7 @@ PRAGMAS = (
     "PRAGMA busy_timeout=10000",
     "PRAGMA journal_size_limit=67108864",
 )
-DEFAULT_CACHE_MB = 16
+DEFAULT_CACHE_MB = 2
 
 
 def configure(engine, cache_mb: int = DEFAULT_CACHE_MB) -> None:

@@ -491,17 +491,22 @@ def run(args) -> int:
             page["small_note"] = f"10 rows: {page['statements_small']}, 100 rows: {page['statements']}"
 
         # Load: peers first, then every page.
-        peers = {
-            "hello": measure_load({"key": "hello", "label": "bare Flask hello", "area": "peer", "kind": "peer",
-                                   "url": "/"}, hello.base, None, seconds, args.connections),
-        }
-        stock_browser = Browser(stock.base, cookie_name="session")
-        stock_browser.set_cookie(peer_cookie(os.environ.get("PEER_SECRET_KEY", "bench-stock-fab-peer"),
-                                             user_id(app, "bench-admin")))
-        peers["stock_fab"] = measure_load(
-            {"key": "stock_fab", "label": "stock FAB contract list", "area": "peer", "kind": "peer",
-             "url": "/contractview/list/"}, stock.base, None, seconds, args.connections,
-            browser=stock_browser, adaptive=True)
+        if args.no_peers:
+            skipped = {"area": "peer", "kind": "peer", "status": "not measured (--no-peers)"}
+            peers = {"hello": {"key": "hello", "label": "bare Flask hello", **skipped},
+                     "stock_fab": {"key": "stock_fab", "label": "stock FAB contract list", **skipped}}
+        else:
+            peers = {
+                "hello": measure_load({"key": "hello", "label": "bare Flask hello", "area": "peer", "kind": "peer",
+                                       "url": "/"}, hello.base, None, seconds, args.connections),
+            }
+            stock_browser = Browser(stock.base, cookie_name="session")
+            stock_browser.set_cookie(peer_cookie(os.environ.get("PEER_SECRET_KEY", "bench-stock-fab-peer"),
+                                                 user_id(app, "bench-admin")))
+            peers["stock_fab"] = measure_load(
+                {"key": "stock_fab", "label": "stock FAB contract list", "area": "peer", "kind": "peer",
+                 "url": "/contractview/list/"}, stock.base, None, seconds, args.connections,
+                browser=stock_browser, adaptive=True)
         # Its workers go on with the requests wrk left in flight (about a minute each at L);
         # stopped now, they take no CPU from the product's figures.
         stock.stop()
@@ -555,6 +560,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--duration", type=int, default=0, help="seconds per page (default 10 at L, 3 at S)")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--only", default="", help="only pages whose label or URL contains this")
+    parser.add_argument("--no-peers", action="store_true",
+                        help="skip the stock FAB and hello peers (minutes at L): quicker runs while working on "
+                             "a page; P3 is then not judged")
     return run(parser.parse_args(argv))
 
 

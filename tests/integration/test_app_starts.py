@@ -44,12 +44,12 @@ def test_sqlite_connections_use_wal_and_a_busy_timeout(app_ctx):
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
         assert conn.execute(text("PRAGMA synchronous")).scalar() == 1  # NORMAL
         assert conn.execute(text("PRAGMA busy_timeout")).scalar() == 10000
-        assert conn.execute(text("PRAGMA cache_size")).scalar() == -16 * 1024  # web workers: SQLITE_CACHE_MB
+        assert conn.execute(text("PRAGMA cache_size")).scalar() == -2 * 1024  # web workers: SQLITE_CACHE_MB
         assert conn.execute(text("PRAGMA journal_size_limit")).scalar() == 64 * 1024 * 1024
 
 
 def test_job_runners_get_the_larger_sqlite_cache(app):
-    """P6/P7: web workers keep a 16 MB page cache; a process that runs jobs gets JOBS_SQLITE_CACHE_MB."""
+    """P6/P7: web workers keep a 2 MB page cache; a process that runs jobs gets JOBS_SQLITE_CACHE_MB."""
     import pytest
     from sqlalchemy import text
 
@@ -145,3 +145,14 @@ def test_demo_seed_refuses_outside_development(app):
     assert "development only" in result.output and "Traceback" not in result.output
     with app.app_context():
         assert db.session.scalar(select(func.count(Customer.id))) == 0
+
+
+def test_web_servers_load_no_migration_tooling():
+    """P6: `gunicorn run:app` builds the app without Flask-Migrate/Alembic (some 8 MB per worker);
+    the `flask` command still has `flask db`."""
+    served = _python("import sys, run; print('alembic' in sys.modules, 'migrate' in run.app.extensions)",
+                     ESERVICE_ENV="development")
+    assert served.stdout.split() == ["False", "False"], served.stderr[-2000:]
+    cli = _python("import sys, run; print('migrate' in run.app.extensions)", ESERVICE_ENV="development",
+                  FLASK_RUN_FROM_CLI="true")
+    assert cli.stdout.split() == ["True"], cli.stderr[-2000:]
