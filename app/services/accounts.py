@@ -112,7 +112,6 @@ def check_password_step(username: str, password: str) -> PasswordOutcome:
         db.session.commit()
         return PasswordOutcome(None, message=str(SIGN_IN_FAILED))
     if not check_password_hash(user.password, password or ""):
-        user.fail_login_count = (user.fail_login_count or 0) + 1
         throttle.record_failure(user, throttle.STEP_PASSWORD)
         audit.record(audit.SIGN_IN_FAILED, user, details="password")
         db.session.commit()
