@@ -88,6 +88,8 @@ seed: migrate
 logins: $(RUNTIME_STAMP)
 	@$(FLASK) demo logins
 
+# Links in the emails printed by `make run` point at the port it serves on.
+run: export PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 run: $(RUNTIME_STAMP) translations-compile migrate
 	@$(FLASK) demo seed --if-empty
 	@echo

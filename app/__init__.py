@@ -26,6 +26,8 @@ def create_app(config_object: object | str = "config.Config", migrations: bool =
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     # FAB logs every view and permission it sets up at INFO; keep the console readable.
     logging.getLogger("flask_appbuilder").setLevel(logging.WARNING)
+    # Alembic announces each of its plugins at INFO whenever a flask command starts.
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
     from app import models as _models  # noqa: F401  - register every table before binding
 
