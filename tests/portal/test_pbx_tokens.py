@@ -158,7 +158,7 @@ def _user_id(username):
 
 def test_the_portal_admin_sees_cloud_phone_contracts_and_who_signs_on(app, world, signed_in):
     """R-PBX-1: the Portal Admin still sees the contracts, no sign-on button, and a hint: the PBX Admin signs
-    on, and the Portal Admin creates that account in user management."""
+    on, and (until the portal's user management exists) the carrier's service sets that account up."""
     a = world["a"]
     cloud = a.ids["contract"][1]
     client = signed_in(a.users[PORTAL_ADMIN])
@@ -168,7 +168,8 @@ def test_the_portal_admin_sees_cloud_phone_contracts_and_who_signs_on(app, world
             number = db.session.get(Contract, cloud).contract_number
         assert number in html, url
         assert f"/portal/cloud-phone/{cloud}/sign-on" not in html, url
-        assert 'id="pbx-admin-hint"' in html and "Benutzerverwaltung" in html and "Administrator Telefonanlage" in html
+        assert 'id="pbx-admin-hint"' in html and "Administrator Telefonanlage" in html
+        assert "Kundenservice" in html and app.config["HOTLINE_PHONE"] in html
     pbx_html = signed_in(a.users[PBX_ADMIN]).get("/portal/cloud-phone/").get_data(as_text=True)
     assert f"/portal/cloud-phone/{cloud}/sign-on" in pbx_html and 'id="pbx-admin-hint"' not in pbx_html
 
