@@ -152,6 +152,9 @@ class Config:
     OUTBOX_MAX_ATTEMPTS = int(os.environ.get("OUTBOX_MAX_ATTEMPTS", 20))
     # Send right after the request's commit; the delivery job retries what failed.
     OUTBOX_DELIVER_IMMEDIATELY = _env_bool("OUTBOX_DELIVER_IMMEDIATELY", True)
+    # Seconds after which a request's messages go out even if the server never closed its
+    # response (werkzeug's development server sometimes does not); 0 waits for the close only.
+    OUTBOX_CLOSE_FALLBACK_SECONDS = float(os.environ.get("OUTBOX_CLOSE_FALLBACK_SECONDS", 1.0))
 
     # --- Scheduled jobs (R-JOB) ---------------------------------------------
     # CPU niceness of the scheduler process: on a host it shares with the web
@@ -228,3 +231,6 @@ class TestConfig(Config):
     PROVISIONING_LATENCY_SECONDS = "0"
     # Tests run jobs in the test process (`jobs run`); it must not lower its own priority.
     JOBS_NICE = 0
+    # The test client does not always close responses: no delivery from a timer thread in the
+    # middle of another test (tests/security/test_auth_outbox.py turns it on where it is tested).
+    OUTBOX_CLOSE_FALLBACK_SECONDS = 0.0

@@ -34,17 +34,17 @@ def test_pin_sms_goes_through_outbox_and_console_adapter(app_ctx, client, capsys
     assert pin not in raw, "the body is encrypted at rest"
 
 
-def test_pin_sms_goes_out_even_when_the_server_never_closes_the_response(app_ctx, client, capsys):
+def test_pin_sms_goes_out_even_when_the_server_never_closes_the_response(app, app_ctx, client, capsys,
+                                                                         monkeypatch):
     """R-AUTH-6, R-JOB-3: werkzeug's development server (`make run`) skips close() when the client's
     socket errors; the PIN must not wait for the delivery job. Sent once, by the fallback timer."""
     import time
 
-    from app.services.notifications import delivery
-
+    monkeypatch.setitem(app.config, "OUTBOX_CLOSE_FALLBACK_SECONDS", 1.0)  # as in production
     make_user(PORTAL_ADMIN, customer=make_customer(), username="pa.noclose", mobile="+491711234570")
     password_step(client, "pa.noclose", PW)  # the response is never closed
     message = db.session.scalars(select(OutboxMessage)).one()
-    deadline = time.monotonic() + delivery.CLOSE_FALLBACK_SECONDS + 5
+    deadline = time.monotonic() + 1.0 + 5
     while time.monotonic() < deadline:
         db.session.rollback()
         db.session.refresh(message)

@@ -127,18 +127,14 @@ def deliver_ids(ids) -> None:
             log.exception("Immediate delivery of outbox message %s failed", message_id)
 
 
-# A server that never closes a response: werkzeug's development server (`make run`) skips
-# close() when the client's socket errors while it drains the request (seen: 2 of 12 PINs
-# came only with the delivery job). After this long the messages go out anyway.
-CLOSE_FALLBACK_SECONDS = 1.0
-
-
 def deliver_after_response(response, messages) -> None:
     """Send the committed `messages` once `response` has been written and closed (QUALITY S7).
 
     The WSGI server closes a response after its last byte has gone to the client, so the
-    user never waits for a mail server or SMS gateway. Should the server never close it,
-    a timer sends them `CLOSE_FALLBACK_SECONDS` later; whichever comes first sends, once.
+    user never waits for a mail server or SMS gateway. Should the server never close it
+    (werkzeug's development server skips close() when the client's socket errors while it
+    drains the request: in `make run` 2 of 12 PINs came only with the delivery job), a timer
+    sends them `OUTBOX_CLOSE_FALLBACK_SECONDS` later; whichever comes first sends, once.
     Either runs outside the request, in an app context of its own (its own database session).
     """
     if not current_app.config.get("OUTBOX_DELIVER_IMMEDIATELY", True):
@@ -159,9 +155,11 @@ def deliver_after_response(response, messages) -> None:
             log.exception("Delivery after the response failed; the delivery job retries")
 
     response.call_on_close(_deliver)
-    fallback = threading.Timer(CLOSE_FALLBACK_SECONDS, _deliver)
-    fallback.daemon = True
-    fallback.start()
+    wait = float(current_app.config.get("OUTBOX_CLOSE_FALLBACK_SECONDS") or 0)
+    if wait > 0:
+        fallback = threading.Timer(wait, _deliver)
+        fallback.daemon = True
+        fallback.start()
 
 
 def deliver_now(messages) -> None:
