@@ -65,6 +65,20 @@ def app(tmp_path_factory):
         db.engine.dispose()
 
 
+@pytest.fixture
+def scratch_app(tmp_path):
+    """A second app on its own empty SQLite file, for tests that run migrations up and down."""
+    class ScratchConfig(config.TestConfig):
+        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'scratch.db'}"
+        DOCUMENT_STORAGE_DIR = str(tmp_path / "documents")
+
+    application = create_app(ScratchConfig)
+    yield application
+    with application.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
 @pytest.fixture(autouse=True)
 def _clean_db(request):
     """Delete every row written by a test (only for tests that use the app)."""

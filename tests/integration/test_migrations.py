@@ -16,7 +16,6 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import inspect, text
 
 import config
-from app import create_app
 from app.extensions import db
 
 MIGRATIONS = str(config.BASE_DIR / "migrations")
@@ -55,19 +54,6 @@ def test_migrations_have_a_single_head(app):
         script = ScriptDirectory.from_config(current_app.extensions["migrate"].migrate.get_config(MIGRATIONS))
         heads = script.get_heads()
     assert len(heads) == 1, f"several migration heads, merge them: {heads}"
-
-
-@pytest.fixture
-def scratch_app(tmp_path):
-    class ScratchConfig(config.TestConfig):
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'scratch.db'}"
-        DOCUMENT_STORAGE_DIR = str(tmp_path / "documents")
-
-    application = create_app(ScratchConfig)
-    yield application
-    with application.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 def _tables() -> set[str]:

@@ -11,7 +11,6 @@ from sqlalchemy import func, insert, select, text
 from sqlalchemy.exc import IntegrityError
 
 import config
-from app import create_app
 from app.extensions import db
 from app.models import Customer, EServiceUser
 from app.security.roles import ADMIN, PBX_ADMIN, SERVICE
@@ -164,19 +163,6 @@ def test_fab_find_user_uses_the_same_key(app_ctx):
 
 MIGRATIONS = str(config.BASE_DIR / "migrations")
 BEFORE_KEY = "a3c5e7f9b1d2"
-
-
-@pytest.fixture
-def scratch_app(tmp_path):
-    class ScratchConfig(config.TestConfig):
-        SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_path / 'keys.db'}"
-        DOCUMENT_STORAGE_DIR = str(tmp_path / "documents")
-
-    application = create_app(ScratchConfig)
-    yield application
-    with application.app_context():
-        db.session.remove()
-        db.engine.dispose()
 
 
 def _insert_old_user(username: str, n: int) -> None:

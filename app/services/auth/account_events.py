@@ -58,6 +58,16 @@ def _as_status(value) -> UserStatus | None:
         return None
 
 
+def _status_changes(db_session):
+    """(account, old status, new status) for every account whose status this flush changes."""
+    for obj in db_session.dirty:
+        if isinstance(obj, EServiceUser):
+            change = _status_change(obj)
+            if change is not None:
+                old, new = (_as_status(v) for v in change)
+                yield obj, old, new
+
+
 @event.listens_for(EServiceUser.status, "set", active_history=True)
 def _remember_old_status(_target, value, _old, _initiator):
     """Load the stored status before it is overwritten, so the flush knows where the change came from."""
@@ -67,13 +77,7 @@ def _remember_old_status(_target, value, _old, _initiator):
 @event.listens_for(Session, "before_flush")
 def _inactive_is_final(db_session, _flush_context, _instances) -> None:
     """R-AUTH-10: refuse any write that takes an account out of `inactive`."""
-    for obj in db_session.dirty:
-        if not isinstance(obj, EServiceUser):
-            continue
-        change = _status_change(obj)
-        if change is None:
-            continue
-        old, new = (_as_status(v) for v in change)
+    for _user, old, new in _status_changes(db_session):
         if old is UserStatus.INACTIVE and new is not UserStatus.INACTIVE:
             raise Invalid(INACTIVE_IS_FINAL)
 
@@ -95,13 +99,7 @@ def _audit_accounts(db_session, _flush_context) -> None:
             status = _as_status(obj.status)
             entries.append(_entry(audit.ACCOUNT_CREATED, obj,
                                   f"by {actor_name()}; status {status.value if status else '-'}"))
-    for obj in db_session.dirty:
-        if not isinstance(obj, EServiceUser):
-            continue
-        change = _status_change(obj)
-        if change is None:
-            continue
-        old, new = (_as_status(v) for v in change)
+    for obj, old, new in _status_changes(db_session):
         entries.append(_entry(audit.STATUS_CHANGED, obj,
                               f"{old.value if old else '-'} → {new.value if new else '-'} by {actor_name()}"))
     for entry in entries:
