@@ -12,7 +12,7 @@ import re
 
 import pytest
 from flask_migrate import upgrade
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 import config
 from app import create_app
@@ -92,6 +92,18 @@ def _clean_db(request):
         with db.engine.begin() as conn:
             for table in tables:
                 conn.execute(table.delete())
+            _drop_composed_roles(conn)
+
+
+def _drop_composed_roles(conn) -> None:
+    """Roles are kept between tests (seeded once); those a test composed (R-BO-4) go."""
+    from flask_appbuilder.security.sqla.models import Role, assoc_permissionview_role
+
+    from app.services.staff_roles import DECLARED_ROLES
+
+    composed = select(Role.id).where(Role.name.notin_(DECLARED_ROLES))
+    conn.execute(assoc_permissionview_role.delete().where(assoc_permissionview_role.c.role_id.in_(composed)))
+    conn.execute(Role.__table__.delete().where(Role.id.in_(composed)))
 
 
 @pytest.fixture

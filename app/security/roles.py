@@ -3,7 +3,8 @@
 `flask --app run roles sync` (run by `make run` and the test fixtures after
 migrating) creates FAB's permissions for every registered view and makes each
 role hold exactly what is declared here. Menu access follows from the views a
-role may list, so a role never sees a menu entry it cannot open.
+role may list, so a role never sees a menu entry it cannot open. Roles an Admin
+composes in the back office (app/services/staff_roles.py) are left as composed.
 """
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ def declared_pairs(role: str) -> set[tuple[str, str]]:
     return {(perm, view) for view, perms in _declared_views(role).items() for perm in perms}
 
 
-def _menu_pairs(menu_items: Iterable, granted_views: set[str]) -> set[tuple[str, str]]:
+def menu_pairs(menu_items: Iterable, granted_views: set[str]) -> set[tuple[str, str]]:
     """menu_access for every entry whose view the role may open, and its category."""
     pairs: set[tuple[str, str]] = set()
     for item in menu_items:
@@ -78,12 +79,18 @@ def sync_roles(appbuilder) -> dict[str, int]:
         else:
             pairs = declared_pairs(role_name)
             granted_views = {view for _, view in pairs}
-            pairs |= _menu_pairs(appbuilder.menu.get_list(), granted_views)
+            pairs |= menu_pairs(appbuilder.menu.get_list(), granted_views)
             missing = sorted(p for p in pairs if p not in by_pair and p[0] != "menu_access")
             if missing:
                 raise RuntimeError(f"Role {role_name} declares unknown permissions: {missing}")
             wanted = [by_pair[p] for p in sorted(pairs) if p in by_pair]
         role.permissions = wanted
         result[role_name] = len(wanted)
+    from app.services.staff_roles import refresh_role
+
+    # Roles composed in the back office keep their chosen permissions; their menu entries follow the menu.
+    for role in session.query(sm.role_model).filter(sm.role_model.name.notin_(ALL_ROLES + (PUBLIC,))):
+        refresh_role(appbuilder, role)
+        result[role.name] = len(role.permissions)
     session.commit()
     return result

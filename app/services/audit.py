@@ -28,6 +28,8 @@ ACCOUNT_CREATED = "account_created"
 STATUS_CHANGED = "status_changed"
 USER_EDITED = "user_edited"
 EMAIL_CHANGE_NOTIFIED = "email_change_notified"
+ROLE_SAVED = "role_saved"
+ROLE_DELETED = "role_deleted"
 
 # What the back office shows for each action code (also the codes other areas record).
 ACTION_LABELS = {
@@ -46,6 +48,8 @@ ACTION_LABELS = {
     STATUS_CHANGED: _l("Account status changed"),
     USER_EDITED: _l("Account edited in the back office"),
     EMAIL_CHANGE_NOTIFIED: _l("Previous email address notified"),
+    ROLE_SAVED: _l("Staff role saved"),
+    ROLE_DELETED: _l("Staff role deleted"),
     "hotline_password_shown": _l("Customer password shown"),
     "pbx_sign_on": _l("Signed on to the cloud PBX"),
     "call_records_exported": _l("Itemised calls exported"),

@@ -88,6 +88,13 @@ def make_full_dataset() -> dict:
     from flask_appbuilder.security.sqla.models import Group
 
     db.session.add(Group(name=f"Gruppe {contract.id}", label="Demo"))
+    from flask import current_app
+    from flask_appbuilder.security.sqla.models import Role
+
+    from app.services.staff_roles import choosable_by_pair, save_role
+
+    save_role(current_app.appbuilder, Role(), f"Rolle {contract.id}",
+              choosable_by_pair([("can_list", "CustomerView"), ("can_edit", "LocationView")]))
     db.session.flush()
     return {
         "customer": customer.id, "contract": contract.id, "contract_number": contract.contract_number,
@@ -153,7 +160,8 @@ def test_every_list_page_renders_small(app, admin_client, dataset):
 def test_show_and_edit_pages_open_for_a_row(app, admin_client, dataset):
     for view in _backoffice_views(app):
         with app.app_context():
-            pk = db.session.query(view.datamodel.obj.id).order_by(view.datamodel.obj.id).limit(1).scalar()
+            # The newest row: for roles the dataset's composed one (the product's own open read-only).
+            pk = db.session.query(view.datamodel.obj.id).order_by(view.datamodel.obj.id.desc()).limit(1).scalar()
         assert pk is not None, f"dataset has no row for {type(view).__name__}"
         url = _url(app, f"{view.endpoint}.show", pk=pk)
         response = admin_client.get(url)

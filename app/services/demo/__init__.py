@@ -57,6 +57,27 @@ def _ensure_logins(customers: dict[str, Customer], echo) -> int:
     return made
 
 
+DEMO_STAFF_ROLE = "Hotline (nur lesen)"
+DEMO_STAFF_ROLE_VIEWS = (
+    "CustomerView", "ContactPersonView", "ContractView", "ContractOptionView", "LocationView", "OrderView",
+    "OrderStepView", "TicketView", "TicketCommentView", "PhoneNumberView", "CpeView", "ShipmentView",
+)
+
+
+def _ensure_composed_role(echo) -> int:
+    """A staff role an Admin composed in the back office (R-BO-4): the hotline reads, never writes."""
+    from flask_appbuilder.security.sqla.models import Role
+
+    from app.services.staff_roles import choosable_by_pair, save_role
+
+    if db.session.scalar(select(exists().where(Role.name == DEMO_STAFF_ROLE))):
+        return 0
+    pairs = [(perm, view) for view in DEMO_STAFF_ROLE_VIEWS for perm in ("can_list", "can_show")]
+    save_role(current_app.appbuilder, Role(), DEMO_STAFF_ROLE, choosable_by_pair(pairs))
+    echo(f"  staff role {DEMO_STAFF_ROLE}: composed in the back office, read-only")
+    return 1
+
+
 def _ensure_pending_portal_admin(customers: dict[str, Customer], echo) -> int:
     """Nordsee's Portal Admin, entered as the back office does: no password, activation email queued (R-AUTH-4)."""
     from app.services.customers import PortalAdminData, build_portal_admin
@@ -109,6 +130,7 @@ def seed_demo(only_if_empty: bool = False, echo=print) -> bool:
             wrote = True
         wrote = bool(_ensure_logins(existing, echo)) or wrote
         wrote = bool(_ensure_pending_portal_admin(existing, echo)) or wrote
+        wrote = bool(_ensure_composed_role(echo)) or wrote
         db.session.commit()
     except Exception:
         db.session.rollback()
