@@ -64,7 +64,7 @@ translations-update: $(RUNTIME_STAMP)
 	$(BIN)/pybabel -q extract -F babel.cfg $(BABEL_KEYWORDS) -c TRANSLATORS: --project=e:service -o $(POT) .
 	@for l in $(LOCALES); do \
 	  if [ -f translations/$$l/LC_MESSAGES/messages.po ]; then \
-	    $(BIN)/pybabel -q update -N -i $(POT) -d translations -l $$l || exit 1; \
+	    $(BIN)/pybabel -q update -N --ignore-obsolete -i $(POT) -d translations -l $$l || exit 1; \
 	  else \
 	    $(BIN)/pybabel -q init -i $(POT) -d translations -l $$l || exit 1; \
 	  fi; \
