@@ -451,6 +451,9 @@ def _switch_to_english(page, site, foreign, tag):
     page.goto(f"{site.url}/portal/contracts/")
     _open_navbar(page)
     page.click("#language-menu-toggle")
+    # No hover hint lies over the navbar's menus (FAB's tooltip "Sprache" swallowed the tap on a phone).
+    assert page.locator(".tooltip").count() == 0
+    assert page.get_attribute("#language-menu-toggle", "title") == "Sprache"
     page.click("#lang-en")
     page.wait_for_load_state()
     assert "Contracts" in page.inner_text("h1")
