@@ -55,6 +55,14 @@ PERMISSION_LABELS = {
     "resetpasswords": _l("reset passwords"),
     "userinfoedit": _l("edit own account page"),
     "menu_access": _l("menu entry"),
+    "can_access": _l("profile and password"),
+    "can_lookup": _l("search"),
+}
+
+# Views that have no menu entry of their own, by the name staff know them by.
+VIEW_LABELS = {
+    ACCOUNT_PAIR[1]: _l("User menu"),
+    LOOKUP_PAIR[1]: _l("Select fields"),
 }
 
 
@@ -90,7 +98,7 @@ def view_labels() -> dict[str, str]:
 
     if has_request_context() and "_staff_role_labels" in g:
         return g._staff_role_labels
-    labels: dict[str, str] = {}
+    labels: dict[str, str] = {name: str(label) for name, label in VIEW_LABELS.items()}
     for item in current_app.appbuilder.menu.get_list():
         labels[item.name] = str(item.label or item.name)
         for child in item.childs or []:

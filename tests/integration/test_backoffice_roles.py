@@ -142,6 +142,8 @@ def test_the_products_roles_are_shown_but_never_changed(app, admin_client):
     assert response.status_code == 302 and f"/roles/show/{service_id}" in response.headers["Location"]
     page = admin_client.get(response.headers["Location"]).get_data(as_text=True)
     assert "roles sync" in page and "Kunden: auflisten" in page
+    assert "Benutzermenü: Profil und Kennwort" in page and "Auswahlfelder: suchen" in page
+    assert "can_" not in page.split("Berechtigungen", 1)[1]
     token = _token(admin_client, "/roles/list/")
     admin_client.post(f"/roles/edit/{service_id}", data={"csrf_token": token, "name": "Service",
                                                           "permissions": [str(_pv(app, *READ_CUSTOMERS[0]))]})
