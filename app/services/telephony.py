@@ -68,11 +68,15 @@ def phone_number_errors(number: PhoneNumber) -> list[str]:
     return errors
 
 
-def check_phone_number(number: PhoneNumber) -> None:
-    """Raise Invalid listing every broken rule of `number`."""
-    errors = phone_number_errors(number)
+def _refuse(errors: list[str]) -> None:
+    """Raise Invalid naming every broken rule, if there is any."""
     if errors:
         raise Invalid(*errors)
+
+
+def check_phone_number(number: PhoneNumber) -> None:
+    """Raise Invalid listing every broken rule of `number`."""
+    _refuse(phone_number_errors(number))
 
 
 # --- call forwarding (R-SIP-2, R-SIP-3) ---------------------------------------
@@ -112,9 +116,7 @@ def forwarding_errors(forwarding: CallForwarding) -> list[str]:
 
 def check_forwarding(forwarding: CallForwarding) -> None:
     """Raise Invalid listing every broken rule of `forwarding` (its target stored as E.164)."""
-    errors = forwarding_errors(forwarding)
-    if errors:
-        raise Invalid(*errors)
+    _refuse(forwarding_errors(forwarding))
 
 
 # --- trunk registration IPs (R-SIP-4) -----------------------------------------
@@ -153,6 +155,4 @@ def registration_errors(registration: TrunkRegistration) -> list[str]:
 
 def check_registration(registration: TrunkRegistration) -> None:
     """Raise Invalid listing every broken rule of `registration` (its IP stored canonically)."""
-    errors = registration_errors(registration)
-    if errors:
-        raise Invalid(*errors)
+    _refuse(registration_errors(registration))

@@ -17,13 +17,13 @@ from app.extensions import db
 from app.models import OutboxMessage
 from app.security.roles import ADMIN
 from app.views.backoffice.base import SafeViewMixin
-from tests.sql_counting import count_statements
 from tests.factories import (
     make_contract, make_customer, make_location, make_option, make_option_type, make_product, make_user,
 )
+from tests.integration.backoffice_forms import staff_client
+from tests.sql_counting import count_statements
 
 MAX_PAGE_BYTES = 150 * 1024
-PASSWORD = "Sicher#Kennwort42"
 # Secret values planted in the dataset; none may appear on any back-office page (S14).
 SECRET_VALUES = ("HotlineGeheim77", "SipGeheim#9911", "DslGeheim#5522", "JBSWY3DPEHPK3PXPTOTPSECRET")
 
@@ -133,11 +133,7 @@ def _url(app, endpoint, **values):
 
 @pytest.fixture
 def admin_client(app, client, login):
-    with app.app_context():
-        make_user(ADMIN, username="bo-admin", password=PASSWORD)
-        db.session.commit()
-    assert login("bo-admin", PASSWORD).status_code == 302
-    return client
+    return staff_client(app, client, login, ADMIN, "bo-admin")
 
 
 @pytest.fixture

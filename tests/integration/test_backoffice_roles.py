@@ -11,17 +11,14 @@ from app.security.roles import ADMIN, PORTAL_ADMIN, SERVICE, sync_roles
 from app.services import staff_roles
 from tests.conftest import csrf_token_from
 from tests.factories import make_customer, make_user
+from tests.integration.backoffice_forms import staff_client
 
 PASSWORD = "Sicher#Kennwort42"
 
 
 @pytest.fixture
 def admin_client(app, client, login):
-    with app.app_context():
-        make_user(ADMIN, username="roles.admin", password=PASSWORD)
-        db.session.commit()
-    assert login("roles.admin", PASSWORD).status_code == 302
-    return client
+    return staff_client(app, client, login, ADMIN, "roles.admin")
 
 
 def _pv(app, permission: str, view: str) -> int:

@@ -8,18 +8,13 @@ from app.extensions import db
 from app.models import EServiceUser
 from app.security.roles import ADMIN, PBX_ADMIN, SERVICE
 from tests.conftest import csrf_token_from
-from tests.factories import make_customer, make_user
-
-PASSWORD = "Sicher#Kennwort42"
+from tests.factories import make_customer
+from tests.integration.backoffice_forms import staff_client
 
 
 @pytest.fixture
 def admin_client(app, client, login):
-    with app.app_context():
-        make_user(ADMIN, username="users.admin", password=PASSWORD)
-        db.session.commit()
-    assert login("users.admin", PASSWORD).status_code == 302
-    return client
+    return staff_client(app, client, login, ADMIN, "users.admin")
 
 
 def _role_id(app, name):

@@ -17,6 +17,7 @@ from app.services.customers import PortalAdminData, create_customer
 from app.services.errors import Invalid
 from tests.conftest import csrf_token_from
 from tests.factories import make_customer, make_user
+from tests.integration.backoffice_forms import staff_client
 from tests.security.auth_fixtures import client, new_client, password_step  # noqa: F401  - fixtures
 
 PW = "Sicher#Kennwort42"
@@ -32,12 +33,8 @@ def _entries(action: str, **where):
 
 
 @pytest.fixture
-def admin_client(app, client):
-    with app.app_context():
-        make_user(ADMIN, username="audit.admin")
-        db.session.commit()
-    assert password_step(client, "audit.admin", PW).status_code == 302
-    return client
+def admin_client(app, client, login):
+    return staff_client(app, client, login, ADMIN, "audit.admin")
 
 
 def _edit_form(app, c, user_id, **changes):

@@ -19,6 +19,7 @@ from app.services.customers import PortalAdminData, create_customer
 from app.services.errors import Invalid
 from tests.conftest import csrf_token_from
 from tests.factories import make_customer, make_user
+from tests.integration.backoffice_forms import staff_client
 from tests.security.auth_fixtures import client, new_client, password_step, post_form  # noqa: F401  - fixtures
 
 PW = "Sicher#Kennwort42"
@@ -91,12 +92,8 @@ def test_profile_rename_to_a_name_taken_in_another_case_is_refused(app_ctx, clie
 
 
 @pytest.fixture
-def admin_client(app, client):
-    with app.app_context():
-        make_user(ADMIN, username="uk.admin")
-        db.session.commit()
-    assert password_step(client, "uk.admin", PW).status_code == 302
-    return client
+def admin_client(app, client, login):
+    return staff_client(app, client, login, ADMIN, "uk.admin")
 
 
 def _add_user(app, c, username):
