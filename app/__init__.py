@@ -62,4 +62,7 @@ def create_app(config_object: object | str = "config.Config", migrations: bool =
     from app.services.notifications import init_app as init_notifications
 
     init_notifications(app)
+    from app.services.auth.reset_requests import init_app as init_reset_requests
+
+    init_reset_requests(app)
     return app

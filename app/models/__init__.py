@@ -7,7 +7,7 @@ from .document import CallRecord, Document, Invoice
 from . import integrity  # noqa: F401  - the flush rules (a row never changes its customer)
 from .order import Order, OrderItem, OrderStep
 from .outbox import OutboxMessage
-from .security import AuthFailure, EServiceUser, OneTimeToken, PinChallenge
+from .security import AuthFailure, EServiceUser, OneTimeToken, PasswordResetRequest, PinChallenge
 from .telephony import (
     CallForwarding, Cpe, DslAccount, PhoneNumber, Shipment, SipAccount, TrunkRegistration,
 )
@@ -17,6 +17,6 @@ __all__ = [
     "AuditLog", "AuthFailure", "CallForwarding", "CallRecord", "ContactPerson", "Contract",
     "ContractOption", "Cpe", "Customer", "Document", "DslAccount", "EServiceUser", "Invoice",
     "Location", "OneTimeToken", "OptionType", "Order", "OrderItem", "OrderStep", "OutboxMessage",
-    "PhoneNumber", "PinChallenge", "Product", "Shipment", "SipAccount", "Ticket", "TicketComment",
+    "PasswordResetRequest", "PhoneNumber", "PinChallenge", "Product", "Shipment", "SipAccount", "Ticket", "TicketComment",
     "TrunkRegistration", "product_option_type",
 ]

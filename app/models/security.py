@@ -68,6 +68,23 @@ class EServiceUser(User):
         # FAB checks this on every request: locked/inactive accounts cannot sign in (R-AUTH-10).
         return bool(self.active) and self.status is UserStatus.ACTIVE
 
+    def failed_sign_ins(self) -> int:
+        """Failed password and PIN steps of the last day (the counters the lockout reads, S6).
+
+        Shown in the back office instead of FAB's `fail_login_count`: a failed step no longer
+        writes to the account row, so that an unknown username costs what a known one does (S7).
+        """
+        from sqlalchemy import func, select
+        from sqlalchemy.orm import object_session
+
+        session = object_session(self)
+        if session is None or self.id is None:
+            return 0
+        return session.scalar(
+            select(func.count(AuthFailure.id)).where(AuthFailure.user_id == self.id,
+                                                     AuthFailure.step.in_(("password", "pin")))
+        ) or 0
+
 
 @event.listens_for(EServiceUser.username, "set")
 def _keep_username_key(target, value, _old, _initiator) -> None:
@@ -128,3 +145,20 @@ class AuthFailure(Model):
     client_ip = Column(String(45), nullable=False)
     step = Column(String(20), nullable=False)  # password | pin | forgot
     occurred_at = Column(DateTime, nullable=False, default=utcnow)
+
+
+class PasswordResetRequest(Model):
+    """A forgot-password request, worked after the response has left (R-AUTH-5, QUALITY S7).
+
+    The request itself only records what was typed, so a known and an unknown username cost
+    the same; who the account is, the link and the email follow after the response (or from
+    the delivery job, should the server never get to it). A row lives seconds: working it
+    deletes it.
+    """
+
+    __tablename__ = "password_reset_request"
+
+    id = Column(Integer, primary_key=True)
+    username = Column(String(200), nullable=False)
+    client_ip = Column(String(45), nullable=False)
+    requested_at = Column(DateTime, nullable=False, default=utcnow, index=True)

@@ -36,7 +36,7 @@ class EServiceUserDBModelView(SafeViewMixin, UserDBModelView):
     show_fieldsets = [
         (_l("User info"), {"fields": ["username", "first_name", "last_name", "email", "phone", "mobile"]}),
         (_l("Access"), {"fields": ["customer", "roles", "status", "active", "second_factor", "locale"]}),
-        (_l("Audit"), {"fields": ["last_login", "login_count", "fail_login_count", "created_on", "changed_on"]}),
+        (_l("Audit"), {"fields": ["last_login", "login_count", "failed_sign_ins", "created_on", "changed_on"]}),
     ]
     edit_columns = [
         "first_name", "last_name", "username", "email", "phone", "mobile", "customer", "status", "active",
@@ -58,6 +58,7 @@ class EServiceUserDBModelView(SafeViewMixin, UserDBModelView):
         "status": _l("Status"),
         "second_factor": _l("Second factor"),
         "locale": _l("Language"),
+        "failed_sign_ins": _l("Failed sign-in steps (last 24 hours)"),
     }
     add_form_extra_fields = {**UserDBModelView.add_form_extra_fields, "customer": _customer_field()}
     # The company of an account never changes (app/models/integrity.py): shown, not edited.

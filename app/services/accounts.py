@@ -28,7 +28,7 @@ from app.services.account_rules import (
     INACTIVE_IS_FINAL, PASSWORD_CONTAINS_USERNAME, contains_username, password_errors, username_errors,
 )
 from app.services.auth import account_events as _account_events  # noqa: F401  - registers the account rules
-from app.services.auth import pins, throttle, tokens, usernames
+from app.services.auth import pins, reset_requests, throttle, tokens, usernames
 from app.services.auth import sessions as auth_sessions
 from app.services.customers import normalise_email
 from app.services.errors import Invalid, ServiceError
@@ -238,26 +238,17 @@ def queue_activation(user: EServiceUser):
 
 
 def request_password_reset(username: str):
-    """R-AUTH-5: send a fresh link to the stored email. Same answer and work for unknown users (S7).
+    """R-AUTH-5: record the request; the link goes to the stored email after the response.
 
-    Returns the queued message (None when nothing was sent) for immediate delivery.
+    The request never looks the username up, so a known and an unknown name run the same
+    statements and get the same answer (S7); `reset_requests` does the rest.
     """
     if throttle.client_blocked(forgot=True):
         raise Throttled(TOO_MANY_REQUESTS)
-    user = find_by_username(username)
-    throttle.record_failure(user, throttle.STEP_FORGOT)
-    message = None
-    if user is not None and user.is_active and user.email:
-        _, raw = tokens.issue_link(user, TokenPurpose.PASSWORD_RESET)
-        hours = int(current_app.config["LINK_LIFETIME"].total_seconds() // 3600)
-        message = notifications.queue_reset_email(user, tokens.link_url(raw), hours)
-        audit.record(audit.PASSWORD_RESET_REQUESTED, user)
-    else:
-        # Match the known-user path's cost: a token hash and an audit row.
-        tokens.token_hash(pins.new_attempt_id())
-        audit.record(audit.PASSWORD_RESET_REQUESTED, None, username=(username or "")[:128], details="no account")
+    throttle.record_failure(None, throttle.STEP_FORGOT)
+    row = reset_requests.record(username)
     db.session.commit()
-    return message
+    return row
 
 
 def link_user(raw: str) -> EServiceUser | None:

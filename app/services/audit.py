@@ -78,8 +78,11 @@ def client_ip() -> str:
 
 
 def record(action: str, user=None, *, username: str | None = None, details: str | None = None,
-           object_type: str | None = "user", object_id: str | None = None) -> AuditLog:
-    """Add one audit entry to the current transaction (the caller commits)."""
+           object_type: str | None = "user", object_id: str | None = None, ip: str | None = None) -> AuditLog:
+    """Add one audit entry to the current transaction (the caller commits).
+
+    `ip` names the client for work done after its request (else the current request's address).
+    """
     entry = AuditLog(
         action=action,
         user_id=getattr(user, "id", None),
@@ -87,7 +90,7 @@ def record(action: str, user=None, *, username: str | None = None, details: str 
         customer_id=getattr(user, "customer_id", None),
         object_type=object_type,
         object_id=object_id or (str(user.id) if getattr(user, "id", None) else None),
-        client_ip=client_ip(),
+        client_ip=(ip or client_ip())[:45],
         details=details,
     )
     db.session.add(entry)

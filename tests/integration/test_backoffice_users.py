@@ -68,3 +68,21 @@ def test_portal_role_needs_a_customer_and_staff_must_not_have_one(app, admin_cli
     assert _post(app, admin_client, customer=str(customer_id)).status_code == 422
     assert _count(app) == before
     assert _post(app, admin_client, roles=str(_role_id(app, PBX_ADMIN)), customer=str(customer_id)).status_code == 302
+
+
+def test_show_page_counts_failed_sign_in_steps(app, admin_client):
+    """S6, S7: the back office shows an account's failed steps of the last day, read from the lockout's own
+    counters (a failed step writes no account row, so known and unknown names cost the same)."""
+    from tests.factories import make_user
+    from tests.security.auth_fixtures import new_client, password_step
+
+    with app.app_context():
+        user = make_user(PBX_ADMIN, customer=make_customer(), username="pbx.fails")
+        db.session.commit()
+        user_id = user.id
+    for _ in range(3):
+        assert password_step(new_client(app), "pbx.fails", "falsches-Kennwort1").status_code == 200
+    page = admin_client.get(f"/users/show/{user_id}").get_data(as_text=True)
+    assert "Fehlgeschlagene Anmeldeschritte (letzte 24 Stunden)" in page
+    cell = page[page.index("Fehlgeschlagene Anmeldeschritte"):][:400]
+    assert ">3<" in cell.replace(" ", "").replace("\n", ""), cell

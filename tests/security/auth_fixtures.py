@@ -204,7 +204,8 @@ class HttpBrowser:
 
 
 def wait_until_outbox_idle(app, timeout: float = 10.0) -> None:
-    """Wait until no message is queued or being sent (delivery after the response has finished)."""
+    """Wait until the work after earlier responses is done: no forgot-password request waiting to be worked,
+    no message queued or being sent."""
     from sqlalchemy import text
 
     from app.extensions import db
@@ -214,10 +215,11 @@ def wait_until_outbox_idle(app, timeout: float = 10.0) -> None:
         engine = db.engine
     while True:
         with engine.connect() as connection:
-            busy = connection.execute(
-                text("SELECT count(*) FROM outbox_message WHERE status IN ('queued', 'sending')")).scalar()
+            busy = connection.execute(text(
+                "SELECT (SELECT count(*) FROM outbox_message WHERE status IN ('queued', 'sending'))"
+                " + (SELECT count(*) FROM password_reset_request)")).scalar()
         if not busy:
             return
         if time.monotonic() > deadline:
-            raise AssertionError(f"{busy} outbox message(s) still waiting after {timeout} s")
+            raise AssertionError(f"{busy} message(s) or reset request(s) still waiting after {timeout} s")
         time.sleep(0.002)

@@ -15,11 +15,11 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import AuditLog, OneTimeToken, PinChallenge
+from app.models import AuditLog, OneTimeToken, OutboxMessage, PinChallenge
 from app.models.enums import SecondFactor
 from app.security.roles import ADMIN, PORTAL_ADMIN
 from app.services import accounts
-from app.services.auth import pins, tokens
+from app.services.auth import pins, reset_requests, tokens
 from app.services.errors import Invalid
 from tests.auth_helpers import LINK_RE, PIN_RE
 from tests.factories import make_customer, make_user
@@ -61,12 +61,30 @@ def _race(app, work, parties: int = 2) -> list:
     return results
 
 
+def test_forgot_password_request_worked_once_by_two_parallel_workers(app):
+    """R-AUTH-5, R3, R4: the after-response hand-off and the delivery job reach one request at once: one link,
+    one email, one audit entry; the other finds the request gone."""
+    with app.app_context():
+        make_user(PORTAL_ADMIN, customer=make_customer(), username="race.reset", mobile="+491711230102")
+        db.session.commit()
+        request_id = accounts.request_password_reset("race.reset").id
+    results = _race(app, lambda _i: reset_requests.work(request_id))
+    assert not any(isinstance(r, Exception) for r in results), results
+    assert sum(r is not None for r in results) == 1, results
+    with app.app_context():
+        assert db.session.scalar(select(func.count(OutboxMessage.id))) == 1
+        assert db.session.scalar(select(func.count(OneTimeToken.id))) == 1
+        assert db.session.scalar(
+            select(func.count(AuditLog.id)).where(AuditLog.action == "password_reset_requested")) == 1
+        assert reset_requests.work_pending() == 0
+
+
 def test_set_password_link_used_once_by_two_parallel_posts(app, monkeypatch):
     """S5: one link, two simultaneous "set password" posts: one sets it, the other is told the link is gone."""
     with app.app_context():
         make_user(PORTAL_ADMIN, customer=make_customer(), username="race.link", mobile="+491711230101")
         db.session.commit()
-        message = accounts.request_password_reset("race.link")
+        message = reset_requests.work(accounts.request_password_reset("race.link").id)
         raw = LINK_RE.search(message.body).group(1).rsplit("/", 1)[1]
     _hold_both_after(monkeypatch, tokens, "find_valid")
     passwords = ["Erstes(Kennwort)71", "Zweites(Kennwort)72"]

@@ -35,6 +35,7 @@ GLOBAL_TABLES = {
     "one_time_token": "keyed by user; looked up by token hash only",
     "pin_challenge": "keyed by user; looked up by login attempt only",
     "auth_failure": "sign-in throttling, keyed by user and client IP",
+    "password_reset_request": "a typed username before anyone knows whose it is; lives until worked (seconds)",
 }
 
 # Tables whose rows may belong to no customer: they carry the column (FK, indexed) but allow NULL.

@@ -8,10 +8,10 @@ for login/PIN failures and for forgot-password requests.
 from __future__ import annotations
 
 from flask import current_app
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select
 
 from app.extensions import db
-from app.models import AuthFailure, EServiceUser
+from app.models import AuthFailure
 from app.models.mixins import utcnow
 from app.services import audit
 
@@ -34,8 +34,10 @@ def record_failure(user, step: str) -> bool:
     """Count one failed step (caller commits); lock the account at the threshold. True if it locked now.
 
     A sign-in step for an unknown username runs the same statements as one for a known
-    account (the insert, the account's count, its counter update), so the database's
-    time does not tell them apart (QUALITY S7); only reaching the lockout does more.
+    account (the insert, the account's count) and neither writes to the account's row,
+    so the database's time does not tell them apart (QUALITY S7); only reaching the
+    lockout does more. The back office reads the count from these rows
+    (`EServiceUser.failed_sign_ins`).
     """
     cfg = current_app.config
     now = utcnow()
@@ -49,14 +51,9 @@ def record_failure(user, step: str) -> bool:
         AuthFailure.user_id == target, AuthFailure.step.in_([STEP_PASSWORD, STEP_PIN]),
         AuthFailure.occurred_at > now - cfg["LOCKOUT_WINDOW"],
     )
-    # FAB's own counter, shown in the back office; one UPDATE whether or not the row exists.
-    db.session.execute(
-        update(EServiceUser).where(EServiceUser.id == target)
-        .values(fail_login_count=func.coalesce(EServiceUser.fail_login_count, 0) + 1)
-        .execution_options(synchronize_session=False)
-    )
     if user is not None and recent >= cfg["LOCKOUT_THRESHOLD"] and not is_locked_out(user):
         user.locked_until = now + cfg["LOCKOUT_DURATION"]
+        user.fail_login_count = recent
         audit.record(audit.LOCKOUT, user, details=f"{recent} failed sign-in steps")
         return True
     return False

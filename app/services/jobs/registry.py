@@ -25,9 +25,12 @@ class Job:
 
 
 def _deliver_outbox():
+    from app.services.auth.reset_requests import work_pending
     from app.services.notifications.delivery import deliver_due
 
-    return deliver_due(limit=500)
+    # Forgot-password requests the server never got to after its response become emails first.
+    reset_requests = work_pending(limit=500)
+    return dict(deliver_due(limit=500), reset_requests=reset_requests)
 
 
 def _expire_links():
@@ -63,7 +66,7 @@ def _purge_evn_documents():
 JOBS: dict[str, Job] = {
     job.name: job
     for job in (
-        Job("deliver-outbox", "R-JOB-3: send queued emails and SMS, retry failed ones", 30, _deliver_outbox),
+        Job("deliver-outbox", "R-JOB-3: send queued emails and SMS (and forgot-password requests left waiting), retry failed ones", 30, _deliver_outbox),
         Job("expire-links", "R-JOB-1: void one-time links older than 24 h", 300, _expire_links),
         Job("purge-pins", "R-JOB-1: delete stale SMS PIN challenges", 3600, _purge_pins),
         Job("purge-auth-failures", "S6: delete sign-in failure counters older than a day", 3600,

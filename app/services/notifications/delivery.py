@@ -127,39 +127,43 @@ def deliver_ids(ids) -> None:
             log.exception("Immediate delivery of outbox message %s failed", message_id)
 
 
-def deliver_after_response(response, messages) -> None:
-    """Send the committed `messages` once `response` has been written and closed (QUALITY S7).
+def run_after_response(response, work, what: str = "Work after the response") -> None:
+    """Run `work()` once `response` has been written and closed, in an app context of its own.
 
     The WSGI server closes a response after its last byte has gone to the client, so the
-    user never waits for a mail server or SMS gateway. Should the server never close it
-    (werkzeug's development server skips close() when the client's socket errors while it
-    drains the request: in `make run` 2 of 12 PINs came only with the delivery job), a timer
-    sends them `OUTBOX_CLOSE_FALLBACK_SECONDS` later; whichever comes first sends, once.
-    Either runs outside the request, in an app context of its own (its own database session).
+    user never waits for it. Should the server never close it (werkzeug's development
+    server skips close() when the client's socket errors while it drains the request: in
+    `make run` 2 of 12 PINs came only with the delivery job), a timer runs it
+    `OUTBOX_CLOSE_FALLBACK_SECONDS` later; whichever comes first runs it, once. What it
+    writes has its own database session; whatever it leaves undone, a job finishes.
     """
-    if not current_app.config.get("OUTBOX_DELIVER_IMMEDIATELY", True):
-        return
-    ids = committed_ids(messages)
-    if not ids:
-        return
     app = current_app._get_current_object()
     started = threading.Lock()
 
-    def _deliver() -> None:
+    def _run() -> None:
         if not started.acquire(blocking=False):
             return  # the other path has it
         try:
             with app.app_context():
-                deliver_ids(ids)
+                work()
         except Exception:  # noqa: BLE001 - a close callback must not raise into the server
-            log.exception("Delivery after the response failed; the delivery job retries")
+            log.exception("%s failed; a job finishes it", what)
 
-    response.call_on_close(_deliver)
+    response.call_on_close(_run)
     wait = float(current_app.config.get("OUTBOX_CLOSE_FALLBACK_SECONDS") or 0)
     if wait > 0:
-        fallback = threading.Timer(wait, _deliver)
+        fallback = threading.Timer(wait, _run)
         fallback.daemon = True
         fallback.start()
+
+
+def deliver_after_response(response, messages) -> None:
+    """Send the committed `messages` once `response` has left (QUALITY S7, R-JOB-3)."""
+    if not current_app.config.get("OUTBOX_DELIVER_IMMEDIATELY", True):
+        return
+    ids = committed_ids(messages)
+    if ids:
+        run_after_response(response, lambda: deliver_ids(ids), "Delivery after the response")
 
 
 def deliver_now(messages) -> None:
