@@ -59,9 +59,19 @@ def pin_from_outbox(app, username: str) -> str:
     return match.group(1)
 
 
-def link_from_outbox(app, username: str) -> str:
-    """The set-password link of the newest email sent to `username`."""
+def link_from_outbox(app, username: str, wait: float = 10.0) -> str:
+    """The set-password link of the newest email sent to `username`.
+
+    A forgot-password link is made once the page's response has left (QUALITY S7), so this waits for
+    it a little, as a user waits for the email.
+    """
+    import time
+
+    deadline = time.monotonic() + wait
     body = latest_outbox_body(app, username=username, channel="email")
+    while not body and time.monotonic() < deadline:
+        time.sleep(0.02)
+        body = latest_outbox_body(app, username=username, channel="email")
     assert body, f"no email in the outbox for {username}"
     match = LINK_RE.search(body)
     assert match, "email carries no set-password link"
