@@ -101,13 +101,16 @@ run: $(RUNTIME_STAMP) translations-compile migrate
 	@$(FLASK) jobs serve & sched=$$!; trap 'kill $$sched 2>/dev/null' EXIT INT TERM; \
 	  $(FLASK) run --host $(HOST) --port $(PORT)
 
+# --durations: the slowest tests are printed at the end, so a test that grows slow is seen (CI < 30 min).
+DURATIONS := --durations=15
+
 test: $(DEV_STAMP) translations-compile
 	@bash .ci/ensure-chromium
-	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q $(DURATIONS) $(PYTEST_ARGS)
 
 test-pg: $(DEV_STAMP) translations-compile
 	@bash .ci/ensure-chromium
-	bash .ci/with-postgres $(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	bash .ci/with-postgres $(BIN)/python -m pytest -q $(DURATIONS) $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) instance
