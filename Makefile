@@ -112,6 +112,12 @@ test-pg: $(DEV_STAMP) translations-compile
 	@bash .ci/ensure-chromium
 	bash .ci/with-postgres $(BIN)/python -m pytest -q $(DURATIONS) $(PYTEST_ARGS)
 
+# Per rule id of docs/rules.md, the tests marked @pytest.mark.rule("ID") that prove it; flags ids
+# without one and fails on what tests/integration/test_rule_ids.py fails on.
+.PHONY: rules
+rules: $(DEV_STAMP)
+	@$(BIN)/python -m tests.rules
+
 # After a Flask-AppBuilder upgrade tests/unit/test_fab_forks.py names every product fork whose
 # FAB original changed: re-check each one against the new FAB code, then record the new fingerprints.
 .PHONY: fab-forks
