@@ -6,7 +6,7 @@ import pytest
 from app.extensions import db
 from app.models import Contract
 from app.models.enums import ContractStatus
-from app.security.roles_base import PORTAL_ADMIN
+from app.security.roles import PORTAL_ADMIN
 
 CANNOT_CHANGE = "In diesem Status kann der Vertrag nicht geändert werden."
 BLOCKED = "Dieser Vertrag ist gesperrt. Bitte ruf unsere Buchhaltung an: 0211 550 07-332"

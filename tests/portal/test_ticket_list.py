@@ -9,7 +9,7 @@ import pytest
 from app.extensions import db
 from app.models import Contract, Ticket
 from app.models.enums import TicketKind, TicketStatus, TicketSubject
-from app.security.roles_base import PBX_ADMIN
+from app.security.roles import PBX_ADMIN
 
 
 def _table(html: str, table_id: str) -> str:
