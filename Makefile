@@ -22,7 +22,7 @@ $(DEV_TARGETS): export ESERVICE_ENV ?= development
 .PHONY: run serve test test-pg translations-update translations-compile translations-check migrate seed logins clean help
 
 help:
-	@echo "make run | make test | make test-pg | make translations-update | make translations-compile | make translations-check"
+	@echo "make run | make test | make test-pg | make translations-update | make translations-compile | make translations-check | make rules | make fab-forks"
 
 # Installs are held to constraints.txt (pip freeze of the tested venv): the same
 # versions as CI, transitive packages included, pip itself too. Nothing is upgraded.
@@ -101,13 +101,28 @@ run: $(RUNTIME_STAMP) translations-compile migrate
 	@$(FLASK) jobs serve & sched=$$!; trap 'kill $$sched 2>/dev/null' EXIT INT TERM; \
 	  $(FLASK) run --host $(HOST) --port $(PORT)
 
+# --durations: the slowest tests are printed at the end, so a test that grows slow is seen (CI < 30 min).
+DURATIONS := --durations=15
+
 test: $(DEV_STAMP) translations-compile
 	@bash .ci/ensure-chromium
-	$(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -q $(DURATIONS) $(PYTEST_ARGS)
 
 test-pg: $(DEV_STAMP) translations-compile
 	@bash .ci/ensure-chromium
-	bash .ci/with-postgres $(BIN)/python -m pytest -q $(PYTEST_ARGS)
+	bash .ci/with-postgres $(BIN)/python -m pytest -q $(DURATIONS) $(PYTEST_ARGS)
+
+# Per rule id of docs/rules.md, the tests marked @pytest.mark.rule("ID") that prove it; flags ids
+# without one and fails on what tests/integration/test_rule_ids.py fails on.
+.PHONY: rules
+rules: $(DEV_STAMP)
+	@$(BIN)/python -m tests.rules
+
+# After a Flask-AppBuilder upgrade tests/unit/test_fab_forks.py names every product fork whose
+# FAB original changed: re-check each one against the new FAB code, then record the new fingerprints.
+.PHONY: fab-forks
+fab-forks: $(DEV_STAMP)
+	$(BIN)/python -m tests.fab_forks
 
 clean:
 	rm -rf $(VENV) instance

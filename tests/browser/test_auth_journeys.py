@@ -34,6 +34,7 @@ def _logout_through_user_menu(page) -> None:
     page.wait_for_url("**/login/")
 
 
+@pytest.mark.rule("R-AUTH-6")
 def test_login_with_pin_from_outbox(app, live_url, page):
     name = _user(app, PORTAL_ADMIN, mobile="+491711230001")
     page.goto(f"{live_url}/login/")
@@ -49,6 +50,7 @@ def test_login_with_pin_from_outbox(app, live_url, page):
     assert _signed_in(page)
 
 
+@pytest.mark.rule("R-AUTH-5")
 def test_forgot_password_link_set_password_then_login(app, live_url, page):
     name = _user(app, PBX_ADMIN)
     page.goto(f"{live_url}/login/")
@@ -72,6 +74,7 @@ def test_forgot_password_link_set_password_then_login(app, live_url, page):
     assert _signed_in(page)
 
 
+@pytest.mark.rule("R-AUTH-9")
 def test_change_password(app, live_url, page):
     name = _user(app, PBX_ADMIN)
     browser_login(page, live_url, name, PW, app=app)
@@ -87,6 +90,7 @@ def test_change_password(app, live_url, page):
     assert _signed_in(page)
 
 
+@pytest.mark.rule("R-AUTH-8")
 def test_profile_locked_until_unlocked_and_save_after_change(app, live_url, page):
     name = _user(app, PBX_ADMIN)
     browser_login(page, live_url, name, PW, app=app)
@@ -101,6 +105,7 @@ def test_profile_locked_until_unlocked_and_save_after_change(app, live_url, page
     assert page.input_value("#mobile") == "+491715550001"
 
 
+@pytest.mark.rule("R-AUTH-7", "S8", "S11")
 def test_logout_and_replayed_cookie(app, live_url, page):
     """R-AUTH-7, S8, S11: a visit of /logout/ (what a link from elsewhere does) only asks; "Abmelden" in
     the user menu signs out, back on the login page, and a replayed cookie gets the login page."""
@@ -125,6 +130,7 @@ def test_logout_and_replayed_cookie(app, live_url, page):
         replay.close()
 
 
+@pytest.mark.rule("R-AUTH-7")
 def test_logout_through_the_user_menu_returns_to_the_login_page(app, live_url, page):
     """R-AUTH-7: the user menu shows the username; "Abmelden" signs out and shows the login page."""
     name = _user(app, PBX_ADMIN)
@@ -137,6 +143,7 @@ def test_logout_through_the_user_menu_returns_to_the_login_page(app, live_url, p
     assert "/login/" in page.url
 
 
+@pytest.mark.rule("R-AUTH-8")
 def test_profile_username_change(app, live_url, page):
     """R-AUTH-8: unlock, change the username, confirm with the current password, save; the menu shows the
     new name and the next sign-in uses it."""
@@ -159,6 +166,7 @@ def test_profile_username_change(app, live_url, page):
     assert _signed_in(page)
 
 
+@pytest.mark.rule("R-AUTH-6", "S4")
 def test_pin_send_again(app, live_url, page):
     """R-AUTH-6, S4: "PIN erneut senden" sends a new PIN; the old one no longer works, the new one signs in."""
     from datetime import timedelta

@@ -139,6 +139,7 @@ def test_accounting_journey_on_a_phone(app, live_url, world, new_page):
     assert not page.errors, page.errors
 
 
+@pytest.mark.rule("P1", "R-CON-4")
 def test_p1_contract_page_does_not_wait_for_a_slow_network(app, live_url, world, new_page):
     """QUALITY P1: back end at 2 s; the page answers well under a second, the panel follows."""
     a = world["a"]
@@ -164,6 +165,7 @@ def test_p1_contract_page_does_not_wait_for_a_slow_network(app, live_url, world,
         app.extensions.pop("eservice_provisioning", None)
 
 
+@pytest.mark.rule("R-CON-4")
 def test_technical_panel_unavailable_then_retry(app, live_url, world, new_page):
     """R-CON-4: when the network systems fail the panel says so and offers a retry that works."""
     a = world["a"]
@@ -195,6 +197,7 @@ def _contract_page(page, live_url, world):
     page.goto(f"{live_url}/portal/contracts/{world['a'].named['trunk']}")
 
 
+@pytest.mark.rule("R-CON-3")
 def test_technical_panel_fills_the_sip_table_from_the_network(app, live_url, world, new_page):
     """R-CON-3: usernames and proxy are on the page at once; registered/locked arrive with the panel."""
     page = new_page(PHONE)
@@ -210,6 +213,7 @@ def test_technical_panel_fills_the_sip_table_from_the_network(app, live_url, wor
     assert not page.errors, page.errors
 
 
+@pytest.mark.rule("R-CON-4")
 def test_technical_panel_gives_up_when_the_answer_never_comes(app, live_url, world, new_page):
     """The browser aborts after data-timeout-ms (server deadline + 2 s) and offers the retry."""
     page = new_page()
@@ -237,6 +241,7 @@ def test_technical_panel_gives_up_when_the_answer_never_comes(app, live_url, wor
     assert not page.errors, page.errors
 
 
+@pytest.mark.rule("R-CON-4")
 def test_technical_panel_says_when_the_back_end_hangs(app, live_url, world, new_page):
     """A hung back end (simulated: latency "inf"): the server answers "unavailable" at its deadline."""
     page = new_page()
@@ -254,6 +259,7 @@ def test_technical_panel_says_when_the_back_end_hangs(app, live_url, world, new_
     assert not page.errors, page.errors
 
 
+@pytest.mark.rule("S8")
 def test_technical_panel_after_the_session_ended(app, live_url, world, new_page):
     """A 401 in the panel: "session ended" with a link that signs in again and comes back."""
     page = new_page(PHONE)
@@ -385,6 +391,7 @@ def _invoice_pages(page, site, foreign, tag):
     assert rows[0].startswith("Vertrag;Datum;Uhrzeit") and len(rows) > 1
 
 
+@pytest.mark.rule("S1")
 def test_every_demo_login_sees_only_its_own_company_in_german(chromium, smoke_site):
     """Issue done-when, on the demo data (`make run`): every demo portal login of both demo customers,
     PIN from the outbox, every page its role may use, German, nothing of any other demo customer,

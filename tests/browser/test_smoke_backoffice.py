@@ -95,6 +95,7 @@ def _assert_healthy(page, response, url: str, errors: list[str]) -> None:
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.rule("R-BO-1")
 def test_backoffice_admin_opens_every_menu_entry(chromium_browser, smoke_site, shots):
     context, page, errors = _new_page(chromium_browser, DESKTOP)
     try:

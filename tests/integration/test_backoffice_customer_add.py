@@ -50,6 +50,7 @@ def _counts(app):
                 db.session.scalar(select(func.count(OutboxMessage.id))))
 
 
+@pytest.mark.rule("R-BO-2", "R-AUTH-4")
 def test_new_customer_gets_its_portal_admin_with_the_default_username(app, sales_client):
     response = sales_client.post("/customers/add", data=_form(sales_client))
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
@@ -64,6 +65,7 @@ def test_new_customer_gets_its_portal_admin_with_the_default_username(app, sales
         assert mail is not None, "the activation email is queued with the account"
 
 
+@pytest.mark.rule("R-AUTH-1", "R-AUTH-4")
 def test_chosen_username_is_checked_against_the_rules(app, sales_client):
     before = _counts(app)
     response = sales_client.post("/customers/add", data=_form(sales_client, admin_username="a b"))
@@ -71,6 +73,7 @@ def test_chosen_username_is_checked_against_the_rules(app, sales_client):
     assert _counts(app) == before
 
 
+@pytest.mark.rule("R-BO-2", "R7")
 @pytest.mark.parametrize("field, value", [
     ("customer_number", "12"), ("company_name", ""), ("admin_email", "kein-email"), ("admin_last_name", ""),
     ("invoice_delivery", "by_pigeon"),
@@ -82,6 +85,7 @@ def test_bad_input_is_refused_and_nothing_is_written(app, sales_client, field, v
     assert _counts(app) == before
 
 
+@pytest.mark.rule("R7")
 def test_taken_customer_number_is_refused(app, sales_client):
     assert sales_client.post("/customers/add", data=_form(sales_client)).status_code == 302
     before = _counts(app)

@@ -50,6 +50,7 @@ def two_customers(app):
                 "other_contract": other_contract.id, "order": order.id, "ticket": ticket.id, "invoice": invoice.id}
 
 
+@pytest.mark.rule("S3")
 def test_flush_refuses_a_changed_customer_id(app_ctx, two_customers):
     """S3: below every view and service: customer_id or the customer relation changed → Invalid, nothing written."""
     from app.models import Customer
@@ -72,6 +73,7 @@ def test_flush_refuses_a_changed_customer_id(app_ctx, two_customers):
     assert db.session.get(ContractOption, two_customers["option"]).customer_id == two_customers["a"]
 
 
+@pytest.mark.rule("S3")
 def test_other_changes_and_the_same_customer_still_flush(app_ctx, two_customers):
     from app.models import Customer
 
@@ -84,6 +86,7 @@ def test_other_changes_and_the_same_customer_still_flush(app_ctx, two_customers)
     assert db.session.get(Contract, two_customers["contract"]).notice_period_months == 6
 
 
+@pytest.mark.rule("S3")
 @pytest.mark.parametrize("route, key", [
     ("/contracts", "contract"), ("/orders", "order"), ("/tickets", "ticket"), ("/invoices", "invoice"),
 ])
@@ -102,6 +105,7 @@ def test_edit_forms_show_the_customer_read_only(app, admin_client, two_customers
     assert label in html, "the customer is still shown"
 
 
+@pytest.mark.rule("S3")
 @pytest.mark.parametrize("route, key, model", [
     ("/contracts", "contract", Contract), ("/orders", "order", Order), ("/tickets", "ticket", Ticket),
     ("/invoices", "invoice", Invoice),
@@ -115,6 +119,7 @@ def test_a_posted_customer_is_ignored(app, admin_client, two_customers, route, k
         assert db.session.get(model, two_customers[key]).customer_id == two_customers["a"]
 
 
+@pytest.mark.rule("S3")
 def test_moving_an_option_to_another_customers_contract_is_refused(app, admin_client, two_customers):
     """S1/S3: the option's customer follows its contract, so another customer's contract is refused."""
     url = f"/contract-options/edit/{two_customers['option']}"
@@ -128,6 +133,7 @@ def test_moving_an_option_to_another_customers_contract_is_refused(app, admin_cl
         assert option.location_id is not None
 
 
+@pytest.mark.rule("S3")
 def test_an_order_cannot_take_another_customers_contract(app, admin_client, two_customers):
     url = f"/orders/edit/{two_customers['order']}"
     response = admin_client.post(url, data=form_data(admin_client, url, contract=str(two_customers["other_contract"])))
@@ -137,6 +143,7 @@ def test_an_order_cannot_take_another_customers_contract(app, admin_client, two_
         assert (order.contract_id, order.customer_id) == (two_customers["contract"], two_customers["a"])
 
 
+@pytest.mark.rule("S3")
 def test_a_portal_account_stays_with_its_company(app, admin_client, two_customers):
     """S1/S3: a portal account moved to another customer would see that customer's data: the flush rule
     refuses it, and the back-office user form shows the company as text and ignores a posted one."""

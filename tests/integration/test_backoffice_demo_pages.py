@@ -7,6 +7,8 @@ The pages are discovered from the registered menu, so a new view is covered.
 """
 from __future__ import annotations
 
+import pytest
+
 from app.extensions import db
 from app.security.roles import ADMIN
 from app.services.demo import seed_demo
@@ -28,6 +30,7 @@ def _check(client, url: str) -> str | None:
     return f"{url}: {found}" if found else None
 
 
+@pytest.mark.rule("R-BO-1")
 def test_every_backoffice_page_opens_on_the_demo_data(app, client, login):
     with app.app_context():
         seed_demo(echo=lambda *args: None)

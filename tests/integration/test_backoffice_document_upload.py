@@ -65,6 +65,7 @@ def _post(client, world, data: bytes, filename="Rechnung Januar.pdf", **fields):
     return client.post("/documents/add", data=form, content_type="multipart/form-data")
 
 
+@pytest.mark.rule("R-BO-3", "S12")
 def test_service_uploads_an_invoice_pdf(app, service_client, world):
     """R-BO-3, S12: stored under a server-made key with size and SHA-256; the row links the invoice."""
     before = _stored_files(app)
@@ -83,6 +84,7 @@ def test_service_uploads_an_invoice_pdf(app, service_client, world):
     assert key.endswith(added[0].name) and "Rechnung" not in key and ".." not in key
 
 
+@pytest.mark.rule("S12")
 def test_an_evn_csv_is_utf8_text(app, service_client, world):
     response = _post(service_client, world, CSV.encode("utf-8"), filename="evn.csv", doc_type="evn_csv",
                      contract=str(world["contract"]), invoice="", title="EVN Januar 2026")
@@ -92,6 +94,7 @@ def test_an_evn_csv_is_utf8_text(app, service_client, world):
         assert document.mime_type == "text/csv" and document.filename == "evn.csv"
 
 
+@pytest.mark.rule("S12", "R7")
 @pytest.mark.parametrize("data, fields, message", [
     (CSV.encode(), {}, "kein PDF"),  # an invoice must be a PDF, whatever the file is called
     (b"GIF89a\x01\x00\x01\x00\x00\xff\x00", {}, "kein PDF"),
@@ -128,6 +131,7 @@ def test_links_must_fit_the_type_and_the_customer(app, service_client, world, fi
     assert _count(app) == 0 and _stored_files(app) == before
 
 
+@pytest.mark.rule("S12")
 def test_oversized_upload_is_413_and_stores_nothing(app, service_client, world):
     """S12: above MAX_UPLOAD_BYTES the request is refused with 413 (translated page)."""
     limit, before = app.config["MAX_CONTENT_LENGTH"], _stored_files(app)
@@ -141,6 +145,7 @@ def test_oversized_upload_is_413_and_stores_nothing(app, service_client, world):
     assert _count(app) == 0 and _stored_files(app) == before
 
 
+@pytest.mark.rule("S12")
 def test_the_service_reads_no_more_than_the_limit(app_ctx, world):
     """S12: a stream larger than the limit is refused by the service too (e.g. a chunked body)."""
     from app.models import Customer
@@ -173,6 +178,7 @@ def test_a_row_that_cannot_be_written_leaves_no_file(app_ctx, world):
     assert _stored_files(app_ctx) == before
 
 
+@pytest.mark.rule("R-BO-3")
 def test_only_service_and_admin_may_upload(app, client, login, world):
     """R-BO-3: Service uploads; Sales have no document permissions at all."""
     sales = staff_client(app, client, login, SALES, "sales-upload")

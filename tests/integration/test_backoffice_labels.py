@@ -75,6 +75,7 @@ def test_ticket_regarding_and_email_subject_differ(app, admin_client):
     assert "Geheimnis" not in message_page
 
 
+@pytest.mark.rule("R-CON-2")
 def test_contract_page_shows_the_computed_end_of_term(app, admin_client):
     """R-CON-2: the same end of term as the portal, from app/services/contract_terms.py."""
     with app.app_context():

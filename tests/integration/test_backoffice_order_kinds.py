@@ -21,12 +21,14 @@ from tests.factories import make_contract, make_customer
 from tests.integration.backoffice_forms import flashes, form_data, staff_client
 
 
+@pytest.mark.rule("R-ORD-3")
 def test_kinds_by_role():
     assert kinds_for([SALES]) == (OrderKind.NEW_PROVISION, OrderKind.PRODUCT_CHANGE)
     assert kinds_for([SERVICE]) == tuple(OrderKind) == kinds_for([ADMIN]) == kinds_for([SALES, SERVICE])
     assert kinds_for(["Some custom role"]) == kinds_for([SALES])
 
 
+@pytest.mark.rule("R-ORD-3")
 def test_check_order_kind(app_ctx):
     check_order_kind([SALES], OrderKind.PRODUCT_CHANGE)
     check_order_kind([SALES], OrderKind.OPTION_CHANGE, previous=OrderKind.OPTION_CHANGE)  # kept as it was
@@ -65,6 +67,7 @@ def _count(app):
         return db.session.scalar(select(func.count(Order.id)))
 
 
+@pytest.mark.rule("R-ORD-3", "R-BO-2")
 def test_sales_form_offers_only_their_kinds(app, client, login, orders):
     """R-ORD-3: the add form lists new provision and product change, the edit form also the order's own kind."""
     sales = staff_client(app, client, login, SALES, "sales-kinds")
@@ -73,6 +76,7 @@ def test_sales_form_offers_only_their_kinds(app, client, login, orders):
     assert _kind_options(edit) == {"new_provision", "product_change", "option_change"}
 
 
+@pytest.mark.rule("R-ORD-3", "R-BO-2")
 @pytest.mark.parametrize("kind, status", [
     ("new_provision", 302), ("product_change", 302), ("termination", 422), ("option_change", 422),
 ])
@@ -84,6 +88,7 @@ def test_sales_may_add_only_their_kinds(app, client, login, orders, kind, status
     assert _count(app) == before + (status == 302)
 
 
+@pytest.mark.rule("R-ORD-3")
 def test_sales_keep_a_wizard_order_kind_but_cannot_turn_one_into_a_termination(app, client, login, orders):
     sales = staff_client(app, client, login, SALES, "sales-edit")
     url = f"/orders/edit/{orders['wizard']}"
@@ -97,6 +102,7 @@ def test_sales_keep_a_wizard_order_kind_but_cannot_turn_one_into_a_termination(a
         assert db.session.get(Order, orders["sales"]).kind is OrderKind.NEW_PROVISION
 
 
+@pytest.mark.rule("R-ORD-3", "R-BO-3")
 def test_service_and_admin_set_any_kind(app, client, login, orders):
     """R-ORD-3: terminations are entered by the carrier (Service edits, Admin also adds)."""
     service = staff_client(app, client, login, SERVICE, "service-kinds")
@@ -108,6 +114,7 @@ def test_service_and_admin_set_any_kind(app, client, login, orders):
         assert db.session.get(Order, orders["sales"]).kind is OrderKind.TERMINATION
 
 
+@pytest.mark.rule("R-ORD-3")
 def test_admin_adds_a_termination(app, client, login, orders):
     admin = staff_client(app, client, login, ADMIN, "admin-kinds")
     response = admin.post("/orders/add", data=_new_order(admin, orders, "termination"))

@@ -144,6 +144,7 @@ def dataset(app):
         return ids
 
 
+@pytest.mark.rule("R-BO-1", "P4")
 def test_every_list_page_renders_small(app, admin_client, dataset):
     for view in _list_views(app):
         url = _url(app, f"{view.endpoint}.list")
@@ -153,6 +154,7 @@ def test_every_list_page_renders_small(app, admin_client, dataset):
         assert b"Traceback" not in response.data
 
 
+@pytest.mark.rule("R-BO-1")
 def test_show_and_edit_pages_open_for_a_row(app, admin_client, dataset):
     for view in _backoffice_views(app):
         with app.app_context():
@@ -169,6 +171,7 @@ def test_show_and_edit_pages_open_for_a_row(app, admin_client, dataset):
             assert len(response.data) < MAX_PAGE_BYTES, url
 
 
+@pytest.mark.rule("R7", "S13")
 @pytest.mark.parametrize("pk", ["99999999999999999999", "2147483648", "0", "-1", "abc", "1.5", "%20"])
 def test_malformed_or_huge_ids_are_404(app, admin_client, pk):
     for view in _backoffice_views(app):
@@ -180,6 +183,7 @@ def test_malformed_or_huge_ids_are_404(app, admin_client, pk):
             assert response.status_code == 404, (url, response.status_code)
 
 
+@pytest.mark.rule("R7", "S13")
 def test_unknown_action_is_404(app, admin_client, dataset):
     from tests.conftest import csrf_token_from
 
@@ -192,6 +196,7 @@ def test_unknown_action_is_404(app, admin_client, dataset):
         assert response.status_code in (400, 404), view.route_base
 
 
+@pytest.mark.rule("R7")
 def test_bad_filter_and_order_arguments_do_not_fail(app, admin_client, dataset):
     for view in _backoffice_views(app):
         name = type(view).__name__
@@ -207,6 +212,7 @@ def test_bad_filter_and_order_arguments_do_not_fail(app, admin_client, dataset):
             assert response.status_code in (200, 404), (base, query, response.status_code)
 
 
+@pytest.mark.rule("P5")
 def test_list_statements_do_not_grow_with_rows(app, admin_client, dataset):
     """25 rows cost no more statements than 5 (no N+1 through relations; P5)."""
     with app.app_context():
@@ -224,6 +230,7 @@ def test_list_statements_do_not_grow_with_rows(app, admin_client, dataset):
         assert large <= small, (name, small, large)
 
 
+@pytest.mark.rule("S14")
 def test_secrets_never_appear_on_back_office_pages(app, admin_client, dataset):
     for view in _backoffice_views(app):
         with app.app_context():
@@ -237,6 +244,7 @@ def test_secrets_never_appear_on_back_office_pages(app, admin_client, dataset):
                 assert secret not in body, (url, secret)
 
 
+@pytest.mark.rule("S14")
 def test_outbox_never_shows_a_sensitive_body(app, admin_client, dataset):
     with app.app_context():
         sensitive = db.session.get(OutboxMessage, dataset["outbox_sensitive"])
@@ -253,6 +261,7 @@ def test_outbox_never_shows_a_sensitive_body(app, admin_client, dataset):
     assert admin_client.get(f"/outbox/edit/{dataset['outbox_plain']}").status_code in (403, 404)
 
 
+@pytest.mark.rule("P4")
 def test_contract_form_does_not_list_every_customer(app, admin_client, dataset):
     with app.app_context():
         for _ in range(300):
@@ -266,6 +275,7 @@ def test_contract_form_does_not_list_every_customer(app, admin_client, dataset):
         assert len(response.data) < MAX_PAGE_BYTES
 
 
+@pytest.mark.rule("R-BO-1")
 def test_lookup_endpoint_searches_and_pages(app, admin_client, dataset):
     with app.app_context():
         for n in range(30):
@@ -282,6 +292,7 @@ def test_lookup_endpoint_searches_and_pages(app, admin_client, dataset):
     assert [r["id"] for r in contract["results"]] == [dataset["contract"]]
 
 
+@pytest.mark.rule("R-BO-1", "R7")
 def test_every_text_filter_answers(app, admin_client, dataset):
     """R7, P4: each text filter that replaces a relation dropdown filters the list (200), for every
     filter index a column offers, with a value that matches and one that cannot."""

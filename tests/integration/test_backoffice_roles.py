@@ -50,6 +50,7 @@ def _add(app, client, name: str, *pairs, extra_ids=()):
 READ_CUSTOMERS = (("can_list", "CustomerView"), ("can_show", "CustomerView"))
 
 
+@pytest.mark.rule("R-BO-4")
 def test_the_role_form_offers_back_office_permissions_in_german_and_no_portal_ones(app, admin_client):
     page = admin_client.get("/roles/add").get_data(as_text=True)
     assert "Kunden: auflisten" in page and "Verträge: bearbeiten" in page
@@ -59,6 +60,7 @@ def test_the_role_form_offers_back_office_permissions_in_german_and_no_portal_on
     assert len(page.encode()) < 150_000
 
 
+@pytest.mark.rule("R-BO-4")
 def test_a_composed_role_gives_a_staff_account_exactly_its_views_and_their_menu(app, admin_client, client, login):
     response = _add(app, admin_client, "Callcenter", *READ_CUSTOMERS)
     assert response.status_code == 302, response.get_data(as_text=True)[:2000]
@@ -89,6 +91,7 @@ def test_a_composed_role_gives_a_staff_account_exactly_its_views_and_their_menu(
     assert agent.get("/account/profile").status_code in (200, 302)
 
 
+@pytest.mark.rule("R-BO-4")
 def test_a_role_that_may_write_gets_the_select_search(app, admin_client):
     assert _add(app, admin_client, "Standorte", ("can_list", "LocationView"),
                 ("can_add", "LocationView")).status_code == 302
@@ -96,6 +99,7 @@ def test_a_role_that_may_write_gets_the_select_search(app, admin_client):
     assert ("can_lookup", "BackofficeLookup") in pairs
 
 
+@pytest.mark.rule("R-BO-4", "R7")
 @pytest.mark.parametrize("name, message", [
     ("", "Dieses Feld wird benötigt."),
     ("service", "eine der Rollen des Produkts"),
@@ -110,6 +114,7 @@ def test_bad_names_are_refused_with_the_rule(app, admin_client, name, message):
         assert [r.name for r in db.session.scalars(select(Role)) if not staff_roles.is_declared(r.name)] == []
 
 
+@pytest.mark.rule("R-BO-4")
 def test_a_role_needs_a_permission_and_a_name_of_its_own(app, admin_client):
     response = _add(app, admin_client, "Leer")
     assert "Bitte wählen Sie mindestens eine Berechtigung." in response.get_data(as_text=True)
@@ -119,6 +124,7 @@ def test_a_role_needs_a_permission_and_a_name_of_its_own(app, admin_client):
     assert "Eine Rolle namens CALLCENTER gibt es schon." in response.get_data(as_text=True)
 
 
+@pytest.mark.rule("R-BO-4")
 def test_a_portal_permission_cannot_be_slipped_in(app, admin_client):
     portal_pv = _pv(app, "can_list", "PortalContracts")
     response = _add(app, admin_client, "Hintertür", *READ_CUSTOMERS, extra_ids=[portal_pv])
@@ -133,6 +139,7 @@ def test_a_portal_permission_cannot_be_slipped_in(app, admin_client):
         db.session.rollback()
 
 
+@pytest.mark.rule("R-BO-4")
 def test_the_products_roles_are_shown_but_never_changed(app, admin_client):
     service_id, before = _role(app, SERVICE)
     response = admin_client.get(f"/roles/edit/{service_id}")
@@ -153,6 +160,7 @@ def test_the_products_roles_are_shown_but_never_changed(app, admin_client):
         db.session.rollback()
 
 
+@pytest.mark.rule("R-BO-4")
 def test_a_composed_role_is_edited_and_deleted_once_no_account_holds_it(app, admin_client):
     assert _add(app, admin_client, "Callcenter", *READ_CUSTOMERS).status_code == 302
     role_id, _ = _role(app, "Callcenter")
@@ -187,6 +195,7 @@ def test_a_composed_role_is_edited_and_deleted_once_no_account_holds_it(app, adm
         assert db.session.scalar(select(AuditLog).where(AuditLog.action == "role_deleted")) is not None
 
 
+@pytest.mark.rule("R-BO-4")
 def test_roles_sync_keeps_a_composed_role(app, admin_client):
     assert _add(app, admin_client, "Callcenter", *READ_CUSTOMERS).status_code == 302
     before = _role(app, "Callcenter")
@@ -195,6 +204,7 @@ def test_roles_sync_keeps_a_composed_role(app, admin_client):
     assert _role(app, "Callcenter") == before
 
 
+@pytest.mark.rule("R-BO-4")
 def test_a_composed_role_makes_an_account_a_staff_account(app, admin_client):
     assert _add(app, admin_client, "Callcenter", *READ_CUSTOMERS).status_code == 302
     with app.app_context():

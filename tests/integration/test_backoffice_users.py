@@ -37,6 +37,7 @@ def _count(app):
         return db.session.scalar(select(func.count(EServiceUser.id)))
 
 
+@pytest.mark.rule("R-BO-4", "S14")
 def test_a_valid_staff_account_is_created(app, admin_client):
     response = _post(app, admin_client)
     assert response.status_code == 302, response.get_data(as_text=True)[:500]
@@ -45,6 +46,7 @@ def test_a_valid_staff_account_is_created(app, admin_client):
         assert user.password != "Gutes#Kennwort1" and user.password.startswith("scrypt")
 
 
+@pytest.mark.rule("R-AUTH-1", "R-AUTH-2")
 @pytest.mark.parametrize("fields", [
     {"username": "ev"},                                                   # R-AUTH-1 too short
     {"username": "eva<neu>"},                                             # R-AUTH-1 characters
@@ -59,6 +61,7 @@ def test_rule_breaking_accounts_are_refused(app, admin_client, fields):
     assert _count(app) == before
 
 
+@pytest.mark.rule("R-BO-4")
 def test_portal_role_needs_a_customer_and_staff_must_not_have_one(app, admin_client):
     before = _count(app)
     assert _post(app, admin_client, roles=str(_role_id(app, PBX_ADMIN))).status_code == 422

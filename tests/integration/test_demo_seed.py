@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -82,6 +83,7 @@ def test_demo_data_is_realistic(app_ctx):
     assert failed and all(step.note for step in failed)
 
 
+@pytest.mark.rule("R-AUTH-4")
 def test_nordsee_portal_admin_awaits_activation(app_ctx):
     """R-AUTH-4: customer9000003 was entered with its customer: no password, activation email queued."""
     _seed()

@@ -12,6 +12,7 @@ from app.services.documents import DocumentFileMissing, create_document, documen
 from tests.factories import make_customer
 
 
+@pytest.mark.rule("S12")
 def test_stored_file_round_trips_with_size_and_checksum(app_ctx):
     customer = make_customer()
     data = "Rechnung für Müller & Söhne – Januar\n".encode()
@@ -26,12 +27,14 @@ def test_stored_file_round_trips_with_size_and_checksum(app_ctx):
         assert handle.read() == data
 
 
+@pytest.mark.rule("S12")
 @pytest.mark.parametrize("key", ["../secret", "ab/cd/../../x", "/etc/passwd", "", "AB/CD/EF", "ab/cd"])
 def test_foreign_storage_keys_are_refused(app_ctx, key):
     with pytest.raises(DocumentFileMissing):
         document_path(Document(storage_key=key))
 
 
+@pytest.mark.rule("R7")
 def test_missing_file_is_reported_not_crashed(app_ctx):
     document = Document(storage_key="ab/cd/abcdef0123456789")
     with pytest.raises(DocumentFileMissing):

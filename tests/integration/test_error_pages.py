@@ -1,5 +1,9 @@
 """Errors answer with a translated page, never Werkzeug's default or a traceback (QUALITY R7)."""
 
+import pytest
+
+
+@pytest.mark.rule("R7")
 def test_unknown_page_is_a_friendly_404(client):
     response = client.get("/no/such/page")
     assert response.status_code == 404
@@ -8,12 +12,14 @@ def test_unknown_page_is_a_friendly_404(client):
     assert 'href="/"' in body  # a way back to the start page
 
 
+@pytest.mark.rule("S11", "R7")
 def test_post_without_csrf_token_is_refused_with_a_message(client):
     response = client.post("/login/", data={"username": "x", "password": "y"})
     assert response.status_code == 400
     assert "Traceback" not in response.get_data(as_text=True)
 
 
+@pytest.mark.rule("R7")
 def test_api_callers_get_json_errors(client):
     response = client.get("/api/v1/no-such-endpoint", headers={"Accept": "application/json"})
     assert response.status_code == 404
@@ -38,6 +44,7 @@ def test_unexpected_exception_becomes_500_page_without_details(tmp_path):
     assert "secret internals" not in response.get_data(as_text=True)
 
 
+@pytest.mark.rule("S11", "R7")
 def test_a_post_without_csrf_token_gets_a_translated_400_not_a_500(client):
     """QUALITY R7: the CSRF check runs before the user is loaded; its error page must still render."""
     response = client.post("/login/", data={"username": "x", "password": "y"})

@@ -27,6 +27,7 @@ def _call(contract, created_at):
     return record
 
 
+@pytest.mark.rule("R-JOB-2", "R-INV-3", "R-JOB-4", "R4")
 def test_call_records_older_than_180_days_are_deleted_newer_kept(app_ctx):
     """R-JOB-2, and running it again changes nothing (R-JOB-4)."""
     contract = make_contract(make_customer())
@@ -41,6 +42,7 @@ def test_call_records_older_than_180_days_are_deleted_newer_kept(app_ctx):
     assert purge_call_records() == 0
 
 
+@pytest.mark.rule("R-JOB-2", "R-INV-3")
 def test_evn_documents_older_than_180_days_go_with_their_files(app_ctx):
     from app.services.documents import create_document, document_path
 
@@ -68,6 +70,7 @@ def test_evn_documents_older_than_180_days_go_with_their_files(app_ctx):
     assert purge_evn_documents() == 0
 
 
+@pytest.mark.rule("R-JOB-1")
 def test_expire_links_job_voids_only_expired_links(app_ctx):
     """R-JOB-1: a link past its 24 h is voided, a fresh one stays usable."""
     user = make_user("Sales")
@@ -91,6 +94,7 @@ def test_every_job_runs_on_an_empty_database(app_ctx):
         run_job(name)
 
 
+@pytest.mark.rule("R-JOB-4")
 def test_only_one_scheduler_holds_the_lock(app):
     """R-JOB-4: a second scheduler process cannot take the lock while the first holds it."""
     probe = (

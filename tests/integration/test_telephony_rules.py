@@ -52,6 +52,7 @@ def trunk(app):
 
 
 # --- the service ---------------------------------------------------------------
+@pytest.mark.rule("R-SIP-2")
 @pytest.mark.parametrize("text, stored", [
     ("+49 211 1234567", "+492111234567"), ("+49 (0)211 1234567", "+492111234567"),
     ("  +4917155501001 ", "+4917155501001"), ("+43 1 5123400", "+4315123400"),
@@ -61,6 +62,7 @@ def test_targets_are_stored_as_e164(app_ctx, text, stored):
     assert telephony.normalise_e164(text) == stored
 
 
+@pytest.mark.rule("R-SIP-2", "R7")
 @pytest.mark.parametrize("text", ["0211 1234567", "211 1234567", "+49 123", "+49 211 12345678901234", "+", "",
                                   None, "+49abc", "00492111234567"])
 def test_targets_that_are_not_full_international_numbers_are_refused(app_ctx, text):
@@ -70,6 +72,7 @@ def test_targets_that_are_not_full_international_numbers_are_refused(app_ctx, te
     assert "internationalen Format" in str(refused.value) and "+49" in str(refused.value)
 
 
+@pytest.mark.rule("R-SIP-2")
 @pytest.mark.parametrize("extension, first, last, inside", [
     ("11", "10", "59", True), ("10", "10", "59", True), ("59", "10", "59", True), ("60", "10", "59", False),
     ("9", "10", "59", False), ("5", "0", "99", True), ("011", "000", "999", True), ("11", "000", "999", False),
@@ -80,6 +83,7 @@ def test_extension_range(extension, first, last, inside):
     assert telephony.extension_in_range(extension, first, last) is inside
 
 
+@pytest.mark.rule("R-SIP-4")
 @pytest.mark.parametrize("text, stored", [
     ("203.0.113.10", "203.0.113.10"), (" 198.51.100.7 ", "198.51.100.7"),
     ("2001:DB8:0:0::10", "2001:db8::10"),
@@ -89,6 +93,7 @@ def test_registration_ips_are_normalised(app_ctx, text, stored):
     assert telephony.normalise_ip(text) == stored
 
 
+@pytest.mark.rule("R-SIP-4", "R7")
 @pytest.mark.parametrize("text", ["203.0.113", "203.0.113.256", "sip.example.com", "", "2001:db8::g", "1.2.3.4/24"])
 def test_invalid_registration_ips_are_refused(app_ctx, text):
     with pytest.raises(Invalid) as refused:
@@ -105,6 +110,7 @@ def _forwarding(ids, scope, number_key, extension=None, target="+49 211 5550199"
                           scope=scope, phone_number=number, extension=extension, target=target)
 
 
+@pytest.mark.rule("R-SIP-2", "R-SIP-3")
 @pytest.mark.parametrize("scope, number_key, extension, message", [
     (ForwardingScope.BLOCK, "single", None, "Rufnummernblock"),
     (ForwardingScope.SINGLE, "block", None, "Einzelrufnummer"),
@@ -126,6 +132,7 @@ def test_forwarding_scope_needs_the_matching_number(app_ctx, trunk, scope, numbe
     db.session.rollback()
 
 
+@pytest.mark.rule("R-SIP-2")
 def test_a_valid_forwarding_passes_with_its_target_normalised(app_ctx, trunk):
     with db.session.no_autoflush:
         forwarding = _forwarding(trunk, ForwardingScope.EXTENSION, "block", "20", target="+49 (0)211 555 0199")
@@ -134,6 +141,7 @@ def test_a_valid_forwarding_passes_with_its_target_normalised(app_ctx, trunk):
     db.session.rollback()
 
 
+@pytest.mark.rule("R-SIP-4")
 def test_registration_ip_once_per_trunk_contract(app_ctx, trunk):
     """R-SIP-4: the same IP twice on one contract, or on a contract that is no SIP trunk, is refused."""
     from app.models import Contract
@@ -153,6 +161,7 @@ def test_registration_ip_once_per_trunk_contract(app_ctx, trunk):
     db.session.rollback()
 
 
+@pytest.mark.rule("R7")
 def test_the_database_refuses_what_the_service_would(app_ctx, trunk):
     """R7: CHECK constraints hold even for writes that skip the service (national target, stray extension)."""
     for values in (dict(target="02115550199"), dict(target="+49 211 5550199"),
@@ -177,6 +186,7 @@ def _count(app, model):
         return db.session.scalar(select(func.count(model.id)))
 
 
+@pytest.mark.rule("R-SIP-2")
 def test_backoffice_stores_a_forwarding_in_e164(app, service_client, trunk):
     data = form_data(service_client, "/call-forwardings/add", contract=str(trunk["contract"]), kind="permanent",
                      scope="extension", phone_number=str(trunk["block"]), extension="20", target="+49 211 5550199")
@@ -186,6 +196,7 @@ def test_backoffice_stores_a_forwarding_in_e164(app, service_client, trunk):
         assert db.session.scalar(select(CallForwarding.target)) == "+492115550199"
 
 
+@pytest.mark.rule("R-SIP-2", "R7")
 @pytest.mark.parametrize("overrides, message", [
     (dict(target="0211 5550199"), "internationalen Format"),
     (dict(scope="single"), "Einzelrufnummer"),
@@ -203,6 +214,7 @@ def test_backoffice_refuses_bad_forwardings_with_a_message(app, service_client, 
     assert _count(app, CallForwarding) == 0
 
 
+@pytest.mark.rule("R-SIP-4")
 @pytest.mark.parametrize("ip, status", [("2001:DB8::1", 302), ("203.0.113.10", 422), ("300.1.2.3", 422)])
 def test_backoffice_registration_ips(app, service_client, trunk, ip, status):
     before = _count(app, TrunkRegistration)
@@ -217,6 +229,7 @@ def test_backoffice_registration_ips(app, service_client, trunk, ip, status):
         assert "2001:db8::1" in ips
 
 
+@pytest.mark.rule("R-SIP-4", "R7")
 def test_backoffice_edit_of_a_registration_keeps_the_old_ip_when_refused(app, service_client, trunk):
     url = f"/trunk-registrations/edit/{trunk['registration']}"
     response = service_client.post(url, data=form_data(service_client, url, ip_address="not an ip"))
@@ -225,6 +238,7 @@ def test_backoffice_edit_of_a_registration_keeps_the_old_ip_when_refused(app, se
         assert db.session.get(TrunkRegistration, trunk["registration"]).ip_address == "203.0.113.10"
 
 
+@pytest.mark.rule("R7")
 @pytest.mark.parametrize("overrides, message", [
     (dict(kind="block", extension_from="59", extension_to="10"), "niedrigeren"),
     (dict(kind="block", extension_from="", extension_to=""), "Durchwahlbereich"),

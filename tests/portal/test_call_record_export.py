@@ -67,6 +67,7 @@ def _contract_number(app, contract_id):
         return db.session.get(Contract, contract_id).contract_number
 
 
+@pytest.mark.rule("R-INV-2")
 def test_export_streams_exactly_the_customers_calls_of_the_default_range(app, calls, signed_in):
     a = calls["a"]
     trunk = _contract_number(app, a.ids["contract"][0])
@@ -91,6 +92,7 @@ def test_export_streams_exactly_the_customers_calls_of_the_default_range(app, ca
                            "Festnetz national", "0,0125"]
 
 
+@pytest.mark.rule("R-INV-2")
 def test_range_and_contract_filters(app, calls, signed_in):
     a = calls["a"]
     client = signed_in(a.users[ACCOUNTING])
@@ -117,6 +119,7 @@ def test_free_text_is_quoted_so_columns_stay_in_place(app, world, signed_in):
     assert _rows(lines[1:])[0][5:] == ["0:05", 'Ausland; "Zone 2"', "1,5000"]
 
 
+@pytest.mark.rule("S1")
 def test_another_customers_contract_is_not_found_and_not_audited(app, calls, signed_in):
     a, b = calls["a"], calls["b"]
     client = signed_in(a.users[PORTAL_ADMIN])
@@ -127,6 +130,7 @@ def test_another_customers_contract_is_not_found_and_not_audited(app, calls, sig
             is None
 
 
+@pytest.mark.rule("R7")
 @pytest.mark.parametrize("query, message", [
     ("from=gestern", "ist kein Datum"),
     ("to=31.02.2026", "ist kein Datum"),
@@ -143,6 +147,7 @@ def test_bad_dates_say_what_is_wrong(app, calls, signed_in, query, message):
     assert 'id="call-record-export"' in page
 
 
+@pytest.mark.rule("R-INV-1")
 def test_only_portal_admin_and_accounting_may_export(app, calls, signed_in):
     a = calls["a"]
     assert signed_in(a.users[PBX_ADMIN]).get(URL).status_code == 403
@@ -162,6 +167,7 @@ def test_each_export_is_audited(app, calls, signed_in):
         assert entry.details == "2026-01-01..2026-12-31"
 
 
+@pytest.mark.rule("P6")
 def test_rows_arrive_in_chunks_from_the_cursor(app, calls, signed_in, monkeypatch):
     monkeypatch.setattr(call_records, "CHUNK_ROWS", 2)
     response = signed_in(calls["a"].users[PORTAL_ADMIN]).get(URL, buffered=False)
@@ -172,6 +178,7 @@ def test_rows_arrive_in_chunks_from_the_cursor(app, calls, signed_in, monkeypatc
     assert b"".join(chunks).count(b"\r\n") == 6
 
 
+@pytest.mark.rule("R-INV-2", "S1")
 def test_the_form_shows_on_call_record_types_with_own_contracts_only(app, calls, signed_in):
     a, b = calls["a"], calls["b"]
     client = signed_in(a.users[ACCOUNTING])
@@ -205,6 +212,7 @@ def test_the_contract_dropdown_is_bounded(app, calls, signed_in, monkeypatch):
     assert '<select name="contract"' in client.get("/portal/invoices/?type=evn_csv").get_data(as_text=True)
 
 
+@pytest.mark.rule("R-INV-2")
 def test_export_by_contract_number(app, calls, signed_in):
     a, b = calls["a"], calls["b"]
     client = signed_in(a.users[ACCOUNTING])

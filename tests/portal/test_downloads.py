@@ -31,6 +31,7 @@ def _assert_safe_download(response, mime_type, name, disposition="attachment"):
     assert "no-store" in response.headers["Cache-Control"]
 
 
+@pytest.mark.rule("R-INV-2")
 @pytest.mark.parametrize("doc_type, mime_type, extension", [
     (DocumentType.INVOICE, "application/pdf", "pdf"),
     (DocumentType.EVN_PDF, "application/pdf", "pdf"),
@@ -49,6 +50,7 @@ def test_billing_downloads(app, world, signed_in, doc_type, mime_type, extension
     assert signed_in(a.users[PBX_ADMIN]).get(f"/portal/invoices/{doc_id}/download").status_code == 403
 
 
+@pytest.mark.rule("R-INV-2")
 def test_the_filter_defaults_to_invoices_and_ignores_odd_types(app, world, signed_in):
     a = world["a"]
     invoice_doc, evn_csv, contract_doc = a.ids["document"]
@@ -59,6 +61,7 @@ def test_the_filter_defaults_to_invoices_and_ignores_odd_types(app, world, signe
         assert f"/{contract_doc}/download" not in html, query
 
 
+@pytest.mark.rule("R-DOC-1")
 def test_contract_documents_view_inline_and_download(app, world, signed_in):
     a = world["a"]
     contract_doc = a.ids["document"][2]
@@ -76,6 +79,7 @@ def test_contract_documents_view_inline_and_download(app, world, signed_in):
     assert signed_in(a.users[ACCOUNTING]).get(f"/portal/documents/{sepa}/download").status_code == 403
 
 
+@pytest.mark.rule("S12")
 def test_a_non_pdf_is_never_shown_inline(app, world, signed_in):
     a = world["a"]
     doc_id = _add_document(app, a.customer_id, DocumentType.SIGNED_ORDER, "text/html", data=b"<script>x</script>")
@@ -97,6 +101,7 @@ def test_unreleased_documents_are_not_there(app, world, signed_in):
         assert client.get(f"/portal/documents/{hidden_contract}/{action}").status_code == 404
 
 
+@pytest.mark.rule("R7")
 @pytest.mark.parametrize("damage", ["missing", "bad-key"])
 def test_a_missing_file_is_a_translated_404(app, world, signed_in, damage):
     a = world["a"]
@@ -115,6 +120,7 @@ def test_a_missing_file_is_a_translated_404(app, world, signed_in, damage):
     assert "Seite nicht gefunden" in response.get_data(as_text=True)
 
 
+@pytest.mark.rule("S12")
 @pytest.mark.parametrize("probe", [
     "/portal/invoices/..%2F..%2Fetc%2Fpasswd/download", "/portal/invoices/%2e%2e/download",
     "/portal/documents/1%00/view", "/portal/documents/1;2/download", "/portal/invoices/0x1/download",

@@ -29,6 +29,7 @@ def _markers(app, customer_id):
     return markers
 
 
+@pytest.mark.rule("R-ORD-1", "R-CON-1", "S1")
 @pytest.mark.parametrize("role", [PORTAL_ADMIN, PBX_ADMIN, ACCOUNTING])
 def test_lists_show_only_the_own_customer(app, world, signed_in, role):
     a, b = world["a"], world["b"]
@@ -50,6 +51,7 @@ def _order_numbers(html):
     return re.findall(r'href="/portal/orders/\d+">([^<]+)</a>', html)
 
 
+@pytest.mark.rule("R-ORD-1")
 def test_orders_sort_by_every_column_and_keep_the_filter(app, world, signed_in):
     client = signed_in(world["a"].users[PORTAL_ADMIN])
     ascending = _order_numbers(client.get("/portal/orders/?sort=number").get_data(as_text=True))
@@ -64,6 +66,7 @@ def test_orders_sort_by_every_column_and_keep_the_filter(app, world, signed_in):
     assert 'name="sort" value="-number"' in html  # the filter keeps the order
 
 
+@pytest.mark.rule("R-CON-1")
 def test_contracts_sort_and_filter(app, world, signed_in):
     client = signed_in(world["a"].users[PORTAL_ADMIN])
     numbers = re.findall(r'href="/portal/contracts/\d+">([^<]+)</a>',
@@ -73,6 +76,7 @@ def test_contracts_sort_and_filter(app, world, signed_in):
         assert client.get(f"/portal/contracts/?sort={key}&status=active").status_code == 200
 
 
+@pytest.mark.rule("R-ORD-1")
 def test_order_status_filter(app, world, signed_in):
     client = signed_in(world["a"].users[PORTAL_ADMIN])
     html = client.get(f"/portal/orders/?status={OrderStatus.COMPLETED.value}").get_data(as_text=True)

@@ -37,6 +37,7 @@ def _accept(client, order_id, token):
     return client.post(f"/portal/orders/{order_id}/accept", data={"csrf_token": token}, follow_redirects=True)
 
 
+@pytest.mark.rule("R-ORD-4")
 @pytest.mark.parametrize("status", [s for s in OrderStatus if s != OrderStatus.OFFER_CREATED], ids=lambda s: s.value)
 def test_only_an_open_offer_can_be_accepted(app, world, signed_in, status):
     a = world["a"]
@@ -51,6 +52,7 @@ def test_only_an_open_offer_can_be_accepted(app, world, signed_in, status):
     assert _state(app, offer_id) == (status, None, 0)
 
 
+@pytest.mark.rule("R-ORD-4", "R7")
 def test_an_expired_offer_is_refused_with_a_reason(app, world, signed_in):
     a = world["a"]
     offer_id = a.ids["order"][0]
@@ -62,6 +64,7 @@ def test_an_expired_offer_is_refused_with_a_reason(app, world, signed_in):
     assert _state(app, offer_id) == (OrderStatus.OFFER_CREATED, None, 0)
 
 
+@pytest.mark.rule("S11")
 def test_accepting_needs_post_and_a_csrf_token(app, world, signed_in):
     a = world["a"]
     offer_id = a.ids["order"][0]
@@ -72,6 +75,7 @@ def test_accepting_needs_post_and_a_csrf_token(app, world, signed_in):
     assert _state(app, offer_id) == (OrderStatus.OFFER_CREATED, None, 0)
 
 
+@pytest.mark.rule("R-ORD-4")
 @pytest.mark.parametrize("role", [PBX_ADMIN, ACCOUNTING])
 def test_roles_without_orders_cannot_accept(app, world, signed_in, role):
     a = world["a"]
@@ -82,6 +86,7 @@ def test_roles_without_orders_cannot_accept(app, world, signed_in, role):
     assert _state(app, offer_id) == (OrderStatus.OFFER_CREATED, None, 0)
 
 
+@pytest.mark.rule("R-ORD-4")
 def test_the_owner_accepts_once_with_a_message_and_an_audit_entry(app, world, signed_in):
     a = world["a"]
     offer_id = a.ids["order"][0]
@@ -95,6 +100,7 @@ def test_the_owner_accepts_once_with_a_message_and_an_audit_entry(app, world, si
     assert _state(app, offer_id)[2] == 1
 
 
+@pytest.mark.rule("R2")
 def test_acceptance_is_one_transaction(app, world, monkeypatch):
     """A failure after the status change (here: the audit entry) leaves the offer open."""
     a = world["a"]
@@ -112,6 +118,7 @@ def test_acceptance_is_one_transaction(app, world, monkeypatch):
     assert _state(app, offer_id) == (OrderStatus.OFFER_CREATED, None, 0)
 
 
+@pytest.mark.rule("R3")
 def test_a_second_concurrent_acceptance_changes_nothing(app, world):
     """Compare-and-set: when the offer changed after it was read, the second click is refused."""
     a = world["a"]

@@ -23,6 +23,7 @@ def _meta_token(html: str) -> str:
     return META_CSRF.search(html).group(1)
 
 
+@pytest.mark.rule("R-HOME-1", "R-HOME-2")
 def test_start_page_for_the_portal_admin(app, world, signed_in):
     client = signed_in(world["a"].users[PORTAL_ADMIN])
     html = client.get("/").get_data(as_text=True)
@@ -32,6 +33,7 @@ def test_start_page_for_the_portal_admin(app, world, signed_in):
     assert "Firma a GmbH" in html and "Firma b GmbH" not in html
 
 
+@pytest.mark.rule("R-HOME-1")
 @pytest.mark.parametrize("role", [PORTAL_ADMIN, PBX_ADMIN, ACCOUNTING])
 def test_home_button_on_every_page_returns_to_the_start_page(app, world, signed_in, role):
     """R-HOME-1: the home button leads back to the start page from anywhere."""
@@ -44,6 +46,7 @@ def test_home_button_on_every_page_returns_to_the_start_page(app, world, signed_
         assert client.get(match.group(1), follow_redirects=True).status_code == 200
 
 
+@pytest.mark.rule("R-HOME-3")
 def test_customer_password_is_revealed_on_request_and_audited(app, world, signed_in):
     a = world["a"]
     client = signed_in(a.users[ACCOUNTING])
@@ -62,6 +65,7 @@ def test_customer_password_is_revealed_on_request_and_audited(app, world, signed
         assert entry.customer_id == a.customer_id and secret not in (entry.details or "")
 
 
+@pytest.mark.rule("R-PBX-1")
 def test_pbx_admin_lands_on_cloud_phone_contracts(app, world, signed_in):
     client = signed_in(world["a"].users[PBX_ADMIN])
     html = client.get("/").get_data(as_text=True)
@@ -70,6 +74,7 @@ def test_pbx_admin_lands_on_cloud_phone_contracts(app, world, signed_in):
     assert 'id="overview-latest-invoice"' not in html  # no invoices for this role
 
 
+@pytest.mark.rule("R-PBX-1")
 def test_pbx_sign_on_redirects_with_a_single_use_short_lived_token(app, world, signed_in):
     a = world["a"]
     client = signed_in(a.users[PBX_ADMIN])
@@ -99,6 +104,7 @@ def test_pbx_sign_on_redirects_with_a_single_use_short_lived_token(app, world, s
         pbx.verify_token(raw, "another-secret-of-at-least-32-bytes!", pbx.UsedTokenIds())
 
 
+@pytest.mark.rule("R-CON-1", "R-CON-2")
 def test_contract_list_and_detail(app, world, signed_in):
     a = world["a"]
     with app.app_context():
@@ -117,6 +123,7 @@ def test_contract_list_and_detail(app, world, signed_in):
     assert "Geheim#SIP1" not in detail
 
 
+@pytest.mark.rule("R-CON-3", "R-CON-4")
 def test_technical_panel_lists_sip_accounts_and_reports_an_outage(app, world, signed_in):
     a = world["a"]
     client = signed_in(a.users[PORTAL_ADMIN])
@@ -133,6 +140,7 @@ def test_technical_panel_lists_sip_accounts_and_reports_an_outage(app, world, si
         app.extensions.pop("eservice_provisioning", None)
 
 
+@pytest.mark.rule("R-ORD-1", "R-ORD-4")
 def test_orders_list_detail_and_accepting_an_offer_once(app, world, signed_in):
     a = world["a"]
     offer_id, done_id = a.ids["order"]
@@ -154,6 +162,7 @@ def test_orders_list_detail_and_accepting_an_offer_once(app, world, signed_in):
         assert len(accepted) == 1
 
 
+@pytest.mark.rule("R-INV-2", "S12")
 def test_invoices_default_to_invoices_and_download_safely(app, world, signed_in):
     a = world["a"]
     invoice_doc, evn_csv, contract_doc = a.ids["document"]
@@ -170,6 +179,7 @@ def test_invoices_default_to_invoices_and_download_safely(app, world, signed_in)
     assert client.get(f"/portal/invoices/{contract_doc}/download").status_code == 404  # not a billing document
 
 
+@pytest.mark.rule("R-DOC-1")
 def test_contract_documents_view_and_missing_file(app, world, signed_in):
     a = world["a"]
     contract_doc = a.ids["document"][2]
@@ -185,6 +195,7 @@ def test_contract_documents_view_and_missing_file(app, world, signed_in):
     assert client.get(f"/portal/documents/{contract_doc}/download").status_code == 404
 
 
+@pytest.mark.rule("R-TIC-5")
 def test_ticket_detail_hides_internal_notes(app, world, signed_in):
     a = world["a"]
     client = signed_in(a.users[PBX_ADMIN])
@@ -204,6 +215,7 @@ def _end_of_term(client, contract_id):
     return re.search(r'id="end-of-term">([^<]*)<', html).group(1), 'id="end-of-term-termination"' in html
 
 
+@pytest.mark.rule("R-CON-2")
 def test_end_of_term_of_a_contract_being_terminated_is_its_termination_date(app, world, signed_in):
     """R-CON-2: "Inaktiv – Schwebend" shows the termination date as end of term, when the carrier entered one."""
     a = world["a"]

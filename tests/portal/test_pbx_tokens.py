@@ -52,6 +52,7 @@ def _b64(data: dict) -> str:
     return base64.urlsafe_b64encode(json.dumps(data).encode()).rstrip(b"=").decode()
 
 
+@pytest.mark.rule("R-PBX-1")
 def test_a_fresh_token_names_user_customer_and_contract_once(app, world, issued):
     a = world["a"]
     used = pbx.UsedTokenIds()
@@ -69,11 +70,13 @@ def test_a_fresh_token_names_user_customer_and_contract_once(app, world, issued)
         pbx.verify_token(issued, _secret(app), used)
 
 
+@pytest.mark.rule("R-PBX-1")
 def test_expired_tokens_are_refused(app, issued):
     with pytest.raises(pbx.TokenRefused, match="expired"):
         pbx.verify_token(issued, _secret(app), pbx.UsedTokenIds(), now=time.time() + 61)
 
 
+@pytest.mark.rule("R-PBX-1")
 def test_a_replay_after_the_store_forgot_expired_ids_is_still_refused(app, issued):
     used = pbx.UsedTokenIds()
     pbx.verify_token(issued, _secret(app), used)
@@ -81,6 +84,7 @@ def test_a_replay_after_the_store_forgot_expired_ids_is_still_refused(app, issue
         pbx.verify_token(issued, _secret(app), used, now=time.time() + 120)
 
 
+@pytest.mark.rule("R-PBX-1")
 def test_tampered_claims_are_refused(app, issued):
     header, payload, signature = issued.split(".")
     claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
@@ -91,6 +95,7 @@ def test_tampered_claims_are_refused(app, issued):
             pbx.verify_token(forged, _secret(app), pbx.UsedTokenIds())
 
 
+@pytest.mark.rule("R-PBX-1")
 @pytest.mark.filterwarnings("ignore::jwt.warnings.InsecureKeyLengthWarning")  # HS512 with the test secret
 def test_tokens_signed_otherwise_are_refused(app, issued):
     claims = jwt.decode(issued, options={"verify_signature": False})
@@ -112,6 +117,7 @@ def test_tokens_signed_otherwise_are_refused(app, issued):
             pytest.fail(reason)
 
 
+@pytest.mark.rule("R-PBX-1")
 def test_every_sign_on_gets_its_own_token(app, world, signed_in):
     client = signed_in(world["a"].users[PBX_ADMIN])
     first = _token_of(_sign_on(client, world["a"].ids["contract"][1]))
@@ -122,6 +128,7 @@ def test_every_sign_on_gets_its_own_token(app, world, signed_in):
     pbx.verify_token(second, _secret(app), used)
 
 
+@pytest.mark.rule("R-PBX-1")
 def test_sign_on_only_for_live_cloud_phone_contracts_by_post(app, world, signed_in):
     a = world["a"]
     trunk, cloud = a.ids["contract"]
@@ -138,6 +145,7 @@ def test_sign_on_only_for_live_cloud_phone_contracts_by_post(app, world, signed_
         assert not db.session.scalars(select(AuditLog).where(AuditLog.action == pbx.PBX_SIGN_ON)).all()
 
 
+@pytest.mark.rule("R-PBX-1")
 def test_only_the_pbx_admin_signs_on(app, world, signed_in):
     """R-PBX-1 (manual: the "Administrator Telefonanlage … kann sich per SSO … anmelden"): the PBX Admin only."""
     a = world["a"]
@@ -156,6 +164,7 @@ def _user_id(username):
     return db.session.scalar(select(EServiceUser.id).where(EServiceUser.username == username))
 
 
+@pytest.mark.rule("R-PBX-1")
 def test_the_portal_admin_sees_cloud_phone_contracts_and_who_signs_on(app, world, signed_in):
     """R-PBX-1: the Portal Admin still sees the contracts, no sign-on button, and a hint: the PBX Admin signs
     on, and (until the portal's user management exists) the carrier's service sets that account up."""
@@ -175,6 +184,7 @@ def test_the_portal_admin_sees_cloud_phone_contracts_and_who_signs_on(app, world
 
 
 # --- the secret (README "cloud.phone sign-on"): never SECRET_KEY ------------------------------
+@pytest.mark.rule("R-PBX-1")
 def test_tokens_are_not_signed_with_the_session_key(app, issued):
     """Whoever holds the PBX secret (the PBX operator) must not be able to forge session cookies or PIN
     hashes: the token verifies with PBX_SSO_SECRET only, never with SECRET_KEY."""
@@ -184,6 +194,7 @@ def test_tokens_are_not_signed_with_the_session_key(app, issued):
     assert pbx.verify_token(issued, app.config["PBX_SSO_SECRET"], pbx.UsedTokenIds())["aud"] == pbx.AUDIENCE
 
 
+@pytest.mark.rule("R-PBX-1")
 def test_no_fallback_to_the_session_key():
     with pytest.raises(RuntimeError, match="PBX_SSO_SECRET"):
         pbx._secret({"SECRET_KEY": "a-session-key-of-some-length-1234", "PBX_SSO_SECRET": None})
@@ -204,6 +215,7 @@ PRODUCTION = {"ESERVICE_ENV": "production", "SECRET_KEY": "prod-session-key-0123
               "ENCRYPTION_KEY": "ZGV2LW9ubHktZW5jcnlwdGlvbi1rZXktMzJieXRlcyE="}
 
 
+@pytest.mark.rule("R-PBX-1")
 def test_production_refuses_to_start_without_a_pbx_secret_of_its_own():
     missing = _config_check(PRODUCTION)
     assert missing.returncode != 0 and "PBX_SSO_SECRET" in missing.stderr
@@ -213,6 +225,7 @@ def test_production_refuses_to_start_without_a_pbx_secret_of_its_own():
     assert separate.returncode == 0, separate.stderr
 
 
+@pytest.mark.rule("R-PBX-1")
 def test_development_has_a_pbx_secret_of_its_own():
     development = _config_check({"ESERVICE_ENV": "development"})
     assert development.returncode == 0 and development.stdout.strip() == "True", development.stderr

@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from datetime import date
 
+import pytest
+
 from app.extensions import db
 from app.models import Product
 from app.models.enums import ContractStatus, DocumentType, ProductKind
@@ -71,6 +73,7 @@ def test_file_sizes_in_the_locale_number_format(app, world, signed_in):
     assert "12.3 KB" in html and "1.5 MB" in html
 
 
+@pytest.mark.rule("R-HOME-2")
 def test_carrier_links_are_behind_the_tile_button_top_right(app, world, signed_in):
     """R-HOME-2 (manual: "Kachel-Button … oben rechts auf der Startseite")."""
     client = signed_in(world["a"].users[PBX_ADMIN])
@@ -99,6 +102,7 @@ def _cloud_contracts(app, tenant, count):
         db.session.commit()
 
 
+@pytest.mark.rule("R-PBX-1")
 def test_the_cloud_phone_list_is_paginated(app, world, signed_in):
     a = world["a"]
     _cloud_contracts(app, a, 30)  # 31 with the world's own
@@ -113,6 +117,7 @@ def test_the_cloud_phone_list_is_paginated(app, world, signed_in):
     assert 'id="all-cloud-phone"' in home and "Alle 31 cloud.phone-Verträge anzeigen" in home
 
 
+@pytest.mark.rule("R-PBX-1")
 def test_the_start_page_lists_few_cloud_phone_contracts_without_a_link(app, world, signed_in):
     html = signed_in(world["a"].users[PBX_ADMIN]).get("/").get_data(as_text=True)
     assert html.count('class="list-group-item cloud-phone-contract"') == 1 and 'id="all-cloud-phone"' not in html

@@ -1,6 +1,7 @@
 """QUALITY P5: statements per portal page do not grow with the rows shown (≤ 15 per page)."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from app.extensions import db
@@ -17,6 +18,7 @@ def _count(app, client, url):
     return count_statements(app, client, url)
 
 
+@pytest.mark.rule("P5")
 def test_contract_detail_with_1_or_50_options(app, world, signed_in):
     a = world["a"]
     with app.app_context():
@@ -71,6 +73,7 @@ def _grow(app, customer_id, count, products):
         db.session.commit()
 
 
+@pytest.mark.rule("P5")
 def test_lists_of_10_or_100_rows(app, world, signed_in, monkeypatch):
     """Every portal list page runs the same statements showing 10 and 100 rows of each kind."""
     from app.models import Product

@@ -80,6 +80,7 @@ def _technical(client, world, **headers):
     return client.get(f"/portal/contracts/{world['a'].named['trunk']}/technical", headers={**XHR, **headers})
 
 
+@pytest.mark.rule("R-CON-4")
 def test_the_default_timeout_is_eight_seconds(app):
     import config
 
@@ -91,6 +92,7 @@ def test_the_default_timeout_is_eight_seconds(app):
     app.config["PROVISIONING_TIMEOUT_SECONDS"] = 8
 
 
+@pytest.mark.rule("R-CON-4")
 def test_a_hung_back_end_is_abandoned_at_the_timeout(app, world, signed_in, configure):
     """An adapter that never answers (and ignores its timeout): 503 "unavailable, retry" after the timeout."""
     configure(PROVISIONING_ADAPTER=f"{__name__}._Hung", PROVISIONING_TIMEOUT_SECONDS=0.5)
@@ -105,6 +107,7 @@ def test_a_hung_back_end_is_abandoned_at_the_timeout(app, world, signed_in, conf
     assert client.get(f"/portal/contracts/{world['a'].named['trunk']}").status_code == 200
 
 
+@pytest.mark.rule("R-CON-4")
 def test_the_simulated_back_end_gives_up_at_the_timeout(app, world, signed_in, configure):
     configure(PROVISIONING_ADAPTER=None, PROVISIONING_LATENCY_SECONDS="inf", PROVISIONING_TIMEOUT_SECONDS=0.4)
     client = signed_in(world["a"].users[PORTAL_ADMIN])
@@ -115,6 +118,7 @@ def test_the_simulated_back_end_gives_up_at_the_timeout(app, world, signed_in, c
     assert _technical(client, world).status_code == 200
 
 
+@pytest.mark.rule("R-CON-4")
 def test_calls_left_waiting_are_bounded(app, world):
     """A back end that hangs holds at most `max_waiting` threads; further calls are unavailable at once."""
     caller = DeadlineCaller(_Hung({}), max_waiting=2)
@@ -136,6 +140,7 @@ def test_calls_left_waiting_are_bounded(app, world):
     assert caller.technical_status(app, ref, 2).contract_number == ref.contract_number
 
 
+@pytest.mark.rule("R-CON-4")
 def test_adapter_errors_reach_the_request(app, world):
     class _Refused:
         def technical_status(self, contract, timeout):
@@ -147,6 +152,7 @@ def test_adapter_errors_reach_the_request(app, world):
         DeadlineCaller(_Refused()).technical_status(app, ref, 2)
 
 
+@pytest.mark.rule("R-CON-4")
 def test_a_signed_out_panel_request_gets_401_not_the_login_page(app, world):
     anonymous = new_client(app)
     response = _technical(anonymous, world, Referer=f"http://localhost/portal/contracts/{world['a'].named['trunk']}")
@@ -159,6 +165,7 @@ def test_a_signed_out_panel_request_gets_401_not_the_login_page(app, world):
     assert "next" not in _technical(new_client(app), world, Referer="https://evil.example/x").get_json()["login_url"]
 
 
+@pytest.mark.rule("S8")
 def test_a_session_that_timed_out_gets_401_in_the_panel(app, world, signed_in, clock):
     """S8's idle timeout ends the session while the contract page is open: the panel says so."""
     client = signed_in(world["a"].users[PORTAL_ADMIN])
@@ -171,6 +178,7 @@ def test_a_session_that_timed_out_gets_401_in_the_panel(app, world, signed_in, c
     assert page.status_code == 302 and "/login" in page.headers["Location"]
 
 
+@pytest.mark.rule("R-CON-4", "P1")
 def test_the_page_tells_the_browser_when_to_give_up(app, world, signed_in, configure):
     client = signed_in(world["a"].users[PORTAL_ADMIN])
     url = f"/portal/contracts/{world['a'].named['trunk']}"
@@ -182,6 +190,7 @@ def test_the_page_tells_the_browser_when_to_give_up(app, world, signed_in, confi
     assert 'data-timeout-ms="3000"' in client.get(url).get_data(as_text=True)
 
 
+@pytest.mark.rule("R-CON-3", "R-CON-4")
 def test_sip_usernames_and_proxy_come_with_the_page_while_the_network_is_down(app, world, signed_in, configure):
     """R-CON-3: usernames and proxy from the database at once; registered/locked only from the panel."""
     a = world["a"]
@@ -196,6 +205,7 @@ def test_sip_usernames_and_proxy_come_with_the_page_while_the_network_is_down(ap
     assert _technical(client, world).status_code == 503  # the network is down all the while
 
 
+@pytest.mark.rule("R-CON-3")
 def test_the_panel_brings_registered_and_locked_for_each_account(app, world, signed_in, configure):
     a = world["a"]
     configure(PROVISIONING_ADAPTER=f"{__name__}._Registered")
@@ -206,6 +216,7 @@ def test_the_panel_brings_registered_and_locked_for_each_account(app, world, sig
     assert "1 von 1 SIP-Account registriert" in fragment
 
 
+@pytest.mark.rule("R-CON-3")
 def test_contracts_without_sip_show_no_sip_table(app, world, signed_in):
     a = world["a"]
     with app.app_context():

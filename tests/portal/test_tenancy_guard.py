@@ -31,6 +31,7 @@ def _views_by_endpoint(app):
     return {view.endpoint: view for view in app.appbuilder.baseviews}
 
 
+@pytest.mark.rule("S1")
 def test_every_portal_route_is_a_protected_portal_view(app):
     views = _views_by_endpoint(app)
     checked = 0
@@ -47,6 +48,7 @@ def test_every_portal_route_is_a_protected_portal_view(app):
     assert checked >= 14
 
 
+@pytest.mark.rule("S1")
 def test_every_portal_view_lives_under_portal(app):
     for view in app.appbuilder.baseviews:
         if isinstance(view, PortalView):
@@ -62,6 +64,7 @@ def _imports(tree):
             yield from ((node.module or "", alias.name) for alias in node.names)
 
 
+@pytest.mark.rule("S1")
 @pytest.mark.parametrize("path", PORTAL_VIEWS, ids=lambda p: p.name)
 def test_portal_views_hold_no_queries(path):
     for module, name in _imports(ast.parse(path.read_text())):
@@ -96,12 +99,14 @@ def _offences(tree):
             yield node.lineno, f"db.session.{func.attr}(…)"
 
 
+@pytest.mark.rule("S1")
 @pytest.mark.parametrize("path", PORTAL_SERVICES, ids=lambda p: p.name)
 def test_portal_services_query_only_through_tenancy(path):
     offences = list(_offences(ast.parse(path.read_text())))
     assert not offences, f"{path.name}: use app.security.tenancy instead of {offences}"
 
 
+@pytest.mark.rule("S1")
 def test_the_source_check_catches_a_forgotten_scope():
     bad = ast.parse("select(Order).where(Order.id == 1)\ndb.session.get(Contract, 5)\n"
                     "select(func.count(Ticket.id))\nupdate(Order)\n")
@@ -110,6 +115,7 @@ def test_the_source_check_catches_a_forgotten_scope():
     assert not list(_offences(ast.parse("select(Product.id).where(Product.kind == kind)")))
 
 
+@pytest.mark.rule("S3")
 def test_scoping_refuses_tables_without_a_tenant(app):
     from app.models import Product
     from app.security.tenancy import scoped

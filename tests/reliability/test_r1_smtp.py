@@ -4,6 +4,7 @@ Uses a real local SMTP server (aiosmtpd) on a free port.
 """
 from __future__ import annotations
 
+import pytest
 from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
@@ -18,6 +19,7 @@ from tests.reliability.smtp_server import Inbox as _Inbox
 from tests.reliability.smtp_server import free_port as _free_port
 
 
+@pytest.mark.rule("R1", "R-JOB-3")
 def test_mail_server_down_then_up_delivers_exactly_once(app, app_ctx):
     port = _free_port()
     app.config.update(MESSAGE_ADAPTER="live", SMTP_HOST="127.0.0.1", SMTP_PORT=port, SMTP_STARTTLS=False,
@@ -59,6 +61,7 @@ def test_mail_server_down_then_up_delivers_exactly_once(app, app_ctx):
                           OUTBOX_DELIVER_IMMEDIATELY=True)
 
 
+@pytest.mark.rule("R1")
 def test_immediate_delivery_after_the_response_with_the_server_down_keeps_it_for_the_job(app, app_ctx):
     """R1 with delivery after the response (S7): the mail server is down when the request's message goes
     out; the page answers as always, the message stays queued, and the job delivers it exactly once later."""

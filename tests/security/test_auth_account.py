@@ -29,6 +29,7 @@ def _reload(user):
     return db.session.get(EServiceUser, user.id)
 
 
+@pytest.mark.rule("R-AUTH-7")
 def test_every_role_has_the_user_menu_pages(app_ctx, client):
     for role in (PORTAL_ADMIN, PBX_ADMIN, ACCOUNTING, SALES, SERVICE, ADMIN):
         customer = make_customer() if role in (PORTAL_ADMIN, PBX_ADMIN, ACCOUNTING) else None
@@ -56,6 +57,7 @@ def test_fab_own_account_forms_are_replaced(app_ctx, client):
 
 # --- R-AUTH-9 change password ----------------------------------------------------------
 
+@pytest.mark.rule("R-AUTH-9")
 def test_change_password_needs_current_and_takes_effect_at_once(app_ctx, client):
     user = make_user(PBX_ADMIN, customer=make_customer(), username="pbx.pw")
     password_step(client, "pbx.pw", PW)
@@ -80,6 +82,7 @@ def test_change_password_needs_current_and_takes_effect_at_once(app_ctx, client)
 
 # --- R-AUTH-8 profile ----------------------------------------------------------------------
 
+@pytest.mark.rule("R-AUTH-8")
 def test_profile_email_and_mobile_change(app_ctx, client):
     user = make_user(PBX_ADMIN, customer=make_customer(), username="pbx.prof")
     password_step(client, "pbx.prof", PW)
@@ -93,6 +96,7 @@ def test_profile_email_and_mobile_change(app_ctx, client):
     assert "profile_changed" in db.session.scalars(select(AuditLog.action)).all()
 
 
+@pytest.mark.rule("R-AUTH-8", "R7")
 def test_profile_rejects_bad_input_and_no_change(app_ctx, client):
     user = make_user(PBX_ADMIN, customer=make_customer(), username="pbx.bad", email="a@example.com")
     password_step(client, "pbx.bad", PW)
@@ -103,6 +107,7 @@ def test_profile_rejects_bad_input_and_no_change(app_ctx, client):
     assert _reload(user).email == "a@example.com"
 
 
+@pytest.mark.rule("R-AUTH-8")
 def test_username_change_needs_current_password_and_rules(app_ctx, client):
     user = make_user(PBX_ADMIN, customer=make_customer(), username="pbx.name", email="n@example.com")
     make_user(PBX_ADMIN, customer=make_customer(), username="taken.name")
@@ -123,6 +128,7 @@ def test_username_change_needs_current_password_and_rules(app_ctx, client):
 
 # --- S8 sessions -----------------------------------------------------------------------------
 
+@pytest.mark.rule("S8")
 def test_replayed_cookie_after_logout_lands_on_login(app_ctx, client):
     make_user(PORTAL_ADMIN, customer=make_customer(), username="pa.logout", mobile="+491711112223")
     assert complete_login_with_pin(client, "pa.logout", PW).status_code == 302
@@ -136,6 +142,7 @@ def test_replayed_cookie_after_logout_lands_on_login(app_ctx, client):
     assert replay.get("/").headers["Location"].endswith("/login/")
 
 
+@pytest.mark.rule("R-AUTH-7", "S11")
 def test_get_logout_only_asks_and_a_cross_site_post_fails(app_ctx, client):
     """S11: a link (GET) or a form on another site (POST without this session's CSRF token) cannot end
     the sessions; GET shows the confirmation with the logout button."""
@@ -154,6 +161,7 @@ def test_get_logout_only_asks_and_a_cross_site_post_fails(app_ctx, client):
     assert client.get("/logout/").headers["Location"].endswith("/login/")  # signed out: to the login page
 
 
+@pytest.mark.rule("R-AUTH-7", "S11")
 def test_user_menu_logs_out_by_post_with_csrf(app_ctx, client):
     """R-AUTH-7, S11: the user menu's "Abmelden" is a POST form carrying the CSRF token, no GET link."""
     import re
@@ -171,6 +179,7 @@ def test_user_menu_logs_out_by_post_with_csrf(app_ctx, client):
     assert not _signed_in(client)
 
 
+@pytest.mark.rule("R-AUTH-10", "S8")
 def test_lock_and_deactivation_end_sessions(app_ctx, client):
     for status in (UserStatus.LOCKED, UserStatus.INACTIVE):
         user = make_user(PBX_ADMIN, customer=make_customer())
@@ -181,6 +190,7 @@ def test_lock_and_deactivation_end_sessions(app_ctx, client):
         assert not _signed_in(c), status
 
 
+@pytest.mark.rule("S8")
 def test_back_office_edit_of_status_ends_sessions_too(app_ctx, client):
     user = make_user(PBX_ADMIN, customer=make_customer())
     password_step(client, user.username, PW)
@@ -192,6 +202,7 @@ def test_back_office_edit_of_status_ends_sessions_too(app_ctx, client):
     assert not _signed_in(client)
 
 
+@pytest.mark.rule("S8")
 def test_idle_timeout_30_minutes(app_ctx, client, clock):
     make_user(PBX_ADMIN, customer=make_customer(), username="pbx.idle")
     password_step(client, "pbx.idle", PW)
@@ -203,6 +214,7 @@ def test_idle_timeout_30_minutes(app_ctx, client, clock):
     assert not _signed_in(client)
 
 
+@pytest.mark.rule("S8")
 def test_absolute_timeout_12_hours(app_ctx, client, clock):
     make_user(PBX_ADMIN, customer=make_customer(), username="pbx.abs")
     password_step(client, "pbx.abs", PW)
@@ -213,6 +225,7 @@ def test_absolute_timeout_12_hours(app_ctx, client, clock):
     assert not _signed_in(client)
 
 
+@pytest.mark.rule("S11")
 def test_session_cookie_flags(app_ctx, client):
     make_user(PBX_ADMIN, customer=make_customer(), username="pbx.cookie")
     response = password_step(client, "pbx.cookie", PW)
@@ -225,6 +238,7 @@ def test_session_cookie_flags(app_ctx, client):
 
 # --- Authenticator app -----------------------------------------------------------------------
 
+@pytest.mark.rule("R-AUTH-6")
 def test_totp_enrolment_and_switch_off(app_ctx, client):
     user = make_user(SALES, username="staff.enrol")
     password_step(client, "staff.enrol", PW)
@@ -251,6 +265,7 @@ def _profile(c, user, **changes):
     return post_form(c, "/account/profile", data)
 
 
+@pytest.mark.rule("R-AUTH-6", "R-AUTH-8")
 def test_pin_role_cannot_remove_its_mobile_number(app_ctx, client):
     """R-AUTH-6/8: a Portal Admin or Accounting user without an authenticator app keeps a mobile number."""
     for role in (PORTAL_ADMIN, ACCOUNTING):
@@ -265,6 +280,7 @@ def test_pin_role_cannot_remove_its_mobile_number(app_ctx, client):
         assert _reload(user).mobile == "+491712223334"
 
 
+@pytest.mark.rule("R-AUTH-8")
 def test_mobile_number_may_go_with_an_authenticator_app_or_without_a_pin_role(app_ctx, client):
     pbx = make_user(PBX_ADMIN, customer=make_customer(), mobile="+491711230012")
     password_step(client, pbx.username, PW)
@@ -279,6 +295,7 @@ def test_mobile_number_may_go_with_an_authenticator_app_or_without_a_pin_role(ap
     assert _reload(app_user).mobile is None
 
 
+@pytest.mark.rule("R-AUTH-8")
 def test_a_landline_is_not_a_mobile_number(app_ctx, client):
     """R-AUTH-8: the SMS PIN needs a mobile number (checked with phonenumbers)."""
     user = make_user(PBX_ADMIN, customer=make_customer(), mobile="+491711230014")
@@ -289,6 +306,7 @@ def test_a_landline_is_not_a_mobile_number(app_ctx, client):
     assert _reload(user).mobile == "+491711230014"
 
 
+@pytest.mark.rule("R-USR-3")
 @pytest.mark.parametrize("locale, subject", [("de", "Deine E-Mail-Adresse im e:service wurde geändert"),
                                              ("en", "Your e:service email address has been changed")])
 def test_changing_the_email_notifies_the_previous_address(app_ctx, client, locale, subject):
@@ -310,6 +328,7 @@ def test_changing_the_email_notifies_the_previous_address(app_ctx, client, local
         select(AuditLog.action).where(AuditLog.user_id == user.id)).all()
 
 
+@pytest.mark.rule("R-USR-3")
 def test_no_notice_when_the_email_stays(app_ctx, client):
     from app.models import OutboxMessage
 
@@ -319,6 +338,7 @@ def test_no_notice_when_the_email_stays(app_ctx, client):
     assert db.session.scalars(select(OutboxMessage)).all() == []
 
 
+@pytest.mark.rule("R-AUTH-3")
 def test_new_username_must_not_be_part_of_the_current_password(app_ctx, client):
     """R-AUTH-3 (enforced): renaming to a name the current password contains is refused with the rule."""
     user = make_user(PBX_ADMIN, customer=make_customer(), username="pbx.pwname")
@@ -330,6 +350,7 @@ def test_new_username_must_not_be_part_of_the_current_password(app_ctx, client):
     assert _profile(client, _reload(user), username="pbx.renamed2", current_password=PW).status_code == 302
 
 
+@pytest.mark.rule("R-AUTH-8")
 def test_profile_links_to_change_password(app_ctx, client):
     """The manual: "Kennwort ändern" is reachable from My profile, bottom right."""
     make_user(PBX_ADMIN, customer=make_customer(), username="pbx.link")

@@ -72,6 +72,7 @@ def test_account_created_by_the_back_office_is_audited(app, admin_client):
             EServiceUser.username == "new.staff")))
 
 
+@pytest.mark.rule("R-AUTH-4")
 def test_portal_admin_created_with_the_customer_is_audited(app_ctx):
     """R-AUTH-4: creating a customer creates its Portal Admin; the account creation is in the audit log."""
     customer = Customer(company_name="Audit GmbH", email="info@audit.example", street="Weg 1", zip_code="40210",
@@ -83,6 +84,7 @@ def test_portal_admin_created_with_the_customer_is_audited(app_ctx):
 
 # --- back-office edits -----------------------------------------------------------------------------
 
+@pytest.mark.rule("S14")
 def test_back_office_edit_records_the_changed_fields_never_their_values(app, admin_client):
     with app.app_context():
         user = make_user(PBX_ADMIN, customer=make_customer(), username="audit.edit", email="old@example.com")
@@ -104,6 +106,7 @@ def test_back_office_edit_records_the_changed_fields_never_their_values(app, adm
 
 # --- status changes, wherever they happen ----------------------------------------------------------
 
+@pytest.mark.rule("R-AUTH-10")
 def test_status_changes_are_audited_on_every_path(app, admin_client):
     with app.app_context():
         user = make_user(PBX_ADMIN, customer=make_customer(), username="audit.status")
@@ -122,6 +125,7 @@ def test_status_changes_are_audited_on_every_path(app, admin_client):
 
 # --- R-AUTH-10: inactive is final -----------------------------------------------------------------
 
+@pytest.mark.rule("R-AUTH-10")
 def test_service_refuses_to_reactivate_an_inactive_account(app_ctx):
     user = make_user(PBX_ADMIN, customer=make_customer(), status=UserStatus.INACTIVE)
     db.session.commit()
@@ -133,6 +137,7 @@ def test_service_refuses_to_reactivate_an_inactive_account(app_ctx):
     assert db.session.get(EServiceUser, user.id).status is UserStatus.INACTIVE
 
 
+@pytest.mark.rule("R-AUTH-10")
 def test_no_path_can_reactivate_an_inactive_account(app_ctx):
     """Even a write that skips the service is refused with the rule's message."""
     user = make_user(PBX_ADMIN, customer=make_customer(), status=UserStatus.INACTIVE)
@@ -144,6 +149,7 @@ def test_no_path_can_reactivate_an_inactive_account(app_ctx):
     assert db.session.get(EServiceUser, user.id).status is UserStatus.INACTIVE
 
 
+@pytest.mark.rule("R-AUTH-10")
 def test_back_office_refuses_to_reactivate_an_inactive_account(app, admin_client):
     with app.app_context():
         user = make_user(PBX_ADMIN, customer=make_customer(), username="audit.gone", status=UserStatus.INACTIVE)
@@ -157,6 +163,7 @@ def test_back_office_refuses_to_reactivate_an_inactive_account(app, admin_client
         assert _entries(audit.STATUS_CHANGED, user_id=user_id) == []
 
 
+@pytest.mark.rule("R-AUTH-10", "S8")
 def test_deactivation_ends_sessions_and_sign_in(app, admin_client):
     """R-AUTH-10, S8: set inactive in the back office, the user's open session ends and sign-in fails."""
     with app.app_context():
@@ -206,6 +213,7 @@ def test_every_action_code_has_a_label():
         assert code in audit.ACTION_LABELS
 
 
+@pytest.mark.rule("R7")
 def test_customer_text_filters_of_the_account_and_audit_lists_work(app, admin_client):
     """R7: `?_flt_0_customer_id=…` on the user and audit lists is a filtered page, not a 500."""
     with app.app_context():

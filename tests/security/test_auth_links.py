@@ -5,6 +5,7 @@ import hashlib
 import re
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -38,6 +39,7 @@ def _set(client, path, password, confirm=None):
     return post_form(client, path, {"password": password, "confirm": confirm or password})
 
 
+@pytest.mark.rule("R-AUTH-4", "S5")
 def test_new_customer_gets_activation_email_with_24h_link(app_ctx, client):
     customer = Customer(company_name="Neu GmbH", email="info@neu.example", street="Weg 1", zip_code="40210",
                         city="Düsseldorf", main_phone="+49 211 1")
@@ -60,6 +62,7 @@ def test_new_customer_gets_activation_email_with_24h_link(app_ctx, client):
     assert password_step(new_client(client.application), user.username, NEW).status_code == 302
 
 
+@pytest.mark.rule("R-AUTH-5")
 def test_forgot_password_sends_link_to_stored_email_only(app_ctx, client):
     user = make_user(PBX_ADMIN, customer=make_customer(), username="pbx.forgot", email="stored@example.com")
     page = client.get("/forgot-password/?username=pbx.forgot")
@@ -82,6 +85,7 @@ def test_forgot_password_sends_link_to_stored_email_only(app_ctx, client):
     assert user.id
 
 
+@pytest.mark.rule("R-AUTH-5", "S7")
 def test_forgot_password_same_answer_for_unknown_username(app_ctx, client):
     make_user(PBX_ADMIN, customer=make_customer(), username="pbx.exists")
     known = _forgot(client, "pbx.exists")
@@ -97,6 +101,7 @@ def test_forgot_password_same_answer_for_unknown_username(app_ctx, client):
     assert _norm(known, "pbx.exists") == _norm(unknown, "pbx.nosuch")
 
 
+@pytest.mark.rule("R-AUTH-5", "S5")
 def test_link_expires_after_24_hours(app_ctx, client, clock):
     make_user(PBX_ADMIN, customer=make_customer(), username="pbx.exp24")
     _forgot(client, "pbx.exp24")
@@ -110,6 +115,7 @@ def test_link_expires_after_24_hours(app_ctx, client, clock):
     assert password_step(new_client(client.application), "pbx.exp24", PW).status_code == 302
 
 
+@pytest.mark.rule("S5")
 def test_link_is_single_use(app_ctx, client):
     make_user(PBX_ADMIN, customer=make_customer(), username="pbx.single")
     _forgot(client, "pbx.single")
@@ -118,6 +124,7 @@ def test_link_is_single_use(app_ctx, client):
     assert client.get(_path(link)).status_code == 410
 
 
+@pytest.mark.rule("S5")
 def test_newer_link_voids_older(app_ctx, client):
     make_user(PBX_ADMIN, customer=make_customer(), username="pbx.newer")
     _forgot(client, "pbx.newer")
@@ -129,6 +136,7 @@ def test_newer_link_voids_older(app_ctx, client):
     assert client.get(_path(second)).status_code == 200
 
 
+@pytest.mark.rule("S5")
 def test_password_change_voids_links(app_ctx, client, login):
     make_user(PBX_ADMIN, customer=make_customer(), username="pbx.change")
     _forgot(client, "pbx.change")
@@ -141,6 +149,7 @@ def test_password_change_voids_links(app_ctx, client, login):
     assert client.get(_path(link)).status_code == 410
 
 
+@pytest.mark.rule("R-AUTH-2")
 def test_link_page_enforces_password_rules(app_ctx, client):
     make_user(PBX_ADMIN, customer=make_customer(), username="pbx.rules")
     _forgot(client, "pbx.rules")

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 import time
 
+import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -35,6 +36,7 @@ def _signed_in(client) -> bool:
 
 # --- R-AUTH-6: the PIN step ----------------------------------------------------------
 
+@pytest.mark.rule("R-AUTH-6")
 def test_portal_admin_needs_pin_and_only_pin_step_signs_in(app_ctx, client):
     user = _portal_admin(username="pa.one")
     response = password_step(client, "pa.one", PW)
@@ -52,6 +54,7 @@ def test_portal_admin_needs_pin_and_only_pin_step_signs_in(app_ctx, client):
     assert _signed_in(client)
 
 
+@pytest.mark.rule("R-AUTH-6")
 def test_accounting_gets_pin_and_help_names_portal_admin(app_ctx, client):
     make_user(ACCOUNTING, customer=make_customer(), mobile="+491711234568", username="acc.one")
     assert password_step(client, "acc.one", PW).headers["Location"].endswith("/login/pin/")
@@ -60,6 +63,7 @@ def test_accounting_gets_pin_and_help_names_portal_admin(app_ctx, client):
     assert "0800 032 68 35" not in page
 
 
+@pytest.mark.rule("R-AUTH-6")
 def test_pbx_admin_and_staff_sign_in_with_password_only(app_ctx, client):
     make_user(PBX_ADMIN, customer=make_customer(), username="pbx.one")
     response = password_step(client, "pbx.one", PW)
@@ -67,6 +71,7 @@ def test_pbx_admin_and_staff_sign_in_with_password_only(app_ctx, client):
     assert _signed_in(client)
 
 
+@pytest.mark.rule("S4")
 def test_pin_is_stored_hashed_and_bound_to_attempt(app_ctx, client):
     _portal_admin(username="pa.hash")
     password_step(client, "pa.hash", PW)
@@ -81,6 +86,7 @@ def test_pin_is_stored_hashed_and_bound_to_attempt(app_ctx, client):
     assert not _signed_in(other)
 
 
+@pytest.mark.rule("S4")
 def test_pin_expires_after_10_minutes(app_ctx, client, clock):
     _portal_admin(username="pa.exp")
     password_step(client, "pa.exp", PW)
@@ -93,6 +99,7 @@ def test_pin_expires_after_10_minutes(app_ctx, client, clock):
     assert not _signed_in(client)
 
 
+@pytest.mark.rule("S4")
 def test_pin_within_10_minutes_works(app_ctx, client, clock):
     _portal_admin(username="pa.ok9")
     password_step(client, "pa.ok9", PW)
@@ -101,6 +108,7 @@ def test_pin_within_10_minutes_works(app_ctx, client, clock):
     assert _signed_in(client)
 
 
+@pytest.mark.rule("S4")
 def test_pin_is_single_use(app_ctx, client):
     _portal_admin(username="pa.once")
     password_step(client, "pa.once", PW)
@@ -115,6 +123,7 @@ def test_pin_is_single_use(app_ctx, client):
     assert not _signed_in(replay)
 
 
+@pytest.mark.rule("S4")
 def test_five_wrong_pins_void_it(app_ctx, client):
     _portal_admin(username="pa.wrong")
     password_step(client, "pa.wrong", PW)
@@ -132,6 +141,7 @@ def test_five_wrong_pins_void_it(app_ctx, client):
     assert failures == 5
 
 
+@pytest.mark.rule("S4")
 def test_at_most_five_pin_sends_per_hour_and_resend_is_rate_limited(app_ctx, client, clock):
     _portal_admin(username="pa.many")
     password_step(client, "pa.many", PW)
@@ -153,6 +163,7 @@ def test_at_most_five_pin_sends_per_hour_and_resend_is_rate_limited(app_ctx, cli
     assert password_step(new_client(client.application), "pa.many", PW).headers["Location"].endswith("/login/pin/")
 
 
+@pytest.mark.rule("R-AUTH-6")
 def test_pin_role_without_mobile_cannot_sign_in(app_ctx, client):
     make_user(PORTAL_ADMIN, customer=make_customer(), username="pa.nomobile")
     response = password_step(client, "pa.nomobile", PW)
@@ -163,6 +174,7 @@ def test_pin_role_without_mobile_cannot_sign_in(app_ctx, client):
 
 # --- R-AUTH-10: status ------------------------------------------------------------------
 
+@pytest.mark.rule("R-AUTH-10")
 def test_locked_and_inactive_accounts_cannot_sign_in(app_ctx, client):
     make_user(PBX_ADMIN, customer=make_customer(), username="pbx.locked", status=UserStatus.LOCKED)
     make_user(PBX_ADMIN, customer=make_customer(), username="pbx.gone", status=UserStatus.INACTIVE)
@@ -173,6 +185,7 @@ def test_locked_and_inactive_accounts_cannot_sign_in(app_ctx, client):
 
 # --- S6: lockout and per-IP limit -------------------------------------------------------
 
+@pytest.mark.rule("S6")
 def test_ten_failures_lock_the_account_for_15_minutes_whatever_the_ip(app_ctx, client, clock):
     make_user(PBX_ADMIN, customer=make_customer(), username="pbx.lock")
     for i in range(10):
@@ -193,6 +206,7 @@ def test_ten_failures_lock_the_account_for_15_minutes_whatever_the_ip(app_ctx, c
     assert _signed_in(client)
 
 
+@pytest.mark.rule("S6")
 def test_nine_failures_do_not_lock(app_ctx, client):
     make_user(PBX_ADMIN, customer=make_customer(), username="pbx.nine")
     for _ in range(9):
@@ -200,6 +214,7 @@ def test_nine_failures_do_not_lock(app_ctx, client):
     assert password_step(client, "pbx.nine", PW).status_code == 302
 
 
+@pytest.mark.rule("S6")
 def test_pin_failures_count_toward_lockout(app_ctx, client):
     _portal_admin(username="pa.pinlock")
     for _ in range(2):
@@ -211,6 +226,7 @@ def test_pin_failures_count_toward_lockout(app_ctx, client):
     assert password_step(client, "pa.pinlock", PW).status_code == 200
 
 
+@pytest.mark.rule("S6")
 def test_per_ip_limit_answers_429(app_ctx, client):
     client.application.config["IP_FAILURE_LIMIT"] = 5
     try:
@@ -228,6 +244,7 @@ def test_per_ip_limit_answers_429(app_ctx, client):
 
 # --- S7: known and unknown usernames alike ------------------------------------------------
 
+@pytest.mark.rule("S7")
 def test_login_answers_known_and_unknown_usernames_alike(app_ctx, client):
     make_user(PBX_ADMIN, customer=make_customer(), username="pbx.known")
     known = password_step(client, "pbx.known", "wrong-password-1")
@@ -246,6 +263,7 @@ def test_login_answers_known_and_unknown_usernames_alike(app_ctx, client):
 
 # --- S9: no API login ---------------------------------------------------------------------
 
+@pytest.mark.rule("S9")
 def test_api_login_never_issues_a_token(app_ctx, client):
     _portal_admin(username="pa.api")
     make_user(ADMIN, username="staff.api")
@@ -257,6 +275,7 @@ def test_api_login_never_issues_a_token(app_ctx, client):
     assert client.post("/api/v1/security/refresh").status_code in (401, 403)
 
 
+@pytest.mark.rule("S9")
 def test_password_only_helper_of_fab_is_disabled(app_ctx):
     make_user(ADMIN, username="staff.fab")
     assert app_ctx.appbuilder.sm.auth_user_db("staff.fab", PW) is None
@@ -264,6 +283,7 @@ def test_password_only_helper_of_fab_is_disabled(app_ctx):
 
 # --- S10 / S11: redirects and headers -------------------------------------------------------
 
+@pytest.mark.rule("S10")
 def test_open_redirect_probes_stay_on_the_portal(app_ctx, client):
     make_user(ADMIN, username="staff.redir")
     for probe in ("//evil.example", "https://evil.example/x", "/\\evil.example", "http:evil.example",
@@ -274,6 +294,7 @@ def test_open_redirect_probes_stay_on_the_portal(app_ctx, client):
         assert "evil" not in location and location.startswith("/"), (probe, location)
 
 
+@pytest.mark.rule("S10")
 def test_spoofed_host_header_does_not_redirect_away(app_ctx, client):
     make_user(ADMIN, username="staff.host")
     page = client.get("/login/?next=/account/profile", headers={"Host": "evil.example"})
@@ -283,12 +304,14 @@ def test_spoofed_host_header_does_not_redirect_away(app_ctx, client):
     assert response.headers["Location"] == "/account/profile"
 
 
+@pytest.mark.rule("S10")
 def test_safe_next_is_kept(app_ctx, client):
     make_user(ADMIN, username="staff.next")
     response = password_step(client, "staff.next", PW, next_url="/account/password")
     assert response.headers["Location"] == "/account/password"
 
 
+@pytest.mark.rule("S11")
 def test_sign_in_pages_are_not_cached_and_have_csrf(app_ctx, client):
     page = client.get("/login/")
     assert "no-store" in page.headers["Cache-Control"]
@@ -296,6 +319,7 @@ def test_sign_in_pages_are_not_cached_and_have_csrf(app_ctx, client):
     assert client.post("/login/", data={"username": "x", "password": "y"}).status_code == 400
 
 
+@pytest.mark.rule("R-AUTH-6")
 def test_totp_user_signs_in_with_app_code(app_ctx, client):
     import pyotp
 
@@ -314,6 +338,7 @@ def test_totp_user_signs_in_with_app_code(app_ctx, client):
     assert not _signed_in(other)
 
 
+@pytest.mark.rule("R-AUTH-6", "S6")
 def test_totp_sign_in_works_off_utc_and_counts_no_failure(app_ctx, client, berlin_time):
     """R-AUTH-6, S6: with the server in Europe/Berlin the app's current code signs in, and no failure is
     counted toward the lockout."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import logging
 
+import pytest
 from sqlalchemy import select, text
 
 from app.extensions import db
@@ -17,6 +18,7 @@ from tests.security.auth_fixtures import client, password_step  # noqa: F401  - 
 PW = "Sicher#Kennwort42"
 
 
+@pytest.mark.rule("R-AUTH-6", "R-JOB-3")
 def test_pin_sms_goes_through_outbox_and_console_adapter(app_ctx, client, capsys, caplog):
     caplog.set_level(logging.DEBUG)
     make_user(PORTAL_ADMIN, customer=make_customer(), username="pa.outbox", mobile="+491711234569")
@@ -34,6 +36,7 @@ def test_pin_sms_goes_through_outbox_and_console_adapter(app_ctx, client, capsys
     assert pin not in raw, "the body is encrypted at rest"
 
 
+@pytest.mark.rule("R-JOB-3")
 def test_pin_sms_goes_out_even_when_the_server_never_closes_the_response(app, app_ctx, client, capsys,
                                                                          monkeypatch):
     """R-AUTH-6, R-JOB-3: werkzeug's development server (`make run`) skips close() when the client's
@@ -89,6 +92,7 @@ def test_outbox_list_json_newest_first_with_body_in_development(app, app_ctx):
         app.config["DEVELOPMENT"] = True
 
 
+@pytest.mark.rule("R-JOB-3")
 def test_failed_send_stays_queued_with_error_then_delivers(app, app_ctx, monkeypatch):
     calls = []
 

@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from babel.messages.pofile import read_po
 from sqlalchemy import func, select
 
@@ -29,6 +30,7 @@ def _catalogued(msgid: str, lang: str) -> str:
     return message.string or msgid  # English shows the msgid
 
 
+@pytest.mark.rule("R-AUTH-6")
 def test_sms_pin_text_is_the_catalogued_german_and_english(app_ctx):
     """R-AUTH-6: the SMS reads exactly as catalogued in the recipient's language; the two differ."""
     user = make_user(PORTAL_ADMIN, customer=make_customer(), mobile="+491711230021", locale="de")
@@ -55,6 +57,7 @@ def _from(c, ip, method, url, data=None):
     return c.post(url, data=data, environ_base=env)
 
 
+@pytest.mark.rule("S6")
 def test_per_ip_limit_on_the_pin_step(app_ctx, client):
     """S6: wrong PINs count toward the client address's limit; over it, the PIN step answers 429 even
     for the right PIN, while another address signs in as usual."""
@@ -81,6 +84,7 @@ def test_per_ip_limit_on_the_pin_step(app_ctx, client):
         app.config["IP_FAILURE_LIMIT"] = 50
 
 
+@pytest.mark.rule("S11")
 def test_session_cookie_is_secure_under_the_production_config(tmp_path):
     """S11: with ESERVICE_ENV=production (nothing else about cookies set) a real response's session
     cookie carries Secure, HttpOnly and SameSite=Lax."""

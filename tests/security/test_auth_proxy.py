@@ -50,6 +50,7 @@ def test_one_trusted_proxy_gives_the_client_address(app, app_ctx, proxies):
     assert db.session.scalars(select(AuditLog.client_ip)).all() == ["203.0.113.7"]
 
 
+@pytest.mark.rule("S6")
 def test_per_ip_limit_per_client_behind_the_proxy(app, app_ctx, proxies):
     """S6: behind the proxy one client's failures block that client only, not everyone."""
     proxies(1)
@@ -60,6 +61,7 @@ def test_per_ip_limit_per_client_behind_the_proxy(app, app_ctx, proxies):
     assert _failed_login(app, "203.0.113.8").status_code == 200
 
 
+@pytest.mark.rule("S6")
 def test_without_trusted_proxy_forged_addresses_do_not_escape_the_limit(app, app_ctx, proxies):
     """S6: a client writing its own X-Forwarded-For still counts as its real address."""
     app.config["IP_FAILURE_LIMIT"] = 3

@@ -32,6 +32,7 @@ def _count(username_like: str) -> int:
         func.lower(EServiceUser.username).like(username_like)))
 
 
+@pytest.mark.rule("R-AUTH-1")
 def test_non_ascii_username_signs_in_as_typed_and_in_any_case(app_ctx, client):
     """SQLite's lower() folds ASCII only: `ÖZGÜR.Admin` could not sign in even with the exact name."""
     make_user(PBX_ADMIN, customer=make_customer(), username="ÖZGÜR.Admin")
@@ -42,6 +43,7 @@ def test_non_ascii_username_signs_in_as_typed_and_in_any_case(app_ctx, client):
         assert c.get("/account/profile").status_code == 200, typed
 
 
+@pytest.mark.rule("R-AUTH-1")
 def test_case_folding_joins_sharp_s_and_composed_forms(app_ctx):
     """Unicode case folding (ß = ss) and NFC (composed = decomposed é) make one name."""
     user = make_user(PBX_ADMIN, customer=make_customer(), username="Straße.Café")
@@ -49,6 +51,7 @@ def test_case_folding_joins_sharp_s_and_composed_forms(app_ctx):
     assert accounts.find_by_username("strasse.café") == user
 
 
+@pytest.mark.rule("R-AUTH-1")
 def test_the_database_refuses_a_second_name_differing_only_in_case(app_ctx):
     """The unique index holds even for a write that skips every service check."""
     make_user(PBX_ADMIN, customer=make_customer(), username="dup.name")
@@ -60,6 +63,7 @@ def test_the_database_refuses_a_second_name_differing_only_in_case(app_ctx):
     db.session.rollback()
 
 
+@pytest.mark.rule("R-AUTH-1", "R7")
 def test_any_write_of_a_duplicate_is_a_translated_message(app_ctx):
     """A path that forgot to check gets the rule's message from the flush guard, not an IntegrityError."""
     make_user(PBX_ADMIN, customer=make_customer(), username="dup.flush")
@@ -71,6 +75,7 @@ def test_any_write_of_a_duplicate_is_a_translated_message(app_ctx):
     assert _count("dup.flush") == 1
 
 
+@pytest.mark.rule("R-AUTH-1", "R-AUTH-8")
 def test_profile_rename_to_a_name_taken_in_another_case_is_refused(app_ctx, client):
     """R-AUTH-1/8: renaming to `ÖZGÜR.taken` beside `özgür.TAKEN` is refused with the rule's message."""
     make_user(PBX_ADMIN, customer=make_customer(), username="özgür.TAKEN")
@@ -107,6 +112,7 @@ def _add_user(app, c, username):
         "conf_password": "Gutes#Kennwort1"})
 
 
+@pytest.mark.rule("R-AUTH-1")
 def test_back_office_add_refuses_a_case_variant(app, admin_client):
     """R-AUTH-1 in the back office: `EVA.NEU` beside `eva.neu` is refused with the rule's message."""
     assert _add_user(app, admin_client, "eva.neu").status_code == 302
@@ -119,6 +125,7 @@ def test_back_office_add_refuses_a_case_variant(app, admin_client):
             EServiceUser.username == "eva.neu")).one() == "eva.neu"
 
 
+@pytest.mark.rule("R-AUTH-1")
 def test_back_office_edit_refuses_a_case_variant(app, admin_client):
     with app.app_context():
         make_user(SERVICE, username="ülrich.one")
@@ -139,6 +146,7 @@ def test_back_office_edit_refuses_a_case_variant(app, admin_client):
         assert db.session.get(EServiceUser, other_id).username == "ulrich.two"
 
 
+@pytest.mark.rule("R-AUTH-1", "R-AUTH-4")
 def test_customer_creation_refuses_a_portal_admin_name_taken_in_another_case(app_ctx):
     """R-AUTH-4 path: the Portal Admin's chosen name `ÖZGÜR.KUNDE` beside `özgür.kunde` is a message."""
     make_user(PBX_ADMIN, customer=make_customer(), username="özgür.kunde")
@@ -151,6 +159,7 @@ def test_customer_creation_refuses_a_portal_admin_name_taken_in_another_case(app
     assert _count("%kunde") == 1
 
 
+@pytest.mark.rule("R-AUTH-1")
 def test_fab_find_user_uses_the_same_key(app_ctx):
     user = make_user(PBX_ADMIN, customer=make_customer(), username="ÄRGER.fab")
     assert app_ctx.appbuilder.sm.find_user(username="ärger.FAB") == user
@@ -169,6 +178,7 @@ def _insert_old_user(username: str, n: int) -> None:
     db.session.commit()
 
 
+@pytest.mark.rule("R-AUTH-1")
 def test_migration_fills_the_key_of_existing_accounts(scratch_app):
     with scratch_app.app_context():
         upgrade(directory=MIGRATIONS, revision=BEFORE_KEY)
@@ -181,6 +191,7 @@ def test_migration_fills_the_key_of_existing_accounts(scratch_app):
         assert "username_key" not in {c["name"] for c in db.inspect(db.engine).get_columns("ab_user")}
 
 
+@pytest.mark.rule("R-AUTH-1")
 def test_migration_stops_and_names_existing_case_duplicates(scratch_app, capfd):
     """Two existing names differing only in case: the upgrade names them and changes nothing, so it can
     run again once one is renamed."""

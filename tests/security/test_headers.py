@@ -1,12 +1,15 @@
 """S11: security headers on every page; no-store once signed in."""
 from __future__ import annotations
 
+import pytest
+
 from app.extensions import db
 from tests.factories import make_user
 
 PASSWORD = "Sicher#Kennwort42"
 
 
+@pytest.mark.rule("S11")
 def test_login_page_forbids_framing_and_sniffing(client):
     response = client.get("/login/")
     assert response.status_code == 200
@@ -17,12 +20,14 @@ def test_login_page_forbids_framing_and_sniffing(client):
     assert response.headers["Referrer-Policy"] in ("same-origin", "no-referrer")
 
 
+@pytest.mark.rule("S11")
 def test_error_pages_carry_the_headers_too(client):
     response = client.get("/no/such/page")
     assert response.status_code == 404
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
 
 
+@pytest.mark.rule("S11")
 def test_signed_in_pages_are_not_stored(app, client, login):
     with app.app_context():
         make_user("Admin", username="hdr.admin", password=PASSWORD)

@@ -75,6 +75,7 @@ def _swept(app):
 
 
 # --- the route list and the declarations ------------------------------------------
+@pytest.mark.rule("S1")
 def test_routes_are_chosen_by_portal_permissions_not_by_prefix(app):
     paths = {route.path for route in portal_routes(app)}
     assert "/customer-password" in paths, "a portal route outside /portal/ is not swept"
@@ -85,6 +86,7 @@ def test_routes_are_chosen_by_portal_permissions_not_by_prefix(app):
     assert all(route.holders for route in portal_routes(app)), "a portal route no portal role may use"
 
 
+@pytest.mark.rule("S1")
 def test_every_portal_route_with_an_argument_declares_its_model(app):
     swept = 0
     for route in portal_routes(app):
@@ -113,6 +115,7 @@ def _query_names(tree):
             yield node.slice.value
 
 
+@pytest.mark.rule("S1")
 def test_every_query_argument_of_portal_code_is_declared_or_not_an_id(app):
     declared = {arg.name for route in portal_routes(app) for arg in route.id_args if arg.source == "query"}
     read = {name for path in PORTAL_SOURCES for name in _query_names(ast.parse(path.read_text()))}
@@ -138,6 +141,7 @@ def _urls(app, route, arg, value, owner_id):
     return url_for_rule(route.rule, path_values, query)
 
 
+@pytest.mark.rule("S1")
 def test_other_customers_rows_are_404_and_change_nothing(app, world, signed_in):
     """S1: as every portal role of customer a, every row of customer b on every declared id → 404."""
     a, b = world["a"], world["b"]
@@ -182,6 +186,7 @@ def _arg(app, path):
     return next(r for r in portal_routes(app) if r.path == path).id_args[0]
 
 
+@pytest.mark.rule("S1")
 def test_the_owner_gets_through_on_every_declared_id(app, world, signed_in):
     """S1's other half: the same routes with customer a's own rows answer 200/3xx (never the login page)."""
     a = world["a"]
@@ -211,6 +216,7 @@ def _foreign_markers(app, customer_id):
     return {m for m in markers if m}
 
 
+@pytest.mark.rule("S1")
 def test_routes_without_ids_show_and_change_nothing_of_another_customer(app, world, signed_in):
     """The rest of the portal routes (start page, lists, /customer-password) as every role that holds them:
     no trace of customer b in the answer, not one of b's rows changed."""
@@ -238,6 +244,7 @@ def test_routes_without_ids_show_and_change_nothing_of_another_customer(app, wor
     assert checksum(app, b.customer_id) == before
 
 
+@pytest.mark.rule("R7", "S13")
 @pytest.mark.parametrize("raw", MALFORMED_IDS)
 def test_malformed_ids_are_404_on_every_method(app, world, signed_in, raw):
     """R7/S13: GET and POST routes alike answer a malformed id with 404, never a 500 or a redirect."""

@@ -124,6 +124,7 @@ def _menu_urls(app):
     return urls
 
 
+@pytest.mark.rule("S2")
 def test_every_portal_route_and_method_has_a_cell(app):
     cells = {(method, rule) for method, rule, _ in MATRIX}
     missing = sorted((method, route.path) for route in portal_routes(app) for method in route.methods
@@ -131,6 +132,7 @@ def test_every_portal_route_and_method_has_a_cell(app):
     assert not missing, f"add these portal routes to the S2 matrix: {missing}"
 
 
+@pytest.mark.rule("S2")
 def test_every_back_office_entry_point_has_a_cell(app):
     cells = {rule for method, rule, _ in MATRIX if method == "GET"}
     menu = _menu_urls(app)
@@ -138,6 +140,7 @@ def test_every_back_office_entry_point_has_a_cell(app):
     assert not menu - cells, f"add these back-office entry points to the S2 matrix: {sorted(menu - cells)}"
 
 
+@pytest.mark.rule("S2")
 def test_the_matrix_names_only_existing_routes_and_owner_rows(app, world):
     rules = {(method, rule.rule) for rule in app.url_map.iter_rules() for method in rule.methods}
     for method, rule, fill in MATRIX:
@@ -147,6 +150,7 @@ def test_the_matrix_names_only_existing_routes_and_owner_rows(app, world):
         assert len(MATRIX[(method, rule, fill)]) == len(ROLES), rule
 
 
+@pytest.mark.rule("S2")
 @pytest.mark.parametrize("role", ROLES)
 def test_route_role_matrix(app, world, signed_in, role):
     """S2: every cell for one role, reads before writes (accepting the offer changes it)."""
@@ -159,6 +163,7 @@ def test_route_role_matrix(app, world, signed_in, role):
     assert not changed, f"{role}: cells changed (expected, got): {changed}"
 
 
+@pytest.mark.rule("S2")
 def test_menu_shows_only_what_the_role_may_open(app, world, signed_in):
     pbx = signed_in(world["a"].users[PBX_ADMIN]).get("/").get_data(as_text=True)
     assert "/portal/cloud-phone/" in pbx and "/portal/tickets/" in pbx

@@ -50,6 +50,7 @@ def _tables():
     return {t.name: t for t in db.metadata.sorted_tables}
 
 
+@pytest.mark.rule("S3")
 def test_allowlists_name_only_existing_tables(app):
     tables = _tables()
     unknown = (set(GLOBAL_TABLES) | set(OPTIONAL_TENANT_TABLES)) - set(tables)
@@ -57,6 +58,7 @@ def test_allowlists_name_only_existing_tables(app):
     assert not set(GLOBAL_TABLES) & set(OPTIONAL_TENANT_TABLES)
 
 
+@pytest.mark.rule("S3")
 def test_customer_owned_models_are_not_allowlisted(app):
     owned = {
         mapper.class_.__table__.name
@@ -90,6 +92,7 @@ def _metadata_problems(table, required: bool) -> list[str]:
     return problems
 
 
+@pytest.mark.rule("S3")
 @pytest.mark.parametrize("table_name", _tenant_tables())
 def test_model_has_indexed_not_null_customer_fk(app, table_name):
     table = _tables()[table_name]
@@ -117,6 +120,7 @@ def _database_problems(inspector, table_name: str, required: bool) -> list[str]:
     return problems
 
 
+@pytest.mark.rule("S3")
 def test_migrated_database_has_indexed_not_null_customer_fks(app):
     with app.app_context():
         inspector = inspect(db.engine)

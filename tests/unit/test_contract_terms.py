@@ -66,12 +66,14 @@ END_OF_TERM_CASES = {
 }
 
 
+@pytest.mark.rule("R-CON-2")
 @pytest.mark.parametrize("args, expected", END_OF_TERM_CASES.values(), ids=END_OF_TERM_CASES.keys())
 def test_end_of_term(args, expected):
     start, minimum, notice, renewal, today = args
     assert end_of_term(start, minimum, notice, renewal, today) == expected
 
 
+@pytest.mark.rule("R-CON-2")
 def test_every_day_of_two_years_gets_the_first_term_end_the_notice_can_reach():
     # Start 31 July: every term ends on 30 July. Three calendar months are 89 to 92 days.
     start = D(2021, 7, 31)
@@ -84,10 +86,12 @@ def test_every_day_of_two_years_gets_the_first_term_end_the_notice_can_reach():
         assert previous < start or (previous - today).days <= 92, (today, end)
 
 
+@pytest.mark.rule("R-CON-2")
 def test_contract_without_start_date_has_no_end_of_term():
     assert end_of_term(None, 24, 3, 12, D(2024, 1, 1)) is None
 
 
+@pytest.mark.rule("R-CON-2")
 @pytest.mark.parametrize("minimum, notice, renewal", [(-1, 3, 12), (24, -1, 12), (24, 3, -1)])
 def test_negative_term_lengths_are_refused(minimum, notice, renewal):
     with pytest.raises(ValueError):
@@ -107,6 +111,7 @@ REDUCTION_CASES = {
 }
 
 
+@pytest.mark.rule("R-WIZ-5")
 @pytest.mark.parametrize("args, expected", REDUCTION_CASES.values(), ids=REDUCTION_CASES.keys())
 def test_earliest_reduction_date(args, expected):
     assert earliest_reduction_date(*args) == expected
