@@ -61,6 +61,7 @@ def _race(app, work, parties: int = 2) -> list:
     return results
 
 
+@pytest.mark.rule("R-AUTH-5", "R3", "R4")
 def test_forgot_password_request_worked_once_by_two_parallel_workers(app):
     """R-AUTH-5, R3, R4: the after-response hand-off and the delivery job reach one request at once: one link,
     one email, one audit entry; the other finds the request gone."""
@@ -79,6 +80,7 @@ def test_forgot_password_request_worked_once_by_two_parallel_workers(app):
         assert reset_requests.work_pending() == 0
 
 
+@pytest.mark.rule("S5", "R3")
 def test_set_password_link_used_once_by_two_parallel_posts(app, monkeypatch):
     """S5: one link, two simultaneous "set password" posts: one sets it, the other is told the link is gone."""
     with app.app_context():
@@ -98,6 +100,7 @@ def test_set_password_link_used_once_by_two_parallel_posts(app, monkeypatch):
         assert db.session.scalars(select(OneTimeToken.used_at)).one() is not None
 
 
+@pytest.mark.rule("S4", "R3")
 def test_sms_pin_used_once_by_two_parallel_posts(app, monkeypatch):
     """S4: one attempt, its right PIN posted twice at once: exactly one sign-in."""
     with app.app_context():
@@ -113,6 +116,7 @@ def test_sms_pin_used_once_by_two_parallel_posts(app, monkeypatch):
         assert db.session.scalar(select(func.count(AuditLog.id)).where(AuditLog.action == "sign_in")) == 1
 
 
+@pytest.mark.rule("S4", "R3")
 def test_authenticator_code_used_once_by_two_parallel_attempts(app, monkeypatch):
     """S4: two sign-in attempts (two browsers) post the same app code at once: exactly one signs in."""
     secret = pyotp.random_base32()
@@ -130,6 +134,7 @@ def test_authenticator_code_used_once_by_two_parallel_attempts(app, monkeypatch)
         assert len(used) == 1
 
 
+@pytest.mark.rule("S4")
 @pytest.mark.parametrize("attempts", [1, 2])
 def test_a_used_app_code_is_refused_afterwards(app, attempts):
     """S4: after a sign-in, the same code (or an older one) never signs in again."""

@@ -95,6 +95,7 @@ def _median_gap(app, send_known, send_unknown) -> tuple[float, float, float]:
     return gap, statistics.median(known), statistics.median(unknown)
 
 
+@pytest.mark.rule("S7", "R-AUTH-5", "R-JOB-3")
 def test_forgot_password_known_and_unknown_alike_with_live_smtp(app, live_server, limits_off):
     """S7, R-AUTH-5: the known user's email is really sent (aiosmtpd receives all 40), after the response."""
     known_name = _user(app, PBX_ADMIN, username="pbx.ftime", email="ftime@example.com")
@@ -120,6 +121,7 @@ def test_forgot_password_known_and_unknown_alike_with_live_smtp(app, live_server
     assert abs(gap) < 0.005, (gap, known_median, unknown_median)
 
 
+@pytest.mark.rule("S7")
 def test_login_known_wrong_password_and_unknown_alike(app, live_server, limits_off, light_hashing):
     """S7: a known username with a wrong password and an unknown username cost the same."""
     known_name = _user(app, PBX_ADMIN, username="pbx.ltime")
@@ -168,6 +170,7 @@ def _statements_of(app, client, url: str, form: dict) -> list[str]:
     return statements
 
 
+@pytest.mark.rule("S7", "R-AUTH-5")
 @pytest.mark.parametrize("url, form", [
     ("/login/", {"password": "wrong-password-1"}),
     ("/forgot-password/", {}),
@@ -186,6 +189,7 @@ def test_known_and_unknown_names_run_the_same_statements(app, limits_off, url, f
         "a failed step writes to no account row"
 
 
+@pytest.mark.rule("S7", "S14")
 def test_dummy_check_costs_what_a_real_one_does(app_ctx):
     """S7: an unknown username is checked against a hash of the same method and cost as real accounts'."""
     from app.services import accounts
@@ -216,6 +220,7 @@ class _SlowGateway(http.server.BaseHTTPRequestHandler):
         pass
 
 
+@pytest.mark.rule("R-AUTH-6", "R-JOB-3")
 def test_pin_pages_answer_before_the_sms_gateway_does(app, live_server, light_hashing):
     """R-AUTH-6, R-JOB-3: the password step and "send again" answer at once; the SMS goes out after the
     response, through the outbox, and arrives."""
