@@ -1,4 +1,9 @@
-"""Translated error pages: no user ever sees Werkzeug's English defaults or a traceback."""
+"""Translated error pages: no user ever sees Werkzeug's English defaults or a traceback.
+
+This is also the one place that answers the services' domain errors (app/services/errors.py)
+that no view turned into a form message: NotFound → 404, Forbidden → 403, Invalid → 400
+with its messages. The transaction is rolled back first, so nothing half-written stays.
+"""
 from __future__ import annotations
 
 from flask import Flask, render_template, request
@@ -7,6 +12,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db
+from app.services.errors import ServiceError
 
 _MESSAGES = {
     400: (_l("The request could not be processed"), _l("Please check your input and try again.")),
@@ -54,6 +60,12 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(_error):
         return _render(400, str(_l("The form had expired. Please reload the page and send it again.")))
+
+    @app.errorhandler(ServiceError)
+    def _domain(error: ServiceError):
+        db.session.rollback()
+        detail = " ".join(error.messages) if error.status == 400 and error.messages else None
+        return _render(error.status, detail)
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):

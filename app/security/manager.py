@@ -7,6 +7,7 @@ from flask_appbuilder.security.sqla.models import Permission, PermissionView, Vi
 from sqlalchemy import select
 
 from app.models.security import EServiceUser
+from app.security import sessions as auth_sessions
 from app.security.auth_views import (
     EServiceAuthView, EServiceResetMyPasswordView, EServiceResetPasswordView, EServiceUserInfoEditView,
     NoPasswordLoginApi,
@@ -41,8 +42,6 @@ class EServiceSecurityManager(SecurityManager):
 
     def load_user(self, pk):
         """The signed-in user of this request, or None when the session is stale or ended."""
-        from app.services.auth import sessions as auth_sessions
-
         try:
             user = self.get_user_by_id(int(pk))
         except (TypeError, ValueError):

@@ -23,8 +23,9 @@ from wtforms import StringField
 from wtforms.validators import DataRequired, ValidationError
 
 from app.extensions import db
-from app.security.roles_base import role_label, roles_text
-from app.views.backoffice.base import READ_ONLY, SafeViewMixin
+from app.roles import role_label, roles_text
+from app.views.backoffice.base import READ_ONLY
+from app.views.backoffice.safe_view import SafeViewMixin
 
 
 def _choosable():

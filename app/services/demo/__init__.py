@@ -14,7 +14,8 @@ from sqlalchemy import exists, select
 from app.extensions import db
 from app.models import Customer, EServiceUser
 from app.models.enums import SecondFactor, UserStatus
-from app.security.roles_base import SMS_PIN_ROLES
+from app.roles import SMS_PIN_ROLES
+from app.services.auth.passwords import hash_password
 from app.services.demo.logins import DEMO_LOGINS, PENDING_PORTAL_ADMIN
 
 DEMO_CUSTOMERS = ("9000001", "9000002", "9000003")
@@ -34,10 +35,6 @@ def demo_logins() -> list[dict]:
 
 
 def _ensure_logins(customers: dict[str, Customer], echo) -> int:
-    from flask import current_app
-
-    from app.services.accounts import hash_password
-
     sm = current_app.appbuilder.sm
     made = 0
     for login in DEMO_LOGINS:

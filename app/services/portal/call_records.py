@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 
 from app.extensions import db
 from app.models import CallRecord, Contract
-from app.security.tenancy import get_owned_or_404, scoped
+from app.services.tenancy import get_owned_or_404, scoped
 from app.services import audit, evn
 
 CHUNK_ROWS = 5_000

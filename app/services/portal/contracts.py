@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.models import Contract, ContractOption, Location, PhoneNumber, SipAccount
 from app.models.enums import ContractStatus, ProductKind
-from app.security.tenancy import get_owned_or_404, scoped
+from app.services.tenancy import get_owned_or_404, scoped
 from app.services.contract_terms import end_of_term
 from app.services.provisioning.base import DEFAULT_SIP_PROXY
 from app.services.portal.paging import Page, Sort, order_by, paginate, parse_sort

@@ -8,7 +8,8 @@ from flask_babel import lazy_gettext as _l
 from app.models import Contract, ContractOption, Location, OptionType, Product
 from app.models.enums import ContractStatus
 from app.services.contract_terms import end_of_term
-from app.views.backoffice.base import BackofficeInterface, BackofficeModelView
+from app.views.backoffice.base import BackofficeModelView
+from app.views.backoffice.datamodel import BackofficeInterface
 from app.views.backoffice.customers import contract_field, customer_field, customer_shown
 from app.views.backoffice.filters import CONTRACT_FILTERS, CUSTOMER_FILTERS
 from app.views.backoffice.widgets import AjaxRelationField, AjaxRelationMultipleField

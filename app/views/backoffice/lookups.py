@@ -20,10 +20,10 @@ from app.models import (
     ContactPerson, Contract, ContractOption, Cpe, Customer, Document, Invoice, Location, OptionType,
     Order, PhoneNumber, Product, Ticket,
 )
+from app.roles.grants import LOOKUP_VIEW
 
 PAGE = 20
 MAX_PAGE = 500
-LOOKUP_VIEW = "BackofficeLookup"
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext as _
 
 from app.models.enums import OrderKind, OrderStatus
-from app.services.errors import ServiceError
+from app.services.errors import Invalid
 from app.services.portal import orders as service
 from app.views.portal.base import PortalView, object_ids
 
@@ -42,7 +42,7 @@ class PortalOrderView(PortalView):
     def accept(self, pk):
         try:
             order = service.accept_offer(pk, g.user)
-        except ServiceError as exc:
+        except Invalid as exc:
             for message in exc.messages:
                 flash(message, "danger")
             return redirect(url_for(".show", pk=pk))
