@@ -18,8 +18,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_user, logout_user
 
-from app.services.account_rules import PASSWORD_HINT, password_warnings
 from app.security import sessions as auth_sessions
+from app.services.account_rules import PASSWORD_HINT, password_warnings
 from app.services.auth import links, passwords, signin, throttle
 from app.services.errors import Invalid
 

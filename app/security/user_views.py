@@ -12,8 +12,8 @@ from flask_babel import lazy_gettext as _l
 from app.models import Customer
 from app.roles import roles_text
 from app.services.auth import account_edits
-from app.views.backoffice.safe_view import SafeViewMixin
 from app.views.backoffice.filters import CUSTOMER_FILTERS
+from app.views.backoffice.safe_view import SafeViewMixin
 from app.views.backoffice.widgets import AjaxRelationField, ReadOnlyRelationField
 
 

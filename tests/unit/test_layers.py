@@ -116,3 +116,13 @@ def test_services_never_read_request_globals():
 def test_request_globals_check_can_fail():
     assert _request_globals_used(ast.parse("from flask import current_app, g\nimport flask\nflask.session")) == {
         "g", "session"}
+
+
+MAX_LINES = 400
+
+
+def test_no_module_in_app_is_longer_than_400_lines():
+    """Files stay small and named for what they hold (DESIGN rule 13): split by task before 400 lines."""
+    long = {str(path.relative_to(ROOT)): n for path in sorted((ROOT / "app").rglob("*.py"))
+            if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+    assert long == {}

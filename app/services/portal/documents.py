@@ -6,8 +6,8 @@ from sqlalchemy.orm import joinedload
 from app.models import Document
 from app.models.enums import BILLING_DOCUMENT_TYPES, CONTRACT_DOCUMENT_TYPES, DocumentType
 from app.services.errors import NotFound
-from app.services.tenancy import get_owned_or_404, scoped
 from app.services.portal.paging import Page, paginate, with_contract
+from app.services.tenancy import get_owned_or_404, scoped
 
 PORTAL_CONTRACT_TYPES = tuple(CONTRACT_DOCUMENT_TYPES)
 

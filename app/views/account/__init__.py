@@ -8,9 +8,9 @@ from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
 from app.roles.grants import ACCOUNT_VIEW
+from app.security import sessions as auth_sessions
 from app.security.auth_views import no_store
 from app.services.account_rules import PASSWORD_HINT, USERNAME_HINT, password_warnings
-from app.security import sessions as auth_sessions
 from app.services.auth import passwords, profile, totp
 from app.services.errors import Invalid
 

@@ -15,10 +15,8 @@ Stock FAB `ModelView` has gaps that `SafeViewMixin` closes once for all views:
 - secret columns (hotline/SIP/DSL passwords, TOTP secret) can never be listed,
   shown, searched or edited, whatever a subclass declares (QUALITY S14).
 
-To do so it replaces some of FAB's own (private) methods of `ModelView`/`BaseCRUDView`:
-`_init_properties`, `_get_list_widget`, `_deserialize_pk_if_composite`, `_add`, `_edit`,
-`_delete`, `action_post` and the related-views list. A Flask-AppBuilder upgrade must
-re-check each of them against FAB's new code.
+It replaces FAB's own `_init_properties`, `_get_list_widget`, `_deserialize_pk_if_composite`,
+`_add`, `_edit`, `_delete`, `action_post` and related-views list: re-check them on a FAB upgrade.
 """
 from __future__ import annotations
 

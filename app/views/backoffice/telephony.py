@@ -8,8 +8,8 @@ from app.models import (
 )
 from app.services.telephony import check_forwarding, check_phone_number, check_registration
 from app.views.backoffice.base import BackofficeModelView
-from app.views.backoffice.datamodel import BackofficeInterface
 from app.views.backoffice.customers import contract_field
+from app.views.backoffice.datamodel import BackofficeInterface
 from app.views.backoffice.filters import CONTRACT_FILTERS, CPE_FILTERS, CUSTOMER_FILTERS
 from app.views.backoffice.widgets import AjaxRelationField
 

@@ -16,6 +16,7 @@ from wtforms.validators import DataRequired, InputRequired, Optional as Optional
 from wtforms.widgets import html_params
 
 from app.extensions import db
+from app.services.lookups import label_for
 from app.views.backoffice.datamodel import pk_in_range
 from app.views.backoffice.filters import coerce_enum
 
@@ -33,8 +34,6 @@ class AjaxSelectWidget:
         self.multiple = multiple
 
     def __call__(self, field, **kwargs):
-        from app.views.backoffice.lookups import label_for
-
         kwargs.setdefault("id", field.id)
         css = "form-control eservice-ajax-select " + kwargs.pop("class", "") + kwargs.pop("class_", "")
         attrs = html_params(
@@ -125,8 +124,6 @@ class ReadOnlyRelationWidget:
         self.lookup = lookup
 
     def __call__(self, field, **kwargs):
-        from app.views.backoffice.lookups import label_for
-
         text = label_for(self.lookup, field.data) if field.data is not None else ""
         return Markup(f'<p class="form-control-static" id="{escape(field.id)}">{escape(text)}</p>')
 
