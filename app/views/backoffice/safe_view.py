@@ -28,6 +28,7 @@ from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError, Statement
 from werkzeug.exceptions import NotFound as HttpNotFound
 from wtforms import StringField
 
+from app.errors import show_on_form
 from app.extensions import db
 from app.services.errors import Forbidden, NotFound, ServiceError
 from app.views.backoffice.datamodel import BackofficeInterface, pk_in_range
@@ -345,8 +346,7 @@ class SafeViewMixin:
             raise  # answered as 404/403 by app/errors.py
         except ServiceError as exc:
             db.session.rollback()
-            for text in exc.messages:
-                flash(text, "danger")
+            show_on_form(exc)
             return False
         except IntegrityError:
             db.session.rollback()

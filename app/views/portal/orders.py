@@ -6,6 +6,7 @@ from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext as _
 
+from app.errors import show_on_form
 from app.models.enums import OrderKind, OrderStatus
 from app.services.errors import Invalid
 from app.services.portal import orders as service
@@ -43,8 +44,7 @@ class PortalOrderView(PortalView):
         try:
             order = service.accept_offer(pk, g.user)
         except Invalid as exc:
-            for message in exc.messages:
-                flash(message, "danger")
+            show_on_form(exc)
             return redirect(url_for(".show", pk=pk))
         flash(_("Thank you: offer %(number)s is accepted. We will now provision it.", number=order.order_number),
               "success")
