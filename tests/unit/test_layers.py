@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import ast
 import io
+import os
+import shutil
+import subprocess
 import sys
 from contextlib import redirect_stdout
 from pathlib import Path
@@ -27,6 +30,21 @@ def test_import_contracts_hold():
     with redirect_stdout(out):
         code = lint_imports(config_filename=str(ROOT / ".importlinter"), no_cache=True, no_logo=True)
     assert code == 0, "a layer is broken (see README, Architecture):\n" + out.getvalue()
+
+
+def test_import_contracts_fail_on_a_model_that_imports_a_view(tmp_path):
+    """The contracts can fail: a copy of app/ whose model imports a back-office view breaks the layers."""
+    shutil.copytree(ROOT / "app", tmp_path / "app", ignore=shutil.ignore_patterns("__pycache__", "static", "templates"))
+    shutil.copy(ROOT / ".importlinter", tmp_path / ".importlinter")
+    with open(tmp_path / "app" / "models" / "audit.py", "a", encoding="utf-8") as model:
+        model.write("\nfrom app.views.backoffice import base  # noqa: E402,F401\n")
+    done = subprocess.run(
+        [sys.executable, "-c", "import sys; from importlinter.cli import lint_imports; "
+                               "sys.exit(lint_imports(no_cache=True, no_logo=True))"],
+        cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(tmp_path)}, capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "app.models.audit -> app.views.backoffice.base" in done.stdout
 
 
 def _cycles(graph) -> list[list[str]]:
