@@ -30,6 +30,9 @@ def create_app(config_object: object | str = "config.Config", migrations: bool =
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
     from app import models as _models  # noqa: F401  - register every table before binding
+    from app.services.listeners import register as register_listeners
+
+    register_listeners()
 
     db.init_app(app)
     from app.sqlite import configure as configure_sqlite
@@ -59,10 +62,7 @@ def create_app(config_object: object | str = "config.Config", migrations: bool =
     from app.security.headers import init_app as init_security_headers
 
     init_security_headers(app)
-    from app.services.notifications import init_app as init_notifications
+    from app.security.request_context import init_app as init_request_context
 
-    init_notifications(app)
-    from app.services.auth.reset_requests import init_app as init_reset_requests
-
-    init_reset_requests(app)
+    init_request_context(app)
     return app

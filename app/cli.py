@@ -95,7 +95,7 @@ def jobs_run(name: str) -> None:
     from flask import current_app
 
     from app.services.jobs.registry import JOBS, run_job
-    from app.services.jobs.scheduler import as_job_runner
+    from app.jobs.scheduler import as_job_runner
 
     if name != "all" and name not in JOBS:
         raise click.BadParameter(f"unknown job; one of: all, {', '.join(JOBS)}", param_hint="NAME")
@@ -109,7 +109,7 @@ def jobs_serve() -> None:
     """Run the scheduler; only one process at a time holds its lock (R-JOB-4)."""
     from flask import current_app
 
-    from app.services.jobs.scheduler import serve
+    from app.jobs.scheduler import serve
 
     serve(current_app._get_current_object(), echo=click.echo)
 

@@ -1,12 +1,18 @@
-"""Translated error pages: no user ever sees Werkzeug's English defaults or a traceback."""
+"""Translated error pages: no user ever sees Werkzeug's English defaults or a traceback.
+
+This is also the one place that answers the services' domain errors (app/services/errors.py)
+that no view turned into a form message (views do so with `show_on_form`): NotFound → 404, Forbidden → 403, Invalid → 400
+with its messages. The transaction is rolled back first, so nothing half-written stays.
+"""
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+from flask import Flask, flash, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from app.extensions import db
+from app.services.errors import ServiceError
 
 _MESSAGES = {
     400: (_l("The request could not be processed"), _l("Please check your input and try again.")),
@@ -48,12 +54,31 @@ def _render(status: int, detail: str | None = None):
     )
 
 
+def show_on_form(error: ServiceError, form=None) -> None:
+    """Where a view shows a refused write: per-field messages under their fields of `form`, the rest flashed."""
+    shown_on_fields = set()
+    for name, texts in error.fields.items():
+        field = form[name] if form is not None and name in form else None
+        if field is not None:
+            field.errors = list(field.errors or []) + texts
+            shown_on_fields.update(texts)
+    for text in error.messages:
+        if text not in shown_on_fields:
+            flash(text, "danger")
+
+
 def register_error_handlers(app: Flask) -> None:
     """Answer every HTTP error with a translated page (or JSON for API calls)."""
 
     @app.errorhandler(CSRFError)
     def _csrf(_error):
         return _render(400, str(_l("The form had expired. Please reload the page and send it again.")))
+
+    @app.errorhandler(ServiceError)
+    def _domain(error: ServiceError):
+        db.session.rollback()
+        detail = " ".join(error.messages) if error.status == 400 and error.messages else None
+        return _render(error.status, detail)
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException):

@@ -422,7 +422,7 @@ class Generator:
         """Portal users for the sampled customers, then back-office staff. Yields (user row, role id)."""
         from app.models.enums import SecondFactor, UserStatus
         from app.models.security import username_key
-        from app.security.roles_base import ACCOUNTING, ADMIN, PBX_ADMIN, PORTAL_ADMIN, SALES, SERVICE
+        from app.roles import ACCOUNTING, ADMIN, PBX_ADMIN, PORTAL_ADMIN, SALES, SERVICE
 
         uid = 0
         base = dict(password=password_hash, active=True, login_count=0, fail_login_count=0,
@@ -536,7 +536,7 @@ def _fill(app, gen: Generator, storage: Path, backend: str) -> None:
 
     from app import models as m
     from app.extensions import db
-    from app.services.accounts import hash_password
+    from app.services.auth.passwords import hash_password
     from flask_appbuilder.security.sqla.models import Role, assoc_user_role
 
     sizes = gen.sizes

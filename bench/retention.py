@@ -47,7 +47,7 @@ def measure_p7(app, scale: str, sizes: Sizes, base: str, cookie: str, page: dict
     """Rows for P7: the job's duration and the portal page's p95 while it ran."""
     from app.extensions import db
     from app.services.jobs.retention import purge_call_records
-    from app.services.jobs.scheduler import as_job_runner
+    from app.jobs.scheduler import as_job_runner
 
     count = EXPIRED_ROWS[scale]
     label = LABEL if scale == "L" else f"retention of {count:,} call records (scale {scale})"

@@ -4,7 +4,6 @@ from .catalog import OptionType, Product, product_option_type
 from .contract import Contract, ContractOption
 from .customer import ContactPerson, Customer, Location
 from .document import CallRecord, Document, Invoice
-from . import integrity  # noqa: F401  - the flush rules (a row never changes its customer)
 from .order import Order, OrderItem, OrderStep
 from .outbox import OutboxMessage
 from .security import AuthFailure, EServiceUser, OneTimeToken, PasswordResetRequest, PinChallenge

@@ -28,7 +28,7 @@ class CustomerOwnedMixin:
     """Marks a table as owned by one customer (tenant).
 
     Every such table carries a NOT NULL, indexed `customer_id` (QUALITY S3);
-    portal queries are scoped on it in one place (`app/security/tenancy.py`).
+    portal queries are scoped on it in one place (`app/services/tenancy.py`).
     """
 
     __customer_owned__ = True

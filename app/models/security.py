@@ -33,7 +33,7 @@ class EServiceUser(User):
     """
 
     __tablename__ = "ab_user"
-    # A portal account belongs to the company it was made for, for good (app/models/integrity.py):
+    # A portal account belongs to the company it was made for, for good (app/services/integrity.py):
     # moved to another customer it would see that customer's data.
     __customer_fixed__ = True
 

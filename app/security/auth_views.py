@@ -18,9 +18,9 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_user, logout_user
 
-from app.services import accounts
+from app.security import sessions as auth_sessions
 from app.services.account_rules import PASSWORD_HINT, password_warnings
-from app.services.auth import sessions as auth_sessions
+from app.services.auth import links, passwords, signin, throttle
 from app.services.errors import Invalid
 
 _STATE = "_2fa"
@@ -95,19 +95,19 @@ class EServiceAuthView(AuthDBView):
             return self._render_login(form, username=form.username.data or "")
         next_url = safe_next(request.args.get("next"))
         try:
-            outcome = accounts.check_password_step(form.username.data, form.password.data)
-        except accounts.Throttled as exc:
+            outcome = signin.check_password_step(form.username.data, form.password.data)
+        except throttle.Throttled as exc:
             flash(str(exc), "danger")
             return self._render_login(form, 429)
         if outcome.user is None:
             flash(outcome.message, "danger")
             return self._render_login(form, username=form.username.data)
         user = outcome.user
-        if outcome.step is accounts.SecondStep.NONE:
-            accounts.complete_sign_in(user)
+        if outcome.step is signin.SecondStep.NONE:
+            signin.complete_sign_in(user)
             return self._finish(user, next_url)
         try:
-            attempt_id, _message = accounts.start_second_step(user, outcome.step)
+            attempt_id, _message = signin.start_second_step(user, outcome.step)
         except Invalid as exc:
             for text in exc.messages:
                 flash(text, "danger")
@@ -148,18 +148,18 @@ class EServiceAuthView(AuthDBView):
         status = 200
         if request.method == "POST" and form.validate_on_submit():
             try:
-                result, _user = accounts.check_second_step(state["uid"], state["aid"], request.form.get("pin", ""))
-            except accounts.Throttled as exc:
+                result, _user = signin.check_second_step(state["uid"], state["aid"], request.form.get("pin", ""))
+            except throttle.Throttled as exc:
                 flash(str(exc), "danger")
                 result, status = None, 429
-            if result is accounts.CodeResult.SIGNED_IN:
+            if result is signin.CodeResult.SIGNED_IN:
                 session.pop(_STATE, None)
                 return self._finish(user, state.get("next"))
-            if result is accounts.CodeResult.RESTART:
+            if result is signin.CodeResult.RESTART:
                 return self._restart(_l(
                     "This PIN is no longer valid (expired, used, or entered wrongly too often). "
                     "Please sign in again."))
-            if result is accounts.CodeResult.WRONG:
+            if result is signin.CodeResult.WRONG:
                 flash(_("The PIN is not correct. Please try again."), "danger")
         is_portal_admin = any(r.name == "Portal Admin" for r in user.roles)
         return self.render_template(
@@ -176,12 +176,12 @@ class EServiceAuthView(AuthDBView):
         from flask_wtf import FlaskForm
 
         state = self._state()
-        if state is None or state.get("m") != accounts.SecondStep.SMS.value:
+        if state is None or state.get("m") != signin.SecondStep.SMS.value:
             return redirect(self._login_url())
         FlaskForm().validate_on_submit() or None  # CSRFProtect already checked the token
         user = self.appbuilder.sm.get_user_by_id(state["uid"])
         try:
-            attempt_id, _message = accounts.resend_pin(user, state["aid"])
+            attempt_id, _message = signin.resend_pin(user, state["aid"])
         except Invalid as exc:
             for text in exc.messages:
                 flash(text, "warning")
@@ -202,8 +202,8 @@ class EServiceAuthView(AuthDBView):
         if request.method == "POST" and form.validate_on_submit() and username:
             try:
                 # A known user's email is sent after the response, so both answers cost the same (S7).
-                accounts.request_password_reset(username)
-            except accounts.Throttled as exc:
+                links.request_password_reset(username)
+            except throttle.Throttled as exc:
                 flash(str(exc), "danger")
                 return self.render_template("security/forgot.html", form=form, appbuilder=self.appbuilder,
                                             username=username, sent=False, title=_("Forgot password")), 429
@@ -219,7 +219,7 @@ class EServiceAuthView(AuthDBView):
         from flask_wtf import FlaskForm
 
         form = FlaskForm()
-        user = accounts.link_user(token)
+        user = links.link_user(token)
         if user is None:
             return self.render_template("security/set_password.html", form=form, appbuilder=self.appbuilder,
                                         valid=False, title=_("Set password")), 410
@@ -227,7 +227,7 @@ class EServiceAuthView(AuthDBView):
         if request.method == "POST" and form.validate_on_submit():
             new, confirm = request.form.get("password", ""), request.form.get("confirm", "")
             try:
-                accounts.set_password_by_link(token, new, confirm)
+                links.set_password_by_link(token, new, confirm)
             except Invalid as exc:
                 for text in exc.messages:
                     flash(text, "danger")
@@ -259,7 +259,7 @@ class EServiceAuthView(AuthDBView):
             return self.render_template("security/logout.html", form=FlaskForm(), appbuilder=self.appbuilder,
                                         title=_("Logout"))
         # CSRFProtect has checked the token before this runs.
-        accounts.sign_out(user)
+        signin.sign_out(user)
         logout_user()
         auth_sessions.clear()
         if user is not None:
@@ -305,7 +305,7 @@ class EServiceResetPasswordView(ResetPasswordView):
             flash(_("The user does not exist."), "danger")
             return
         try:
-            accounts.admin_set_password(user, form.password.data, form.conf_password.data, g.user)
+            passwords.admin_set_password(user, form.password.data, form.conf_password.data, g.user)
         except Invalid as exc:
             for text in exc.messages:
                 flash(text, "danger")

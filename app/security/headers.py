@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from flask import Flask, request
 
+from app.security import proxy
+
 CSP = "; ".join((
     "default-src 'self'",
     "script-src 'self' 'unsafe-inline'",
@@ -47,7 +49,5 @@ def add_security_headers(response):
 
 def init_app(app: Flask) -> None:
     """Security headers on every response, and the real client address behind trusted proxies."""
-    from app.security import proxy
-
     app.after_request(add_security_headers)
     proxy.init_app(app)

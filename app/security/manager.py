@@ -6,7 +6,8 @@ from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.sqla.models import Permission, PermissionView, ViewMenu, assoc_permissionview_role
 from sqlalchemy import select
 
-from app.models.security import EServiceUser
+from app.models.security import EServiceUser, username_key
+from app.security import sessions as auth_sessions
 from app.security.auth_views import (
     EServiceAuthView, EServiceResetMyPasswordView, EServiceResetPasswordView, EServiceUserInfoEditView,
     NoPasswordLoginApi,
@@ -41,8 +42,6 @@ class EServiceSecurityManager(SecurityManager):
 
     def load_user(self, pk):
         """The signed-in user of this request, or None when the session is stale or ended."""
-        from app.services.auth import sessions as auth_sessions
-
         try:
             user = self.get_user_by_id(int(pk))
         except (TypeError, ValueError):
@@ -55,8 +54,6 @@ class EServiceSecurityManager(SecurityManager):
     def find_user(self, username=None, email=None):
         """FAB's lookup (its CLI, user commands), by the same case-insensitive key as sign-in (R-AUTH-1)."""
         if username:
-            from app.models.security import username_key
-
             return self.session.scalar(
                 select(self.user_model).where(self.user_model.username_key == username_key(username.strip())))
         return super().find_user(username=username, email=email)

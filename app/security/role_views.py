@@ -23,26 +23,23 @@ from wtforms import StringField
 from wtforms.validators import DataRequired, ValidationError
 
 from app.extensions import db
-from app.security.roles_base import role_label, roles_text
-from app.views.backoffice.base import READ_ONLY, SafeViewMixin
+from app.roles import role_label, roles_text
+from app.services import staff_roles
+from app.services.staff_roles import choosable_permissions, describe, permission_label
+from app.views.backoffice.base import READ_ONLY
+from app.views.backoffice.safe_view import SafeViewMixin
 
 
 def _choosable():
-    from app.services.staff_roles import choosable_permissions
-
     return choosable_permissions()
 
 
 def _label(pv) -> str:
-    from app.services.staff_roles import permission_label
-
     return permission_label(pv)
 
 
 def _permissions_text(permissions) -> Markup:
     """A role's permissions as staff read them, one per line ("Kunden: bearbeiten")."""
-    from app.services.staff_roles import describe
-
     return Markup("<br>").join(describe(permissions))
 
 
@@ -96,8 +93,6 @@ class EServiceRoleView(SafeViewMixin, RoleModelView):
     @has_access
     def edit(self, pk):
         """A declared role opens its page with a hint instead of a form that could only be refused."""
-        from app.services import staff_roles
-
         role = self.datamodel.get(self._deserialize_pk_if_composite(pk))
         if role is not None and staff_roles.is_declared(role.name):
             flash(str(staff_roles.DECLARED_READ_ONLY), "warning")
@@ -105,22 +100,16 @@ class EServiceRoleView(SafeViewMixin, RoleModelView):
         return super().edit(pk)
 
     def create_item(self, form):
-        from app.services import staff_roles
-
         role = staff_roles.save_role(self.appbuilder, self.datamodel.obj(), form.name.data, form.permissions.data)
         db.session.commit()
         return role
 
     def update_item(self, item, form):
-        from app.services import staff_roles
-
         staff_roles.save_role(self.appbuilder, item, form.name.data, form.permissions.data)
         db.session.commit()
         return item
 
     def pre_delete(self, item):
-        from app.services import staff_roles
-
         staff_roles.delete_role(item)
 
 

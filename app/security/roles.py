@@ -8,46 +8,32 @@ composes in the back office (app/services/staff_roles.py) are left as composed.
 """
 from __future__ import annotations
 
-from typing import Iterable
-
-from app.security.roles_base import (  # noqa: F401  - re-exported for callers
+from app.roles import (  # noqa: F401  - re-exported for callers
     ACCOUNTING, ADMIN, ALL_ROLES, BACKOFFICE_ROLES, FULL, PBX_ADMIN, PORTAL_ADMIN, PORTAL_ROLES,
     PUBLIC, READ, SALES, SERVICE, SMS_PIN_ROLES, WRITE,
 )
+from app.roles.grants import declared_pairs as _declared_pairs
+from app.roles.grants import menu_pairs
+from app.services.staff_roles import refresh_role
 
 
-def _declared_views(role: str) -> dict[str, set[str]]:
-    """Merge the per-area declarations (imported late: they import view modules' names)."""
-    from app.views.account.permissions import ACCOUNT_PERMISSIONS
-    from app.views.backoffice.permissions import BACKOFFICE_PERMISSIONS
-    from app.views.portal.permissions import PORTAL_PERMISSIONS
-
-    merged: dict[str, set[str]] = {}
-    for table in (BACKOFFICE_PERMISSIONS, PORTAL_PERMISSIONS, ACCOUNT_PERMISSIONS):
-        for view, perms in table.get(role, {}).items():
-            merged.setdefault(view, set()).update(perms)
-    return merged
+def offered_permissions(appbuilder) -> dict[str, list[str]]:
+    """{view permission name: the permissions it offers} of every registered view."""
+    return {view.class_permission_name: list(view.base_permissions or []) for view in appbuilder.baseviews}
 
 
-def declared_pairs(role: str) -> set[tuple[str, str]]:
-    """The (permission, view) pairs declared for a role, menu access excluded."""
-    return {(perm, view) for view, perms in _declared_views(role).items() for perm in perms}
+def declared_pairs(role: str, appbuilder=None) -> set[tuple[str, str]]:
+    """The (permission, view) pairs declared for a role (app/roles/grants.py), menu access excluded.
 
-
-def menu_pairs(menu_items: Iterable, granted_views: set[str]) -> set[tuple[str, str]]:
-    """menu_access for every entry whose view the role may open, and its category."""
-    pairs: set[tuple[str, str]] = set()
-    for item in menu_items:
-        children = [c for c in item.childs if c.name != "-"]
-        for child in children:
-            view = getattr(child, "baseview", None)
-            if view is not None and view.class_permission_name in granted_views:
-                pairs.add(("menu_access", child.name))
-                pairs.add(("menu_access", item.name))
-        view = getattr(item, "baseview", None)
-        if not children and view is not None and view.class_permission_name in granted_views:
-            pairs.add(("menu_access", item.name))
-    return pairs
+    With `appbuilder`, limited to what each registered view offers; a grant on a view
+    that is not registered raises RuntimeError (a typo must not silently grant nothing).
+    """
+    if appbuilder is None:
+        return _declared_pairs(role)
+    try:
+        return _declared_pairs(role, offered_permissions(appbuilder))
+    except KeyError as exc:
+        raise RuntimeError(f"Role {role} is granted a view that is not registered: {exc.args[0]}") from None
 
 
 def _is_portal(view_menu_name: str) -> bool:
@@ -77,7 +63,7 @@ def sync_roles(appbuilder) -> dict[str, int]:
             # Everything of the back office; the portal is for customers' users only.
             wanted = [pv for pv in pvms if not _is_portal(pv.view_menu.name)]
         else:
-            pairs = declared_pairs(role_name)
+            pairs = declared_pairs(role_name, appbuilder)
             granted_views = {view for _, view in pairs}
             pairs |= menu_pairs(appbuilder.menu.get_list(), granted_views)
             missing = sorted(p for p in pairs if p not in by_pair and p[0] != "menu_access")
@@ -86,8 +72,6 @@ def sync_roles(appbuilder) -> dict[str, int]:
             wanted = [by_pair[p] for p in sorted(pairs) if p in by_pair]
         role.permissions = wanted
         result[role_name] = len(wanted)
-    from app.services.staff_roles import refresh_role
-
     # Roles composed in the back office keep their chosen permissions; their menu entries follow the menu.
     for role in session.query(sm.role_model).filter(sm.role_model.name.notin_(ALL_ROLES + (PUBLIC,))):
         refresh_role(appbuilder, role)

@@ -6,9 +6,9 @@ holds a secret.
 """
 from __future__ import annotations
 
-from flask import has_request_context, request
 from flask_babel import lazy_gettext as _l
 
+from app import context
 from app.extensions import db
 from app.models import AuditLog
 
@@ -71,10 +71,8 @@ def action_choices() -> list[tuple[str, str]]:
 
 
 def client_ip() -> str:
-    """The client address of the current request ("-" outside requests)."""
-    if has_request_context():
-        return (request.remote_addr or "-")[:45]
-    return "-"
+    """The client address of the current request ("-" outside requests), as the web layer bound it."""
+    return context.client_ip()
 
 
 def record(action: str, user=None, *, username: str | None = None, details: str | None = None,

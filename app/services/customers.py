@@ -13,8 +13,9 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Customer, EServiceUser
 from app.models.enums import SecondFactor, UserStatus
-from app.security.roles import PORTAL_ADMIN
+from app.roles import PORTAL_ADMIN
 from app.services.account_rules import username_errors
+from app.services.auth import links
 from app.services.auth.usernames import taken_message, username_taken
 from app.services.errors import Invalid
 
@@ -103,9 +104,7 @@ def build_portal_admin(customer: Customer, data: PortalAdminData) -> EServiceUse
     )
     db.session.add(user)
     # R-AUTH-4: the activation email with a 24 h set-password link, in the same transaction.
-    from app.services.accounts import queue_activation
-
-    queue_activation(user)
+    links.queue_activation(user)
     return user
 
 

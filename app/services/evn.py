@@ -21,6 +21,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from app.extensions import db
+from app.models import CallRecord
 
 CSV_BOM = "\ufeff"
 
@@ -111,8 +112,6 @@ def _charge_pg(element, compiler, **kw):
 
 def evn_columns() -> list:
     """The EVN row of a call as SQL expressions over `CallRecord`, in header order."""
-    from app.models import CallRecord
-
     return [evn_date(CallRecord.started_at), evn_time(CallRecord.started_at), CallRecord.caller,
             CallRecord.callee, evn_duration(CallRecord.duration_seconds), CallRecord.zone,
             evn_charge(CallRecord.charge)]
@@ -145,8 +144,6 @@ def evn_csv_line(contract_number):
 
 def evn_rows(record_ids) -> list[tuple[str, ...]]:
     """EVN rows of the given (flushed) call records, oldest first — for the stored EVN files."""
-    from app.models import CallRecord
-
     ids = list(record_ids)
     if not ids:
         return []

@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from app.models.enums import OrderKind
-from app.security.roles_base import ADMIN, SERVICE
+from app.roles import ADMIN, SERVICE
 from app.services.errors import Invalid
 
 SALES_KINDS = (OrderKind.NEW_PROVISION, OrderKind.PRODUCT_CHANGE)

@@ -17,20 +17,23 @@ Such a role
 """
 from __future__ import annotations
 
+from flask import current_app
 from flask_appbuilder.security.sqla.models import PermissionView, Role
 from flask_babel import lazy_gettext as _l, ngettext
 from sqlalchemy import func, select
 
+from app import context
 from app.extensions import db
-from app.security.roles_base import ADMIN, ALL_ROLES, PUBLIC
+from app.roles import ADMIN, ALL_ROLES, PUBLIC
+from app.roles.grants import ACCOUNT_VIEW, LOOKUP_VIEW, menu_pairs
 from app.services import audit
 from app.services.errors import Invalid
 
 DECLARED_ROLES = ALL_ROLES + (PUBLIC,)
 NAME_MAX = 64  # ab_role.name
 
-ACCOUNT_PAIR = ("can_access", "Account")
-LOOKUP_PAIR = ("can_lookup", "BackofficeLookup")
+ACCOUNT_PAIR = ("can_access", ACCOUNT_VIEW)
+LOOKUP_PAIR = ("can_lookup", LOOKUP_VIEW)
 WRITING = ("can_add", "can_edit")
 
 DECLARED_READ_ONLY = _l(
@@ -94,10 +97,10 @@ def choosable_by_pair(pairs) -> list[PermissionView]:
 
 def view_labels() -> dict[str, str]:
     """{view or menu permission name: the label staff read in the menu}, worked out once per request."""
-    from flask import current_app, g, has_request_context
+    return context.memo("staff_role_labels", _menu_labels)
 
-    if has_request_context() and "_staff_role_labels" in g:
-        return g._staff_role_labels
+
+def _menu_labels() -> dict[str, str]:
     labels: dict[str, str] = {name: str(label) for name, label in VIEW_LABELS.items()}
     for item in current_app.appbuilder.menu.get_list():
         labels[item.name] = str(item.label or item.name)
@@ -108,8 +111,6 @@ def view_labels() -> dict[str, str]:
             view = getattr(child, "baseview", None)
             if view is not None:
                 labels.setdefault(view.class_permission_name, str(child.label or child.name))
-    if has_request_context():
-        g._staff_role_labels = labels
     return labels
 
 
@@ -136,8 +137,6 @@ def _sort_key(pv: PermissionView, labels: dict[str, str]):
 
 def _derived_for(appbuilder, chosen: list[PermissionView]) -> list[PermissionView]:
     """The menu entries, user menu and select search that follow from the chosen permissions."""
-    from app.security.roles import menu_pairs
-
     views = {pv.view_menu.name for pv in chosen if pv.permission.name in ("can_list", "can_show")}
     pairs = menu_pairs(appbuilder.menu.get_list(), views) | {ACCOUNT_PAIR}
     if any(pv.permission.name in WRITING for pv in chosen):
@@ -182,11 +181,9 @@ def save_role(appbuilder, role: Role, name: str | None, chosen) -> Role:
     role.permissions = chosen + _derived_for(appbuilder, chosen)
     db.session.add(role)
     db.session.flush()
-    from app.services.auth.account_events import actor_name
-
-    audit.record(audit.ROLE_SAVED, username=actor_name(), object_type="role", object_id=str(role.id),
+    audit.record(audit.ROLE_SAVED, username=context.actor_name(), object_type="role", object_id=str(role.id),
                  details=f"{'created' if created else 'changed'} {name}: "
-                         f"{len(chosen)} permissions chosen by {actor_name()}")
+                         f"{len(chosen)} permissions chosen by {context.actor_name()}")
     return role
 
 
@@ -208,10 +205,8 @@ def delete_role(role: Role) -> None:
             "The role %(name)s is still given to %(num)d accounts; take it from them first.",
             holders, name=role.name,
         ))
-    from app.services.auth.account_events import actor_name
-
-    audit.record(audit.ROLE_DELETED, username=actor_name(), object_type="role", object_id=str(role.id),
-                 details=f"deleted {role.name} by {actor_name()}")
+    audit.record(audit.ROLE_DELETED, username=context.actor_name(), object_type="role", object_id=str(role.id),
+                 details=f"deleted {role.name} by {context.actor_name()}")
     # ab_permission_view_role relies on ON DELETE CASCADE, which SQLite leaves off: clear it here.
     role.permissions = []
     db.session.flush()

@@ -6,6 +6,8 @@ from flask_appbuilder import IndexView, expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _l
 
+from app.services.portal import contracts, overview
+from app.services.portal.overview import reveal_hotline_password
 from app.views.portal.base import customer_users_only, object_ids, signed_in_or_401
 
 # The back-office staff's landing: shortcuts to the lists they work most (each shown only if allowed).
@@ -50,8 +52,6 @@ class HomeView(IndexView):
             context = dict(staff_shortcuts=[(endpoint, icon, label) for view, endpoint, icon, label in STAFF_SHORTCUTS
                                             if _may("can_list", view)])
         else:
-            from app.services.portal import contracts, overview
-
             may = {
                 "contracts": _may("can_list", "PortalContracts"),
                 "orders": _may("can_list", "PortalOrders"),
@@ -76,8 +76,6 @@ class HomeView(IndexView):
     @object_ids()
     def customer_password(self):
         """R-HOME-3: reveal the hotline password after a click (CSRF-checked POST, audited)."""
-        from app.services.portal.overview import reveal_hotline_password
-
         response = jsonify(password=reveal_hotline_password(g.user))
         response.headers["Cache-Control"] = "no-store"
         return response

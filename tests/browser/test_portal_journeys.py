@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from app.security.roles_base import ACCOUNTING, PBX_ADMIN, PORTAL_ADMIN
+from app.roles import ACCOUNTING, PBX_ADMIN, PORTAL_ADMIN
 from tests.auth_helpers import browser_login
 from tests.browser.auth_server import chromium, live_url  # noqa: F401  - fixtures
 from tests.portal.world import PASSWORD, build_world
@@ -396,7 +396,7 @@ def test_every_demo_login_sees_only_its_own_company_in_german(chromium, smoke_si
     """Issue done-when, on the demo data (`make run`): every demo portal login of both demo customers,
     PIN from the outbox, every page its role may use, German, nothing of any other demo customer,
     no page wider than a 375 px phone; English once."""
-    from app.security.roles_base import PORTAL_ROLES
+    from app.roles import PORTAL_ROLES
     from app.services.demo.logins import DEMO_LOGINS
 
     assert smoke_site.seeded_by == "demo"

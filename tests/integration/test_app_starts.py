@@ -54,7 +54,7 @@ def test_job_runners_get_the_larger_sqlite_cache(app):
     from sqlalchemy import text
 
     from app.extensions import db
-    from app.services.jobs.scheduler import as_job_runner
+    from app.jobs.scheduler import as_job_runner
 
     with app.app_context():
         if db.engine.dialect.name != "sqlite":

@@ -3,7 +3,7 @@
 Moving a contract, order, ticket or invoice to another customer would leave its
 options, numbers, documents, … with the old customer id, so the old customer
 would keep seeing them. The rule holds below the views (a flush rule in
-app/models/integrity.py) and the back-office edit forms show the customer read
+app/services/integrity.py) and the back-office edit forms show the customer read
 only; an attempt gets the translated message and changes nothing.
 """
 from __future__ import annotations

@@ -16,7 +16,7 @@ from flask_appbuilder.baseviews import BaseCRUDView
 from app.extensions import db
 from app.models import OutboxMessage
 from app.security.roles import ADMIN
-from app.views.backoffice.base import SafeViewMixin
+from app.views.backoffice.safe_view import SafeViewMixin
 from tests.factories import (
     make_contract, make_customer, make_location, make_option, make_option_type, make_product, make_user,
 )

@@ -17,7 +17,7 @@ from app.models.enums import (
     OptionFeature, OrderKind, OrderStatus, ProductKind, ShipmentStatus, StepStatus, TicketStatus, TokenPurpose,
 )
 from app.models.mixins import utcnow
-from app.security.roles_base import ALL_ROLES, PORTAL_ROLES, SMS_PIN_ROLES
+from app.roles import ALL_ROLES, PORTAL_ROLES, SMS_PIN_ROLES
 from app.services.account_rules import password_errors, username_errors
 from app.services.demo import demo_logins, seed_demo
 from app.services.documents import document_path

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.i18n import LOCALE_COOKIE, select_locale
 from app.models import EServiceUser
-from app.security.roles_base import ADMIN, PBX_ADMIN
+from app.roles import ADMIN, PBX_ADMIN
 from config import BASE_DIR
 from tests.auth_helpers import complete_login_with_pin, logout
 from tests.factories import make_customer, make_user

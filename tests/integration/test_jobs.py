@@ -13,7 +13,7 @@ from app.models.enums import DocumentType, TokenPurpose
 from app.models.mixins import utcnow
 from app.services.jobs.registry import JOBS, run_job
 from app.services.jobs.retention import purge_call_records, purge_evn_documents
-from app.services.jobs.scheduler import LockBusy, scheduler_lock
+from app.jobs.scheduler import LockBusy, scheduler_lock
 from tests.factories import make_contract, make_customer, make_user
 
 
@@ -99,7 +99,7 @@ def test_only_one_scheduler_holds_the_lock(app):
     """R-JOB-4: a second scheduler process cannot take the lock while the first holds it."""
     probe = (
         "import sys; from app import create_app; import config\n"
-        "from app.services.jobs.scheduler import scheduler_lock, LockBusy\n"
+        "from app.jobs.scheduler import scheduler_lock, LockBusy\n"
         "class C(config.TestConfig):\n"
         f"    SQLALCHEMY_DATABASE_URI = {app.config['SQLALCHEMY_DATABASE_URI']!r}\n"
         "a = create_app(C)\n"
@@ -142,7 +142,7 @@ def test_scheduler_runs_at_lower_cpu_priority(app, tmp_path):
     probe = (
         "import os, threading\n"
         "from app import create_app; import config\n"
-        "from app.services.jobs import scheduler\n"
+        "from app.jobs import scheduler\n"
         "class C(config.TestConfig):\n"
         f"    SQLALCHEMY_DATABASE_URI = {'sqlite:///' + str(tmp_path / 'jobs.db')!r}\n"
         "    JOBS_NICE = 7\n"
@@ -172,7 +172,7 @@ def test_lower_priority_of_one_thread_leaves_the_process_alone():
     import os
     import threading
 
-    from app.services.jobs.scheduler import lower_priority
+    from app.jobs.scheduler import lower_priority
 
     before = os.getpriority(os.PRIO_PROCESS, 0)
     seen = []

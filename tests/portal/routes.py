@@ -20,9 +20,9 @@ from sqlalchemy import select
 
 import app.models as models
 from app.extensions import db
-from app.security.roles_base import PORTAL_ROLES
+from app.roles import PORTAL_ROLES
 from app.views.portal.base import declared_object_ids
-from app.views.portal.permissions import PORTAL_PERMISSIONS
+from app.roles.grants import PORTAL_PERMISSIONS
 
 IGNORED_METHODS = {"OPTIONS"}  # answered by Flask itself from the rule, never by a view
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditLog, CallRecord
-from app.security.roles_base import ACCOUNTING, PBX_ADMIN, PORTAL_ADMIN, SALES
+from app.roles import ACCOUNTING, PBX_ADMIN, PORTAL_ADMIN, SALES
 from app.services.portal import call_records
 
 URL = "/portal/invoices/call-records.csv"

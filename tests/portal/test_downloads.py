@@ -10,7 +10,7 @@ import pytest
 from app.extensions import db
 from app.models import Document
 from app.models.enums import DocumentType
-from app.security.roles_base import ACCOUNTING, PBX_ADMIN, PORTAL_ADMIN
+from app.roles import ACCOUNTING, PBX_ADMIN, PORTAL_ADMIN
 from app.services.documents import create_document
 
 

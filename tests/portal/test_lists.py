@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Contract, Document, Invoice, Order, Ticket
 from app.models.enums import OrderStatus
-from app.security.roles_base import ACCOUNTING, ADMIN, PBX_ADMIN, PORTAL_ADMIN, SALES
+from app.roles import ACCOUNTING, ADMIN, PBX_ADMIN, PORTAL_ADMIN, SALES
 from app.services.provisioning import ProvisioningUnavailable, TechnicalStatus
 
 LIST_URLS = ["/", "/portal/contracts/", "/portal/cloud-phone/", "/portal/orders/", "/portal/invoices/",

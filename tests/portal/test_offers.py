@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from flask import g
 from sqlalchemy import func, select
 
+from app import context
 from app.extensions import db
 from app.models import AuditLog, EServiceUser, Order
 from app.models.enums import OrderStatus
-from app.security.roles_base import ACCOUNTING, PBX_ADMIN, PORTAL_ADMIN
+from app.roles import ACCOUNTING, PBX_ADMIN, PORTAL_ADMIN
 from app.services.errors import Invalid
 from app.services.portal import orders as orders_service
 from tests.conftest import csrf_token_from
@@ -111,9 +111,10 @@ def test_acceptance_is_one_transaction(app, world, monkeypatch):
 
     monkeypatch.setattr(orders_service.audit, "record", broken)
     with app.test_request_context():
-        g.user = db.session.scalar(select(EServiceUser).where(EServiceUser.username == a.users[PORTAL_ADMIN]))
+        user = context.bind(db.session.scalar(
+            select(EServiceUser).where(EServiceUser.username == a.users[PORTAL_ADMIN])), "127.0.0.1").user
         with pytest.raises(RuntimeError):
-            orders_service.accept_offer(str(offer_id), g.user)
+            orders_service.accept_offer(str(offer_id), user)
         db.session.rollback()
     assert _state(app, offer_id) == (OrderStatus.OFFER_CREATED, None, 0)
 
@@ -124,12 +125,13 @@ def test_a_second_concurrent_acceptance_changes_nothing(app, world):
     a = world["a"]
     offer_id = a.ids["order"][0]
     with app.test_request_context():
-        g.user = db.session.scalar(select(EServiceUser).where(EServiceUser.username == a.users[PORTAL_ADMIN]))
+        user = context.bind(db.session.scalar(
+            select(EServiceUser).where(EServiceUser.username == a.users[PORTAL_ADMIN])), "127.0.0.1").user
         order = db.session.get(Order, offer_id)
         assert order.status == OrderStatus.OFFER_CREATED  # read by the first request …
         with db.engine.begin() as other:  # … while another request accepts it
             other.execute(Order.__table__.update().where(Order.__table__.c.id == offer_id)
                           .values(status=OrderStatus.OFFER_ACCEPTED.value))
         with pytest.raises(Invalid):
-            orders_service.accept_offer(str(offer_id), g.user)
+            orders_service.accept_offer(str(offer_id), user)
     assert _state(app, offer_id)[::2] == (OrderStatus.OFFER_ACCEPTED, 0)

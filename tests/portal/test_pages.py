@@ -12,7 +12,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import AuditLog, Contract, Document, Order
 from app.models.enums import ContractStatus, OrderStatus
-from app.security.roles_base import ACCOUNTING, PBX_ADMIN, PORTAL_ADMIN
+from app.roles import ACCOUNTING, PBX_ADMIN, PORTAL_ADMIN
 from app.services.portal import pbx
 from tests.conftest import csrf_token_from
 

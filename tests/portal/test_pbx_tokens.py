@@ -21,7 +21,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import AuditLog, Contract
 from app.models.enums import ContractStatus
-from app.security.roles_base import ACCOUNTING, PBX_ADMIN, PORTAL_ADMIN
+from app.roles import ACCOUNTING, PBX_ADMIN, PORTAL_ADMIN
 from app.services.portal import pbx
 from tests.portal.conftest import page_token
 

@@ -15,7 +15,7 @@ import pytest
 from app.extensions import db
 from app.models import Product
 from app.models.enums import ContractStatus, DocumentType, ProductKind
-from app.security.roles_base import ACCOUNTING, ADMIN, PBX_ADMIN, PORTAL_ADMIN
+from app.roles import ACCOUNTING, ADMIN, PBX_ADMIN, PORTAL_ADMIN
 from app.services.documents import create_document
 from tests.factories import make_contract
 

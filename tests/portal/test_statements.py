@@ -7,7 +7,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Order, OrderStep
 from app.models.enums import OrderKind, OrderStatus, StepStatus
-from app.security.roles_base import PORTAL_ADMIN
+from app.roles import PORTAL_ADMIN
 from tests.sql_counting import count_statements
 from tests.factories import make_contract, make_location, make_option, make_option_type
 

@@ -18,7 +18,7 @@ import pytest
 from app.extensions import db
 from app.models import Contract
 from app.models.enums import ContractStatus
-from app.security.roles_base import PORTAL_ADMIN
+from app.roles import PORTAL_ADMIN
 from app.services import provisioning
 from app.services.provisioning import DeadlineCaller, ProvisioningUnavailable, SipStatus, TechnicalStatus
 from tests.security.auth_fixtures import clock, new_client  # noqa: F401  - fixture

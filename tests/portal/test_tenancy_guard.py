@@ -3,7 +3,7 @@
 - Every route under /portal/ belongs to a `PortalView` (staff get 404 before any view code runs)
   and is protected by `@has_access`; walked from `app.url_map`, so a new route is checked too.
 - Portal views hold no queries: they import no database session, no SQLAlchemy and no models.
-- Portal services read and write customer-owned tables only through `app.security.tenancy`
+- Portal services read and write customer-owned tables only through `app.services.tenancy`
   (`scoped`, `scoped_update`, `get_owned_or_404`, `current_customer`), checked on their source.
 """
 from __future__ import annotations
@@ -103,7 +103,7 @@ def _offences(tree):
 @pytest.mark.parametrize("path", PORTAL_SERVICES, ids=lambda p: p.name)
 def test_portal_services_query_only_through_tenancy(path):
     offences = list(_offences(ast.parse(path.read_text())))
-    assert not offences, f"{path.name}: use app.security.tenancy instead of {offences}"
+    assert not offences, f"{path.name}: use app.services.tenancy instead of {offences}"
 
 
 @pytest.mark.rule("S1")
@@ -118,7 +118,7 @@ def test_the_source_check_catches_a_forgotten_scope():
 @pytest.mark.rule("S3")
 def test_scoping_refuses_tables_without_a_tenant(app):
     from app.models import Product
-    from app.security.tenancy import scoped
+    from app.services.tenancy import scoped
 
     with app.test_request_context(), pytest.raises(TypeError):
         scoped(Product)

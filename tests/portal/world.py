@@ -12,7 +12,7 @@ from app.models.enums import (
     AreaCodeKind, ContractStatus, DocumentType, ItemChange, NumberKind, OrderKind, OrderStatus, ProductKind,
     StepStatus, TicketKind, TicketStatus, TicketSubject,
 )
-from app.security.roles_base import ACCOUNTING, ADMIN, PBX_ADMIN, PORTAL_ADMIN, SALES, SERVICE
+from app.roles import ACCOUNTING, ADMIN, PBX_ADMIN, PORTAL_ADMIN, SALES, SERVICE
 from app.services.documents import create_document
 from tests.factories import make_contract, make_customer, make_location, make_option, make_option_type, make_product, make_user
 

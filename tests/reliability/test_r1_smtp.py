@@ -12,8 +12,8 @@ from app.extensions import db
 from app.models import OutboxMessage
 from app.models.enums import OutboxStatus
 from app.security.roles import PBX_ADMIN
-from app.services import accounts, notifications
-from app.services.auth import reset_requests
+from app.services import notifications
+from app.services.auth import links, reset_requests
 from tests.factories import make_customer, make_user
 from tests.reliability.smtp_server import Inbox as _Inbox
 from tests.reliability.smtp_server import free_port as _free_port
@@ -26,7 +26,7 @@ def test_mail_server_down_then_up_delivers_exactly_once(app, app_ctx):
                       SMTP_TIMEOUT=2, OUTBOX_DELIVER_IMMEDIATELY=False)
     try:
         make_user(PBX_ADMIN, customer=make_customer(), username="pbx.r1", email="r1@example.com")
-        accounts.request_password_reset("pbx.r1")
+        links.request_password_reset("pbx.r1")
         # Nobody worked the request after a response here: the delivery job's first part does (R-JOB-3).
         assert reset_requests.work_pending() == 1 and reset_requests.work_pending() == 0
         message = db.session.scalars(select(OutboxMessage)).one()

@@ -13,12 +13,12 @@ from tests.conftest import csrf_token_from
 
 _MODULES = (
     "app.services.auth.pins", "app.services.auth.tokens", "app.services.auth.throttle",
-    "app.services.accounts", "app.services.notifications.delivery",
+    "app.services.auth.signin", "app.services.notifications.delivery",
 )
 
 
 _REQUEST_KEYS = (
-    "_login_user", "csrf_token", "user", "_outbox_pending", "babel_locale", "babel_tzinfo", "babel_translations",
+    "_login_user", "csrf_token", "user", "_eservice_acting", "babel_locale", "babel_tzinfo", "babel_translations",
 )
 
 
@@ -71,7 +71,7 @@ def clock(monkeypatch):
     c = Clock()
     for name in _MODULES:
         monkeypatch.setattr(importlib.import_module(name), "utcnow", c.now)
-    sessions = importlib.import_module("app.services.auth.sessions")
+    sessions = importlib.import_module("app.security.sessions")
     monkeypatch.setattr(sessions, "time", SimpleNamespace(time=lambda: time.time() + c.offset.total_seconds()))
     return c
 

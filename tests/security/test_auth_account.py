@@ -9,7 +9,7 @@ from app.extensions import db
 from app.models import AuditLog, EServiceUser
 from app.models.enums import SecondFactor, UserStatus
 from app.security.roles import ACCOUNTING, ADMIN, PBX_ADMIN, PORTAL_ADMIN, SALES, SERVICE
-from app.services import accounts
+from app.services.auth import status as account_status
 from tests.auth_helpers import complete_login_with_pin, logout
 from tests.factories import make_customer, make_user
 from tests.security.auth_fixtures import (  # noqa: F401  - fixtures
@@ -186,7 +186,7 @@ def test_lock_and_deactivation_end_sessions(app_ctx, client):
         c = new_client(client.application)
         password_step(c, user.username, PW)
         assert _signed_in(c)
-        accounts.set_status(_reload(user), status)
+        account_status.set_status(_reload(user), status)
         assert not _signed_in(c), status
 
 

@@ -12,7 +12,8 @@ from app.extensions import db
 from app.models import AuditLog, Customer, EServiceUser
 from app.models.enums import UserStatus
 from app.security.roles import ADMIN, PBX_ADMIN, SERVICE
-from app.services import accounts, audit
+from app.services import audit
+from app.services.auth import status as account_status
 from app.services.customers import PortalAdminData, create_customer
 from app.services.errors import Invalid
 from tests.conftest import csrf_token_from
@@ -112,7 +113,7 @@ def test_status_changes_are_audited_on_every_path(app, admin_client):
         user = make_user(PBX_ADMIN, customer=make_customer(), username="audit.status")
         db.session.commit()
         user_id = user.id
-        accounts.set_status(user, UserStatus.LOCKED)  # service, outside a request: "system"
+        account_status.set_status(user, UserStatus.LOCKED)  # service, outside a request: "system"
     assert _edit_form(app, admin_client, user_id, status="active").status_code == 302  # back office
     with app.app_context():
         user = db.session.get(EServiceUser, user_id)
@@ -131,7 +132,7 @@ def test_service_refuses_to_reactivate_an_inactive_account(app_ctx):
     db.session.commit()
     for status in (UserStatus.ACTIVE, UserStatus.LOCKED):
         with pytest.raises(Invalid) as caught:
-            accounts.set_status(user, status)
+            account_status.set_status(user, status)
         assert INACTIVE_DE in caught.value.messages[0]
     db.session.expire_all()
     assert db.session.get(EServiceUser, user.id).status is UserStatus.INACTIVE

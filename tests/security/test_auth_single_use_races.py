@@ -18,8 +18,7 @@ from app.extensions import db
 from app.models import AuditLog, OneTimeToken, OutboxMessage, PinChallenge
 from app.models.enums import SecondFactor
 from app.security.roles import ADMIN, PORTAL_ADMIN
-from app.services import accounts
-from app.services.auth import pins, reset_requests, tokens
+from app.services.auth import links, pins, reset_requests, signin, tokens
 from app.services.errors import Invalid
 from tests.auth_helpers import LINK_RE, PIN_RE
 from tests.factories import make_customer, make_user
@@ -68,7 +67,7 @@ def test_forgot_password_request_worked_once_by_two_parallel_workers(app):
     with app.app_context():
         make_user(PORTAL_ADMIN, customer=make_customer(), username="race.reset", mobile="+491711230102")
         db.session.commit()
-        request_id = accounts.request_password_reset("race.reset").id
+        request_id = links.request_password_reset("race.reset").id
     results = _race(app, lambda _i: reset_requests.work(request_id))
     assert not any(isinstance(r, Exception) for r in results), results
     assert sum(r is not None for r in results) == 1, results
@@ -86,11 +85,11 @@ def test_set_password_link_used_once_by_two_parallel_posts(app, monkeypatch):
     with app.app_context():
         make_user(PORTAL_ADMIN, customer=make_customer(), username="race.link", mobile="+491711230101")
         db.session.commit()
-        message = reset_requests.work(accounts.request_password_reset("race.link").id)
+        message = reset_requests.work(links.request_password_reset("race.link").id)
         raw = LINK_RE.search(message.body).group(1).rsplit("/", 1)[1]
     _hold_both_after(monkeypatch, tokens, "find_valid")
     passwords = ["Erstes(Kennwort)71", "Zweites(Kennwort)72"]
-    results = _race(app, lambda i: accounts.set_password_by_link(raw, passwords[i], passwords[i]))
+    results = _race(app, lambda i: links.set_password_by_link(raw, passwords[i], passwords[i]))
     winners = [r for r in results if not isinstance(r, Exception)]
     losers = [r for r in results if isinstance(r, Exception)]
     assert len(winners) == 1 and len(losers) == 1, results
@@ -106,11 +105,11 @@ def test_sms_pin_used_once_by_two_parallel_posts(app, monkeypatch):
     with app.app_context():
         user = make_user(PORTAL_ADMIN, customer=make_customer(), username="race.pin", mobile="+491711230102")
         db.session.commit()
-        attempt_id, message = accounts.start_second_step(user, accounts.SecondStep.SMS)
+        attempt_id, message = signin.start_second_step(user, signin.SecondStep.SMS)
         pin = PIN_RE.search(message.body).group(1)
         user_id = user.id
     _hold_both_after(monkeypatch, pins, "find_challenge")
-    results = _race(app, lambda i: accounts.check_second_step(user_id, attempt_id, pin)[0])
+    results = _race(app, lambda i: signin.check_second_step(user_id, attempt_id, pin)[0])
     assert sorted(r.value for r in results) == ["restart", "signed_in"], results
     with app.app_context():
         assert db.session.scalar(select(func.count(AuditLog.id)).where(AuditLog.action == "sign_in")) == 1
@@ -123,11 +122,11 @@ def test_authenticator_code_used_once_by_two_parallel_attempts(app, monkeypatch)
     with app.app_context():
         user = make_user(ADMIN, username="race.totp", second_factor=SecondFactor.TOTP, totp_secret=secret)
         db.session.commit()
-        attempts = [accounts.start_second_step(user, accounts.SecondStep.TOTP)[0] for _ in range(2)]
+        attempts = [signin.start_second_step(user, signin.SecondStep.TOTP)[0] for _ in range(2)]
         user_id = user.id
     code = pyotp.TOTP(secret).now()
     _hold_both_after(monkeypatch, pins, "find_challenge")
-    results = _race(app, lambda i: accounts.check_second_step(user_id, attempts[i], code)[0])
+    results = _race(app, lambda i: signin.check_second_step(user_id, attempts[i], code)[0])
     assert [r.value for r in results].count("signed_in") == 1, results
     with app.app_context():
         used = db.session.scalars(select(PinChallenge).where(PinChallenge.used_at.is_not(None))).all()
@@ -144,8 +143,8 @@ def test_a_used_app_code_is_refused_afterwards(app, attempts):
                          totp_secret=secret)
         db.session.commit()
         code = pyotp.TOTP(secret).now()
-        first = accounts.start_second_step(user, accounts.SecondStep.TOTP)[0]
-        assert accounts.check_second_step(user.id, first, code)[0] is accounts.CodeResult.SIGNED_IN
+        first = signin.start_second_step(user, signin.SecondStep.TOTP)[0]
+        assert signin.check_second_step(user.id, first, code)[0] is signin.CodeResult.SIGNED_IN
         for _ in range(attempts):
-            again = accounts.start_second_step(user, accounts.SecondStep.TOTP)[0]
-            assert accounts.check_second_step(user.id, again, code)[0] is accounts.CodeResult.WRONG
+            again = signin.start_second_step(user, signin.SecondStep.TOTP)[0]
+            assert signin.check_second_step(user.id, again, code)[0] is signin.CodeResult.WRONG

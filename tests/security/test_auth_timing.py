@@ -45,10 +45,10 @@ def light_hashing(app, monkeypatch):
     product does other work for a known name than for an unknown one. That both paths
     use the same hash method is asserted on its own (`test_dummy_check_costs_what_a_real_one_does`).
     """
-    from app.services import accounts
+    from app.services.auth import passwords
 
     monkeypatch.setitem(app.config, "FAB_PASSWORD_HASH_METHOD", "scrypt:2048:8:1")
-    monkeypatch.setattr(accounts, "_dummy_hash", None)
+    monkeypatch.setattr(passwords, "_dummy_hash", None)
     yield
 
 
@@ -192,11 +192,11 @@ def test_known_and_unknown_names_run_the_same_statements(app, limits_off, url, f
 @pytest.mark.rule("S7", "S14")
 def test_dummy_check_costs_what_a_real_one_does(app_ctx):
     """S7: an unknown username is checked against a hash of the same method and cost as real accounts'."""
-    from app.services import accounts
+    from app.services.auth import passwords
 
-    accounts._check_dummy("whatever")
-    method = accounts.hash_password("Sicher#Kennwort42").split("$", 1)[0]
-    assert accounts._dummy_hash.split("$", 1)[0] == method
+    passwords.check_dummy("whatever")
+    method = passwords.hash_password("Sicher#Kennwort42").split("$", 1)[0]
+    assert passwords._dummy_hash.split("$", 1)[0] == method
     user = make_user(PBX_ADMIN, customer=make_customer())
     assert user.password.split("$", 1)[0] == method
 

@@ -14,7 +14,7 @@ import config
 from app.extensions import db
 from app.models import Customer, EServiceUser
 from app.security.roles import ADMIN, PBX_ADMIN, SERVICE
-from app.services import accounts
+from app.services.auth import usernames
 from app.services.customers import PortalAdminData, create_customer
 from app.services.errors import Invalid
 from tests.conftest import csrf_token_from
@@ -47,8 +47,8 @@ def test_non_ascii_username_signs_in_as_typed_and_in_any_case(app_ctx, client):
 def test_case_folding_joins_sharp_s_and_composed_forms(app_ctx):
     """Unicode case folding (ß = ss) and NFC (composed = decomposed é) make one name."""
     user = make_user(PBX_ADMIN, customer=make_customer(), username="Straße.Café")
-    assert accounts.find_by_username("STRASSE.CAFE\u0301") == user
-    assert accounts.find_by_username("strasse.café") == user
+    assert usernames.find_by_username("STRASSE.CAFE\u0301") == user
+    assert usernames.find_by_username("strasse.café") == user
 
 
 @pytest.mark.rule("R-AUTH-1")

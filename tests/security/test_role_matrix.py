@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.security.roles_base import ACCOUNTING, ADMIN, PBX_ADMIN, PORTAL_ADMIN, SALES, SERVICE
+from app.roles import ACCOUNTING, ADMIN, PBX_ADMIN, PORTAL_ADMIN, SALES, SERVICE
 from tests.conftest import csrf_token_from
 from tests.portal.conftest import page_token
 from tests.portal.routes import WRITE_METHODS, portal_routes

@@ -18,7 +18,7 @@ from sqlalchemy import delete, func, or_, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
-from app.models import PinChallenge
+from app.models import EServiceUser, PinChallenge
 from app.models.mixins import utcnow
 
 TOTP_MARK = "totp"
@@ -123,8 +123,6 @@ def _consume_timecode(user_id: int, timecode: int) -> bool:
 
     Exactly one of several parallel requests with the same code gets rowcount 1 (S4, R3).
     """
-    from app.models import EServiceUser
-
     result = db.session.execute(
         update(EServiceUser)
         .where(EServiceUser.id == user_id,

@@ -14,27 +14,25 @@ from __future__ import annotations
 
 import logging
 
-from flask import current_app, g, has_request_context
+from flask import current_app
 from sqlalchemy import delete, select
 
+from app import context
 from app.extensions import db
-from app.models import EServiceUser, PasswordResetRequest
+from app.models import PasswordResetRequest
 from app.models.enums import TokenPurpose
-from app.models.security import username_key
 from app.services import audit, notifications
 from app.services.auth import tokens
+from app.services.auth.usernames import find_by_username
 
 log = logging.getLogger(__name__)
-
-_PENDING = "_reset_requests_pending"
 
 
 def record(username: str) -> PasswordResetRequest:
     """Add the request to the caller's transaction; it is worked after the response (caller commits)."""
-    row = PasswordResetRequest(username=(username or "").strip()[:200], client_ip=audit.client_ip())
+    row = PasswordResetRequest(username=(username or "").strip()[:200], client_ip=context.client_ip())
     db.session.add(row)
-    if has_request_context():
-        g.setdefault(_PENDING, []).append(row)
+    context.after_response(row)
     return row
 
 
@@ -55,7 +53,7 @@ def work(request_id: int):
         db.session.rollback()
         return None
     username, ip = claimed
-    user = db.session.scalar(select(EServiceUser).where(EServiceUser.username_key == username_key(username)))
+    user = find_by_username(username)
     message = None
     if _eligible(user):
         _, raw = tokens.issue_link(user, TokenPurpose.PASSWORD_RESET)
@@ -101,15 +99,8 @@ def work_pending(limit: int = 100) -> int:
     return worked
 
 
-def init_app(app) -> None:
-    """After each request, hand the requests it committed to `work_and_send` once the response has left."""
-
-    @app.after_request
-    def _work_after_response(response):
-        pending = g.pop(_PENDING, None)
-        if pending:
-            ids = [row.id for row in pending if row.id is not None]
-            if ids:
-                notifications.run_after_response(response, lambda: work_and_send(ids),
-                                                 "Password reset after the response")
-        return response
+def work_after_response(response, rows) -> None:
+    """Hand the requests this request committed to `work_and_send` once `response` has left."""
+    ids = [row.id for row in rows if row.id is not None]
+    if ids:
+        notifications.run_after_response(response, lambda: work_and_send(ids), "Password reset after the response")

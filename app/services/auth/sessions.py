@@ -1,61 +1,14 @@
-"""Server-checked validity of cookie sessions (QUALITY S8).
+"""Ending every session of a user (QUALITY S8); the browser side is app/security/sessions.py.
 
-Flask's signed cookie would stay valid after logout if replayed, so every
-signed-in session carries the user's `session_version`; bumping it (logout,
-password change, lock, deactivation) ends every session of that user. The
-session also carries its sign-in and last-seen times for the 12 h absolute
-and 30 min idle timeouts.
+Every signed-in session carries the user's `session_version`; bumping it ends every
+session of that user on its next request. Lock, deactivation and a new password do so
+whichever path wrote them (`bump_on_security_change`, registered in app/services/listeners.py).
 """
 from __future__ import annotations
 
-import time
-
-from flask import current_app, session
-from sqlalchemy import event, inspect
-from sqlalchemy.orm import Session
+from sqlalchemy import inspect
 
 from app.models import EServiceUser
-
-_VERSION = "_auth_ver"
-_SIGNED_IN_AT = "_auth_at"
-_LAST_SEEN = "_auth_seen"
-_KEYS = (_VERSION, _SIGNED_IN_AT, _LAST_SEEN, "_user_id", "_fresh", "_id", "_2fa")
-
-
-def start(user) -> None:
-    """Stamp the current session as signed in for `user` (call right after login_user)."""
-    now = int(time.time())
-    session[_VERSION] = user.session_version
-    session[_SIGNED_IN_AT] = now
-    session[_LAST_SEEN] = now
-
-
-def restamp(user) -> None:
-    """Keep the current session alive after a change that ended all others."""
-    session[_VERSION] = user.session_version
-
-
-def is_current(user) -> bool:
-    """True when this session belongs to the user's current version and has not timed out."""
-    cfg = current_app.config
-    version, signed_in_at, last_seen = session.get(_VERSION), session.get(_SIGNED_IN_AT), session.get(_LAST_SEEN)
-    if version is None or signed_in_at is None or last_seen is None:
-        return False
-    if version != user.session_version:
-        return False
-    now = time.time()
-    if now - signed_in_at > cfg["SESSION_ABSOLUTE_TIMEOUT"].total_seconds():
-        return False
-    if now - last_seen > cfg["SESSION_IDLE_TIMEOUT"].total_seconds():
-        return False
-    session[_LAST_SEEN] = int(now)
-    return True
-
-
-def clear() -> None:
-    """Forget the sign-in of this browser session (keeps language choice)."""
-    for key in _KEYS:
-        session.pop(key, None)
 
 
 def end_all(user) -> None:
@@ -63,8 +16,7 @@ def end_all(user) -> None:
     user.session_version = (user.session_version or 1) + 1
 
 
-@event.listens_for(Session, "before_flush")
-def _bump_on_security_change(db_session, _flush_context, _instances) -> None:
+def bump_on_security_change(db_session, _flush_context, _instances) -> None:
     """Lock, deactivation or a new password ends every session, whichever path changed it."""
     for obj in db_session.dirty:
         if not isinstance(obj, EServiceUser):

@@ -7,18 +7,30 @@ for login/PIN failures and for forgot-password requests.
 """
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
 from app.extensions import db
 from app.models import AuthFailure
 from app.models.mixins import utcnow
 from app.services import audit
+from app.services.errors import ServiceError
 
 STEP_PASSWORD = "password"
 STEP_PIN = "pin"
 STEP_FORGOT = "forgot"
 NO_ACCOUNT = -1  # the account id an unknown username's statements look for: no row has it
+
+TOO_MANY_REQUESTS = _l("Too many attempts from your network. Please wait a while before you try again.")
+
+
+class Throttled(ServiceError):
+    """The client went over its limit (answered with HTTP 429)."""
+
+    status = 429
 
 
 def is_locked_out(user) -> bool:
@@ -81,8 +93,6 @@ def client_blocked(forgot: bool = False) -> bool:
 
 def purge_old(keep=None) -> int:
     """Delete counters older than any window (a day by default)."""
-    from datetime import timedelta
-
     cutoff = utcnow() - (keep or timedelta(days=1))
     result = db.session.execute(
         delete(AuthFailure).where(AuthFailure.occurred_at < cutoff).execution_options(synchronize_session=False)

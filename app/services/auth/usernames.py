@@ -4,14 +4,14 @@ Usernames are compared by `username_key` (NFC + Unicode case folding), which a
 unique index keeps unique. `username_taken` is the check every path runs before
 it writes; the flush guard below turns a clash that a path did not check (or a
 check that misses, like SQLite's ASCII-only `lower()`) into the same translated
-message instead of an IntegrityError.
+message instead of an IntegrityError (registered in app/services/listeners.py).
 """
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import event, inspect, select
-from sqlalchemy.orm import Session
+from sqlalchemy import inspect, select
 
+from app.extensions import db
 from app.models import EServiceUser
 from app.models.security import username_key
 from app.services.errors import Invalid
@@ -32,10 +32,16 @@ def find_user_id(db_session, username: str, exclude_user_id: int | None = None) 
         return db_session.scalar(query.limit(1))
 
 
+def find_by_username(username: str) -> EServiceUser | None:
+    """The account with this username, case-insensitively in every alphabet (R-AUTH-1)."""
+    username = (username or "").strip()
+    if not username or len(username) > 200:
+        return None
+    return db.session.scalar(select(EServiceUser).where(EServiceUser.username_key == username_key(username)))
+
+
 def username_taken(username: str, exclude_user_id: int | None = None) -> bool:
     """True when another account already has this username (any case, any alphabet)."""
-    from app.extensions import db
-
     return find_user_id(db.session, username, exclude_user_id) is not None
 
 
@@ -51,8 +57,7 @@ def is_username_clash(error) -> bool:
     return "username" in text
 
 
-@event.listens_for(Session, "before_flush")
-def _refuse_duplicate_usernames(db_session, _flush_context, _instances) -> None:
+def refuse_duplicate_usernames(db_session, _flush_context, _instances) -> None:
     """Before a new or renamed account is written, make sure no other account has its name."""
     pending = [obj for obj in list(db_session.new) + list(db_session.dirty) if isinstance(obj, EServiceUser)]
     for user in pending:

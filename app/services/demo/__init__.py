@@ -9,13 +9,20 @@ from __future__ import annotations
 
 import click
 from flask import current_app
+from flask_appbuilder.security.sqla.models import Role
 from sqlalchemy import exists, select
 
 from app.extensions import db
 from app.models import Customer, EServiceUser
 from app.models.enums import SecondFactor, UserStatus
-from app.security.roles_base import SMS_PIN_ROLES
+from app.roles import SMS_PIN_ROLES
+from app.services.auth.passwords import hash_password
+from app.services.customers import PortalAdminData, build_portal_admin
+from app.services.demo import companies
+from app.services.demo.builder import DemoBuilder
+from app.services.demo.catalog import ensure_catalog
 from app.services.demo.logins import DEMO_LOGINS, PENDING_PORTAL_ADMIN
+from app.services.staff_roles import choosable_by_pair, save_role
 
 DEMO_CUSTOMERS = ("9000001", "9000002", "9000003")
 
@@ -34,10 +41,6 @@ def demo_logins() -> list[dict]:
 
 
 def _ensure_logins(customers: dict[str, Customer], echo) -> int:
-    from flask import current_app
-
-    from app.services.accounts import hash_password
-
     sm = current_app.appbuilder.sm
     made = 0
     for login in DEMO_LOGINS:
@@ -66,10 +69,6 @@ DEMO_STAFF_ROLE_VIEWS = (
 
 def _ensure_composed_role(echo) -> int:
     """A staff role an Admin composed in the back office (R-BO-4): the hotline reads, never writes."""
-    from flask_appbuilder.security.sqla.models import Role
-
-    from app.services.staff_roles import choosable_by_pair, save_role
-
     if db.session.scalar(select(exists().where(Role.name == DEMO_STAFF_ROLE))):
         return 0
     pairs = [(perm, view) for view in DEMO_STAFF_ROLE_VIEWS for perm in ("can_list", "can_show")]
@@ -80,8 +79,6 @@ def _ensure_composed_role(echo) -> int:
 
 def _ensure_pending_portal_admin(customers: dict[str, Customer], echo) -> int:
     """Nordsee's Portal Admin, entered as the back office does: no password, activation email queued (R-AUTH-4)."""
-    from app.services.customers import PortalAdminData, build_portal_admin
-
     login = PENDING_PORTAL_ADMIN
     customer = customers.get(login.customer_number)
     if customer is None or db.session.scalar(select(exists().where(EServiceUser.username == login.username))):
@@ -105,9 +102,6 @@ def seed_demo(only_if_empty: bool = False, echo=print) -> bool:
             "The demo data is for development only (its logins have published passwords); "
             f"ESERVICE_ENV is {current_app.config.get('ENV_NAME')!r}. Set ESERVICE_ENV=development to load it."
         )
-    from app.services.demo.builder import DemoBuilder
-    from app.services.demo.catalog import ensure_catalog
-
     if only_if_empty and db.session.scalar(select(exists().where(Customer.id.isnot(None)))):
         echo("Demo data: the database already holds customers, nothing loaded.")
         return False
@@ -118,11 +112,11 @@ def seed_demo(only_if_empty: bool = False, echo=print) -> bool:
         products, option_types = ensure_catalog()
         builder = DemoBuilder(products, option_types)
         wrote = False
-        for number, build in zip(DEMO_CUSTOMERS, (builder.rheinland, builder.alpenblick, builder.nordsee)):
+        for number, build in zip(DEMO_CUSTOMERS, (companies.rheinland, companies.alpenblick, companies.nordsee)):
             if number in existing:
                 echo(f"  customer {number}: already there")
                 continue
-            result = build()
+            result = build(builder)
             customer = result[0] if isinstance(result, tuple) else result
             db.session.flush()
             existing[number] = customer

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from typing import Callable
 
 from app.extensions import db
+from app.services.auth import pins, reset_requests, throttle, tokens
+from app.services.jobs import retention
+from app.services.notifications import delivery
 
 log = logging.getLogger("app.jobs")
 
@@ -25,42 +28,29 @@ class Job:
 
 
 def _deliver_outbox():
-    from app.services.auth.reset_requests import work_pending
-    from app.services.notifications.delivery import deliver_due
-
     # Forgot-password requests the server never got to after its response become emails first.
-    reset_requests = work_pending(limit=500)
-    return dict(deliver_due(limit=500), reset_requests=reset_requests)
+    worked = reset_requests.work_pending(limit=500)
+    return dict(delivery.deliver_due(limit=500), reset_requests=worked)
 
 
 def _expire_links():
-    from app.services.auth.tokens import expire_stale
-
-    return expire_stale()
+    return tokens.expire_stale()
 
 
 def _purge_pins():
-    from app.services.auth.pins import purge_stale
-
-    return purge_stale()
+    return pins.purge_stale()
 
 
 def _purge_auth_failures():
-    from app.services.auth.throttle import purge_old
-
-    return purge_old()
+    return throttle.purge_old()
 
 
 def _purge_call_records():
-    from app.services.jobs.retention import purge_call_records
-
-    return purge_call_records()
+    return retention.purge_call_records()
 
 
 def _purge_evn_documents():
-    from app.services.jobs.retention import purge_evn_documents
-
-    return purge_evn_documents()
+    return retention.purge_evn_documents()
 
 
 JOBS: dict[str, Job] = {

@@ -15,6 +15,7 @@ from app.extensions import db
 from app.models import CallRecord, Document
 from app.models.enums import DocumentType
 from app.models.mixins import utcnow
+from app.services.documents import document_path
 
 RETENTION = timedelta(days=180)
 EVN_TYPES = (DocumentType.EVN_PDF, DocumentType.EVN_CSV)
@@ -52,8 +53,6 @@ def purge_call_records(now=None, batch: int = CALL_RECORD_BATCH) -> int:
 
 def purge_evn_documents(now=None, batch: int = 500) -> int:
     """Delete EVN PDF/CSV documents created more than 180 days ago, with their files."""
-    from app.services.documents import document_path
-
     limit = cutoff(now)
     total = 0
     while True:

@@ -4,9 +4,10 @@ from __future__ import annotations
 from flask import current_app
 from flask_babel import force_locale, gettext as _
 
+from app import context
+from app.extensions import db
 from app.models import OutboxMessage
 from app.models.enums import Channel
-from app.extensions import db
 
 
 def recipient_locale(user) -> str:
@@ -35,11 +36,8 @@ def queue(channel: Channel, recipient: str, subject: str, body: str, *, locale: 
 
 
 def _remember_for_request(message) -> None:
-    """Messages queued during a request are sent once its response has left (see `init_app`)."""
-    from flask import g, has_request_context
-
-    if has_request_context():
-        g.setdefault("_outbox_pending", []).append(message)
+    """Messages queued during a request are sent once its response has left (app/security/request_context.py)."""
+    context.after_response(message)
 
 
 def queue_pin_sms(user, pin: str, minutes: int) -> OutboxMessage:

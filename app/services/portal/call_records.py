@@ -16,8 +16,8 @@ from flask_babel import gettext as _
 
 from app.extensions import db
 from app.models import CallRecord, Contract
-from app.security.tenancy import get_owned_or_404, scoped
 from app.services import audit, evn
+from app.services.tenancy import get_owned_or_404, scoped
 
 CHUNK_ROWS = 5_000
 # The export form offers a dropdown of contracts up to this many; above it a text field for the

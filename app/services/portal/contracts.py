@@ -8,12 +8,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.models import Contract, ContractOption, Location, PhoneNumber, SipAccount
+from app.models import Contract, ContractOption, Location, PhoneNumber, Product, SipAccount
 from app.models.enums import ContractStatus, ProductKind
-from app.security.tenancy import get_owned_or_404, scoped
 from app.services.contract_terms import end_of_term
-from app.services.provisioning.base import DEFAULT_SIP_PROXY
 from app.services.portal.paging import Page, Sort, order_by, paginate, parse_sort
+from app.services.provisioning.base import DEFAULT_SIP_PROXY
+from app.services.tenancy import get_owned_or_404, scoped
 
 # R-CON-1/R-CON-5: only an active contract may be changed.
 CHANGEABLE = frozenset({ContractStatus.ACTIVE})
@@ -32,16 +32,12 @@ def list_contracts(page: int, status: ContractStatus | None = None, kind: Produc
     if status is not None:
         statement = statement.where(Contract.status == status)
     if kind is not None:
-        from app.models import Product
-
         statement = statement.where(Contract.product_id.in_(select(Product.id).where(Product.kind == kind)))
     return paginate(statement, page)
 
 
 def cloud_phone_contracts(page: int = 1, per_page: int | None = None) -> Page:
     """R-PBX-1: one page of the customer's cloud.phone contracts that are not terminated."""
-    from app.models import Product
-
     statement = scoped(Contract).where(
         Contract.product_id.in_(select(Product.id).where(Product.kind == ProductKind.CLOUD_PHONE)),
         Contract.status != ContractStatus.INACTIVE,

@@ -5,8 +5,9 @@ from sqlalchemy.orm import joinedload
 
 from app.models import Document
 from app.models.enums import BILLING_DOCUMENT_TYPES, CONTRACT_DOCUMENT_TYPES, DocumentType
-from app.security.tenancy import get_owned_or_404, scoped
+from app.services.errors import NotFound
 from app.services.portal.paging import Page, paginate, with_contract
+from app.services.tenancy import get_owned_or_404, scoped
 
 PORTAL_CONTRACT_TYPES = tuple(CONTRACT_DOCUMENT_TYPES)
 
@@ -32,12 +33,10 @@ def list_documents(allowed, doc_type: DocumentType | None, page: int) -> Page:
 
 
 def owned_document(raw_id, allowed) -> Document:
-    """A released document of the customer of one of the `allowed` types, else 404."""
-    from flask import abort
-
+    """A released document of the customer of one of the `allowed` types, else NotFound (404)."""
     document = get_owned_or_404(Document, raw_id)
     if not document.released or document.doc_type not in allowed:
-        abort(404)
+        raise NotFound()
     return document
 
 

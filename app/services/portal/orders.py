@@ -7,10 +7,10 @@ from app.extensions import db
 from app.models import Order, OrderItem
 from app.models.enums import OrderStatus
 from app.models.mixins import utcnow
-from app.security.tenancy import get_owned_or_404, scoped, scoped_update
 from app.services import audit
 from app.services.errors import Invalid
 from app.services.portal.paging import Page, Sort, order_by, paginate, parse_sort, with_contract
+from app.services.tenancy import get_owned_or_404, scoped, scoped_update
 
 ORDER_ACCEPTED = "offer_accepted"
 # R-ORD-1: the list sorts by number, kind, status and its dates; newest first by default.

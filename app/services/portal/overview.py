@@ -8,8 +8,8 @@ from sqlalchemy import func
 from app.extensions import db
 from app.models import Invoice, Order, Ticket
 from app.models.enums import OrderStatus, TicketStatus
-from app.security.tenancy import current_customer, scoped
 from app.services import audit
+from app.services.tenancy import current_customer, scoped
 
 OPEN_ORDER_STATUSES = (OrderStatus.OFFER_CREATED, OrderStatus.OFFER_ACCEPTED, OrderStatus.PROVISIONING,
                        OrderStatus.PARTIALLY_PROVISIONED)

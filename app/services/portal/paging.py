@@ -7,6 +7,7 @@ from math import ceil
 from sqlalchemy import func, select
 
 from app.extensions import db
+from app.models import Contract
 
 PAGE_SIZE = 25
 
@@ -51,8 +52,6 @@ def with_contract(relationship):
     whole contract table (0.9 s at dataset L). Two flat outer joins use the primary keys.
     """
     from sqlalchemy.orm import joinedload
-
-    from app.models import Contract
 
     return joinedload(relationship).joinedload(Contract.product, innerjoin=False)
 

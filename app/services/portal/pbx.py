@@ -33,6 +33,12 @@ from urllib.parse import urlencode
 import jwt
 from flask import current_app
 
+from app.extensions import db
+from app.models.enums import ContractStatus, ProductKind
+from app.services import audit
+from app.services.errors import NotFound
+from app.services.portal.contracts import owned_contract
+
 ISSUER = "e:service"
 AUDIENCE = "cloud.phone"
 ALGORITHM = "HS256"
@@ -84,19 +90,12 @@ def jti_hash(jti: str) -> str:
 def sign_on(user, raw_contract_id) -> str:
     """R-PBX-1: the PBX URL with a fresh token for one of the customer's cloud.phone contracts.
 
-    404 for another customer's contract, a contract of another product, or a terminated one.
-    The issue is audited (with the token id's hash) and committed before the redirect.
+    NotFound (404) for another customer's contract, a contract of another product, or a terminated
+    one. The issue is audited (with the token id's hash) and committed before the redirect.
     """
-    from flask import abort
-
-    from app.extensions import db
-    from app.models.enums import ContractStatus, ProductKind
-    from app.services import audit
-    from app.services.portal.contracts import owned_contract
-
     contract = owned_contract(raw_contract_id)
     if contract.product.kind != ProductKind.CLOUD_PHONE or contract.status == ContractStatus.INACTIVE:
-        abort(404)
+        raise NotFound()
     claims = token_claims(user, contract)
     token = encode(claims)
     audit.record(PBX_SIGN_ON, user, object_type="contract", object_id=str(contract.id),

@@ -6,8 +6,8 @@ from sqlalchemy.orm import joinedload
 from app.extensions import db
 from app.models import Ticket, TicketComment
 from app.models.enums import TicketStatus
-from app.security.tenancy import get_owned_or_404, scoped
 from app.services.portal.paging import Page, paginate, with_contract
+from app.services.tenancy import get_owned_or_404, scoped
 
 CLOSED_SHOWN = 10
 

@@ -7,13 +7,13 @@ from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 
+from app.roles.grants import ACCOUNT_VIEW
+from app.security import sessions as auth_sessions
 from app.security.auth_views import no_store
-from app.services import accounts
 from app.services.account_rules import PASSWORD_HINT, USERNAME_HINT, password_warnings
-from app.services.auth import sessions as auth_sessions
+from app.services.auth import passwords, profile, totp
 from app.services.errors import Invalid
 
-ACCOUNT_VIEW = "Account"
 _TOTP_PENDING = "_totp_pending"
 
 
@@ -40,12 +40,12 @@ class AccountView(BaseView):
         values = {"username": user.username, "email": user.email or "", "mobile": user.mobile or ""}
         status = 200
         if request.method == "POST" and form.validate_on_submit():
-            change = accounts.ProfileChange(
+            change = profile.ProfileChange(
                 username=request.form.get("username", ""), email=request.form.get("email", ""),
                 mobile=request.form.get("mobile", ""), current_password=request.form.get("current_password"),
             )
             try:
-                accounts.update_profile(user, change)
+                profile.update_profile(user, change)
             except Invalid as exc:
                 for text in exc.messages:
                     flash(text, "danger")
@@ -71,7 +71,7 @@ class AccountView(BaseView):
         if request.method == "POST" and form.validate_on_submit():
             new = request.form.get("new_password", "")
             try:
-                accounts.change_password(user, request.form.get("current_password", ""), new,
+                passwords.change_password(user, request.form.get("current_password", ""), new,
                                          request.form.get("confirm", ""))
             except Invalid as exc:
                 for text in exc.messages:
@@ -101,10 +101,10 @@ class AccountView(BaseView):
             action = request.form.get("action")
             try:
                 if action == "disable":
-                    accounts.disable_totp(user, request.form.get("current_password", ""))
+                    totp.disable_totp(user, request.form.get("current_password", ""))
                     flash(_("The authenticator app is switched off."), "success")
                 else:
-                    accounts.enable_totp(user, session.get(_TOTP_PENDING, ""), request.form.get("code", ""))
+                    totp.enable_totp(user, session.get(_TOTP_PENDING, ""), request.form.get("code", ""))
                     session.pop(_TOTP_PENDING, None)
                     flash(_("The authenticator app is set up. Use its code when you sign in."), "success")
                 return redirect(url_for("AccountView.totp"))
@@ -115,9 +115,9 @@ class AccountView(BaseView):
         enabled = bool(user.totp_secret) and user.second_factor.value == "totp"
         qr = secret = None
         if not enabled:
-            secret = session.get(_TOTP_PENDING) or accounts.new_totp_secret()
+            secret = session.get(_TOTP_PENDING) or totp.new_totp_secret()
             session[_TOTP_PENDING] = secret
-            qr = _qr_data_url(accounts.totp_uri(user, secret))
+            qr = _qr_data_url(totp.totp_uri(user, secret))
         return self.render_template(
             "account/totp.html", form=form, enabled=enabled, qr=qr, secret=secret, title=_("Authenticator app"),
         ), status

@@ -8,8 +8,10 @@ from flask_babel import lazy_gettext as _l
 from app.models import Contract, ContractOption, Location, OptionType, Product
 from app.models.enums import ContractStatus
 from app.services.contract_terms import end_of_term
-from app.views.backoffice.base import BackofficeInterface, BackofficeModelView
+from app.services.errors import Invalid
+from app.views.backoffice.base import BackofficeModelView
 from app.views.backoffice.customers import contract_field, customer_field, customer_shown
+from app.views.backoffice.datamodel import BackofficeInterface
 from app.views.backoffice.filters import CONTRACT_FILTERS, CUSTOMER_FILTERS
 from app.views.backoffice.widgets import AjaxRelationField, AjaxRelationMultipleField
 
@@ -197,7 +199,5 @@ class ContractOptionView(BackofficeModelView):
 
     @staticmethod
     def _check_location(item):
-        from app.services.errors import Invalid
-
         if item.location is not None and item.location.contract_id != item.contract.id:
             raise Invalid(_l("The location does not belong to this contract."))

@@ -8,7 +8,8 @@ from wtforms.validators import Length, Optional
 from app.models import ContactPerson, Contract, Customer, Location
 from app.services.customers import PortalAdminData, create_customer, validate_customer
 from app.services.errors import Invalid
-from app.views.backoffice.base import BackofficeInterface, BackofficeModelView
+from app.views.backoffice.base import BackofficeModelView
+from app.views.backoffice.datamodel import BackofficeInterface
 from app.views.backoffice.filters import CONTRACT_FILTERS, CUSTOMER_FILTERS
 from app.views.backoffice.widgets import AjaxRelationField, ReadOnlyRelationField
 

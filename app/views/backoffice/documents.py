@@ -12,8 +12,9 @@ from wtforms.validators import Optional
 
 from app.models import CallRecord, Document, Invoice, Order
 from app.services.uploads import upload_document, upload_limit_mb
-from app.views.backoffice.base import BackofficeInterface, BackofficeModelView, ReadOnlyModelView
+from app.views.backoffice.base import BackofficeModelView, ReadOnlyModelView
 from app.views.backoffice.customers import contract_field, customer_field, customer_shown
+from app.views.backoffice.datamodel import BackofficeInterface
 from app.views.backoffice.filters import CONTRACT_FILTERS, CUSTOMER_FILTERS, INVOICE_FILTERS
 from app.views.backoffice.widgets import AjaxRelationField
 

@@ -6,8 +6,9 @@ from flask_babel import lazy_gettext as _l
 
 from app.models import ContractOption, Document, Location, OptionType, Order, OrderItem, OrderStep, PhoneNumber
 from app.services.order_kinds import check_order_kind, kinds_for
-from app.views.backoffice.base import BackofficeInterface, BackofficeModelView
+from app.views.backoffice.base import BackofficeModelView
 from app.views.backoffice.customers import contract_field, customer_field, customer_shown
+from app.views.backoffice.datamodel import BackofficeInterface
 from app.views.backoffice.filters import CONTRACT_FILTERS, CUSTOMER_FILTERS, ORDER_FILTERS
 from app.views.backoffice.widgets import AjaxRelationField
 

@@ -8,7 +8,8 @@ from wtforms import SelectField
 
 from app.models import AuditLog, OutboxMessage
 from app.services import audit
-from app.views.backoffice.base import BackofficeInterface, ReadOnlyModelView
+from app.views.backoffice.base import ReadOnlyModelView
+from app.views.backoffice.datamodel import BackofficeInterface
 from app.views.backoffice.filters import CUSTOMER_FILTERS
 
 REDACTED = _l("[hidden: this message contains a PIN or a sign-in link]")

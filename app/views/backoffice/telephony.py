@@ -7,8 +7,9 @@ from app.models import (
     CallForwarding, Cpe, DslAccount, Location, Order, PhoneNumber, Shipment, SipAccount, TrunkRegistration,
 )
 from app.services.telephony import check_forwarding, check_phone_number, check_registration
-from app.views.backoffice.base import BackofficeInterface, BackofficeModelView
+from app.views.backoffice.base import BackofficeModelView
 from app.views.backoffice.customers import contract_field
+from app.views.backoffice.datamodel import BackofficeInterface
 from app.views.backoffice.filters import CONTRACT_FILTERS, CPE_FILTERS, CUSTOMER_FILTERS
 from app.views.backoffice.widgets import AjaxRelationField
 

@@ -8,8 +8,9 @@ from app.models import ContactPerson, ContractOption, Invoice, Ticket, TicketCom
 from app.models.enums import TicketStatus, TicketSubject
 from app.models.mixins import utcnow
 from app.services.errors import Invalid
-from app.views.backoffice.base import BackofficeInterface, BackofficeModelView
+from app.views.backoffice.base import BackofficeModelView
 from app.views.backoffice.customers import contract_field, customer_field, customer_shown
+from app.views.backoffice.datamodel import BackofficeInterface
 from app.views.backoffice.filters import CONTRACT_FILTERS, CUSTOMER_FILTERS, TICKET_FILTERS
 from app.views.backoffice.widgets import AjaxRelationField
 

@@ -11,16 +11,17 @@ from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
-from wtforms import Field
-from wtforms.validators import DataRequired, ValidationError
+from wtforms import Field, SelectField
+from wtforms.validators import DataRequired, InputRequired, Optional as OptionalValidator, ValidationError
 from wtforms.widgets import html_params
 
 from app.extensions import db
+from app.services.lookups import label_for
+from app.views.backoffice.datamodel import pk_in_range
+from app.views.backoffice.filters import coerce_enum
 
 
 def _load(model, raw):
-    from app.views.backoffice.base import pk_in_range
-
     pk = pk_in_range(model, raw)
     return db.session.get(model, pk) if pk is not None else None
 
@@ -33,8 +34,6 @@ class AjaxSelectWidget:
         self.multiple = multiple
 
     def __call__(self, field, **kwargs):
-        from app.views.backoffice.lookups import label_for
-
         kwargs.setdefault("id", field.id)
         css = "form-control eservice-ajax-select " + kwargs.pop("class", "") + kwargs.pop("class_", "")
         attrs = html_params(
@@ -125,8 +124,6 @@ class ReadOnlyRelationWidget:
         self.lookup = lookup
 
     def __call__(self, field, **kwargs):
-        from app.views.backoffice.lookups import label_for
-
         text = label_for(self.lookup, field.data) if field.data is not None else ""
         return Markup(f'<p class="form-control-static" id="{escape(field.id)}">{escape(text)}</p>')
 
@@ -135,7 +132,7 @@ class ReadOnlyRelationField(Field):
     """A relation shown on an edit form but never changed by it (e.g. a record's customer, S3).
 
     Whatever a request sends under its name is ignored; `populate_obj` leaves the
-    row alone. The flush rule in `app/models/integrity.py` refuses a change anyway.
+    row alone. The flush rule in `app/services/integrity.py` refuses a change anyway.
     """
 
     def __init__(self, label=None, lookup: str = "", **kwargs):
@@ -149,3 +146,18 @@ class ReadOnlyRelationField(Field):
 
     def populate_obj(self, obj, name):
         """Never write the relation."""
+
+
+def enum_select_field(enum_cls, label=None, required: bool = True, validators=None):
+    """A select listing an enum's translated labels; the form data is the member."""
+    choices = ([] if required else [("", "—")]) + [(m.value, m.label) for m in enum_cls]
+
+    def _coerce(value):
+        if value in (None, ""):
+            return None
+        return coerce_enum(enum_cls, value)
+
+    field_validators = list(validators or [])
+    field_validators.insert(0, InputRequired() if required else OptionalValidator())
+    # LabeledEnum members compare equal to their stored value, so WTForms' choice check works.
+    return SelectField(label, choices=choices, coerce=_coerce, validators=field_validators)

@@ -1,7 +1,7 @@
 """Base of every portal view: only users of a customer get in (QUALITY S1/S2).
 
 Staff accounts (no customer) get 404 on every portal route, before any view code
-runs; the view code itself reads data only through `app.security.tenancy`.
+runs; the view code itself reads data only through `app.services.tenancy`.
 
 Every portal route that takes an object id says which model the id names, with
 `@object_ids(...)` (path arguments and query-string arguments alike). The S1 sweep
@@ -16,8 +16,10 @@ from flask import Response, abort, jsonify, request, send_file, stream_with_cont
 from flask_appbuilder import BaseView
 from flask_babel import gettext as _
 
-from app.security.tenancy import tenant_id
+from app.services.documents import DocumentFileMissing, open_document
+from app.services.portal.documents import download_name
 from app.services.portal.paging import page_number
+from app.services.tenancy import tenant_id
 
 
 def object_ids(query: dict[str, str] | None = None, **path: str):
@@ -120,9 +122,6 @@ class PortalView(BaseView):
 
 def send_document(document, as_attachment: bool) -> Response:
     """A stored file with a server-made name, its MIME type and nosniff (QUALITY S12)."""
-    from app.services.documents import DocumentFileMissing, open_document
-    from app.services.portal.documents import download_name
-
     try:
         handle = open_document(document)
     except DocumentFileMissing:

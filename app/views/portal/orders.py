@@ -6,8 +6,9 @@ from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext as _
 
+from app.errors import show_on_form
 from app.models.enums import OrderKind, OrderStatus
-from app.services.errors import ServiceError
+from app.services.errors import Invalid
 from app.services.portal import orders as service
 from app.views.portal.base import PortalView, object_ids
 
@@ -42,9 +43,8 @@ class PortalOrderView(PortalView):
     def accept(self, pk):
         try:
             order = service.accept_offer(pk, g.user)
-        except ServiceError as exc:
-            for message in exc.messages:
-                flash(message, "danger")
+        except Invalid as exc:
+            show_on_form(exc)
             return redirect(url_for(".show", pk=pk))
         flash(_("Thank you: offer %(number)s is accepted. We will now provision it.", number=order.order_number),
               "success")

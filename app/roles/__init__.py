@@ -1,4 +1,10 @@
-"""Role names and permission bundles, shared by every permission module."""
+"""The product's roles, declared once: names, permission bundles and the names staff read.
+
+This package sits below services and security (README, Architecture): the grants of
+each role are in `app/roles/grants.py`, `flask --app run roles sync`
+(`app/security/roles.py`) applies them to the database.
+"""
+from flask_babel import pgettext
 
 PORTAL_ADMIN = "Portal Admin"
 PBX_ADMIN = "PBX Admin"
@@ -25,8 +31,6 @@ def role_label(name: str) -> str:
 
     Role names stay English in the database (they are FAB's keys); only what staff read is translated.
     """
-    from flask_babel import pgettext
-
     labels = {
         PORTAL_ADMIN: pgettext("role", "Portal Admin"),
         PBX_ADMIN: pgettext("role", "PBX Admin"),

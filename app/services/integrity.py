@@ -4,7 +4,8 @@ A contract, order, ticket, invoice, … and every row under it carry the
 customer's id (QUALITY S3). Moving one row to another customer would leave its
 children (options, numbers, documents, …) with the old id, so the old customer
 would keep seeing them and the new one would see a half. The rule is enforced
-here, below every view and service, once: a flush that changes `customer_id` (or
+once, below every view and service, by a flush guard (registered in
+app/services/listeners.py): a flush that changes `customer_id` (or
 the `customer` relation) of a persistent customer-owned row raises `Invalid`
 with a translated message and writes nothing. Accounts (`__customer_fixed__`) obey
 the same rule: a portal account moved to another company would see its data.
@@ -12,7 +13,7 @@ the same rule: a portal account moved to another company would see its data.
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import event, inspect, select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from app.services.errors import Invalid
@@ -72,8 +73,7 @@ def customer_changes(session: Session) -> list[object]:
     return moved
 
 
-@event.listens_for(Session, "before_flush")
-def _refuse_customer_change(session: Session, flush_context, instances) -> None:
+def refuse_customer_change(session: Session, flush_context, instances) -> None:
     """Refuse the whole flush when it would move a row to another customer."""
     if customer_changes(session):
         raise Invalid(CUSTOMER_CHANGE_REFUSED)

@@ -15,12 +15,16 @@ import os
 import threading
 import time
 from contextlib import contextmanager
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from apscheduler.schedulers.blocking import BlockingScheduler
 from flask import Flask
 from sqlalchemy import text
 
 from app.extensions import db
+from app.services.jobs.registry import JOBS, run_job
+from app.sqlite import set_cache_size
 
 log = logging.getLogger("app.jobs")
 ADVISORY_LOCK_KEY = 0x65736572  # "eser"
@@ -76,8 +80,6 @@ def scheduler_lock(app: Flask):
 
 
 def _run_in_context(app: Flask, name: str) -> None:
-    from app.services.jobs.registry import run_job
-
     with app.app_context():
         try:
             run_job(name)
@@ -107,8 +109,6 @@ def lower_priority(niceness: int, thread: bool = False) -> int:
 def as_job_runner(app: Flask, thread: bool = False) -> int:
     """Settings of a process (or thread) that runs jobs: lower CPU priority (`JOBS_NICE`) and,
     on SQLite, the larger page cache of `JOBS_SQLITE_CACHE_MB`. Returns the niceness."""
-    from app.sqlite import set_cache_size
-
     with app.app_context():
         set_cache_size(db.engine, app.config.get("JOBS_SQLITE_CACHE_MB", 64))
     return lower_priority(app.config.get("JOBS_NICE", 0), thread=thread)
@@ -116,10 +116,6 @@ def as_job_runner(app: Flask, thread: bool = False) -> int:
 
 def serve(app: Flask, echo=print, wait_seconds: float = 30.0) -> None:
     """Block forever: wait for the lock, then run every job at its interval."""
-    from apscheduler.schedulers.blocking import BlockingScheduler
-
-    from app.services.jobs.registry import JOBS
-
     as_job_runner(app)
 
     # APScheduler reports every run at INFO; the console is for PINs, links and problems.
@@ -144,6 +140,4 @@ def serve(app: Flask, echo=print, wait_seconds: float = 30.0) -> None:
 
 
 def _soon():
-    from datetime import datetime, timedelta, timezone
-
     return datetime.now(timezone.utc) + timedelta(seconds=2)
