@@ -292,8 +292,11 @@ class DemoBuilder:
         self.contact(c, ContactRole.TECHNICAL, "Herr", "Jens", "Großmann", "j.grossmann@rheinland-logistik.example",
                      "+49 211 5550102")
         self.contact(c, ContactRole.ACCOUNTING, "Frau", "Petra", "Schäfer", "buchhaltung@rheinland-logistik.example")
+        # Dates on the start page whatever the day (R-HOME): the trunk's notice deadline (4 months before the
+        # term end on the 14th, six months ahead) falls 6-10 weeks ahead, the cloud.phone's minimum term
+        # (15 months from the 1st, 14 months ago) ends 1-2 months ahead.
         trunk = self.contract(c, "V2100101", "SIPT-BUS", ContractStatus.ACTIVE, 30, start_day=15,
-                              sip_password="Trunk#Rhein-4471", sip_proxy="sip.ecotel.example",
+                              notice_period_months=4, sip_password="Trunk#Rhein-4471", sip_proxy="sip.ecotel.example",
                               registration_mode=RegistrationMode.LOAD_SHARING)
         hq = self.location(trunk, "Zentrale Düsseldorf", "Speditionstraße 15", "40221", "Düsseldorf")
         depot = self.location(trunk, "Lager Neuss", "Hafenstraße 3", "41460", "Neuss")
@@ -319,7 +322,7 @@ class DemoBuilder:
         for position, ip in enumerate(("203.0.113.10", "203.0.113.11"), start=1):
             self._add(TrunkRegistration(customer=c, contract=trunk, ip_address=ip, position=position))
 
-        cloud = self.contract(c, "V2100102", "CLOUD-PHONE", ContractStatus.ACTIVE, 14)
+        cloud = self.contract(c, "V2100102", "CLOUD-PHONE", ContractStatus.ACTIVE, 14, minimum_term_months=15)
         self.option(cloud, "EXTENSION", quantity=25)
         self.number(cloud, None, "211", "555020", NumberKind.BLOCK, ext=("10", "59"))
 
