@@ -146,3 +146,12 @@ def test_months_plural_on_an_option_of_many_months(app, world, signed_in):
         db.session.commit()
     html = _text(signed_in(a.users[PORTAL_ADMIN]).get(f"/portal/contracts/{a.named['trunk']}").get_data(as_text=True))
     assert "12 Monate" in html and "12 Monat " not in html
+
+
+def test_back_office_lists_show_dates_by_the_page_language(app, world, signed_in):
+    admin = signed_in(world["staff"][ADMIN])
+    german = _text(admin.get("/invoices/list/").get_data(as_text=True))
+    assert "01.10.2026" in german and "15.10.2026" in german and "2026-10-01" not in german
+    admin.get("/lang/en")
+    english = _text(admin.get("/invoices/list/").get_data(as_text=True))
+    assert "Oct 1, 2026" in english and "Oct 15, 2026" in english

@@ -36,6 +36,7 @@ from werkzeug.exceptions import NotFound
 from wtforms import SelectField, StringField
 
 from app.extensions import db
+from app.i18n import day, timestamp
 from app.services.errors import Invalid, ServiceError
 
 # Never listed, shown, searched or edited in the back office (QUALITY S14).
@@ -406,6 +407,10 @@ class SafeViewMixin:
                 formatters[column] = _enum_formatter(enum_cls)
             elif self.datamodel.is_boolean(column):
                 formatters[column] = _bool_formatter
+            elif self.datamodel.is_datetime(column):
+                formatters[column] = timestamp  # "02.12.2026, 14:58" / "Dec 2, 2026, 2:58 PM", portal time zone
+            elif self.datamodel.is_date(column):
+                formatters[column] = day  # "01.10.2026" / "Oct 1, 2026"
         self.formatters_columns = formatters
 
     # --- lists -----------------------------------------------------------
