@@ -9,7 +9,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import relationship
 
 from .bilingual import Localized
-from .enums import DocumentType
+from .enums import DocumentType, InvoiceState
 from .mixins import CustomerOwnedMixin, TimestampMixin, str_enum
 
 
@@ -33,8 +33,6 @@ class Invoice(CustomerOwnedMixin, TimestampMixin, Model):
 
     def state(self, today):
         """Paid, open (not yet due) or overdue on `today`."""
-        from .enums import InvoiceState
-
         if self.paid_on is not None:
             return InvoiceState.PAID
         return InvoiceState.OVERDUE if today > self.due_date else InvoiceState.OPEN

@@ -17,10 +17,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func
 
 from app.extensions import db
 from app.models import Contract, Invoice, Order, Product, Ticket
+from app.models.bilingual import localized_column
 from app.models.enums import ContractStatus, OrderStatus, TicketStatus
 from app.security.tenancy import current_customer, scoped
 from app.services import audit
@@ -155,8 +156,6 @@ def upcoming_term_dates(today: date, days: int = UPCOMING_DAYS) -> list[TermDate
 
 def _with_product(statement):
     """Add the product's name in the page's language as column `product`."""
-    from app.models.bilingual import localized_column
-
     return statement.add_columns(localized_column(Product.name, Product.name_en).label("product")).join(
         Product, Product.id == Contract.product_id)
 
