@@ -24,7 +24,7 @@ from flask import (
     Flask, abort, current_app, g, has_request_context, redirect, request, session,
 )
 from babel.numbers import format_currency
-from flask_babel import get_babel, get_locale, refresh
+from flask_babel import format_date, format_decimal, format_time, get_babel, get_locale, refresh
 from flask_appbuilder.utils.base import is_safe_redirect_url
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
@@ -154,6 +154,28 @@ def money(value, currency: str = "EUR") -> str:
     return _money_text(Decimal(value or 0), currency, str(get_locale()))
 
 
+def day(value) -> str:
+    """A date in the page's language ("01.10.2026", "Oct 1, 2026"); a dash for none.
+
+    Datetimes are stored in UTC and shown as the day in BABEL_DEFAULT_TIMEZONE.
+    """
+    if value is None:
+        return "–"
+    return format_date(value, "medium")
+
+
+def timestamp(value) -> str:
+    """A stored UTC time in the page's language and the portal's time zone ("02.12.2026, 14:58")."""
+    if value is None:
+        return "–"
+    return f"{format_date(value, 'medium')}, {format_time(value, 'short')}"
+
+
+def number(value) -> str:
+    """A number in the page's language ("1.234" in German, "1,234" in English)."""
+    return format_decimal(value or 0)
+
+
 def init_app(app: Flask) -> None:
     """Install the locale selector and the remembering language switch.
 
@@ -167,6 +189,9 @@ def init_app(app: Flask) -> None:
     app.view_functions[LOCALE_ENDPOINT] = switch_language
     app.context_processor(_template_context)
     app.jinja_env.filters["money"] = money
+    app.jinja_env.filters["day"] = day
+    app.jinja_env.filters["timestamp"] = timestamp
+    app.jinja_env.filters["number"] = number
 
 
 def compile_stale_catalogs(directory) -> list[str]:

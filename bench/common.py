@@ -21,7 +21,7 @@ SCALES = {"L": 1.0, "S": 1 / 50}
 BENCH_PASSWORD = "Bench#Kennwort42"
 
 # Bump when the generator's output changes, so a stored dataset is rebuilt.
-GENERATOR_VERSION = 5  # 5: ab_user.username_key
+GENERATOR_VERSION = 6  # 5: ab_user.username_key; 6: English catalogue texts, invoice paid_on
 
 
 def log(message: str) -> None:

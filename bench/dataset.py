@@ -170,7 +170,7 @@ class Generator:
 
         for pid, kind in enumerate(ProductKind, start=1):
             yield dict(id=pid, code=f"BENCH-{kind.value.upper()}", name=f"{kind.value} Tarif", kind=kind,
-                       description="", monthly_price=Decimal("29.90") + pid, setup_price=Decimal("49.00"),
+                       name_en=f"{kind.value} plan", description="", description_en="", monthly_price=Decimal("29.90") + pid, setup_price=Decimal("49.00"),
                        default_minimum_term_months=24, active=True, created_at=self.now, updated_at=self.now)
 
     def option_types(self):
@@ -179,7 +179,7 @@ class Generator:
         for oid, feature in enumerate(OptionFeature, start=1):
             quantity = feature in (OptionFeature.VOICE_CHANNELS, OptionFeature.NONE)
             yield dict(id=oid, code=f"OPT-{feature.value.upper()}", name=f"Option {feature.value}",
-                       description="", monthly_price=Decimal("4.90"), one_time_price=Decimal("0"),
+                       name_en=f"Option {feature.value} (en)", description="", description_en="", monthly_price=Decimal("4.90"), one_time_price=Decimal("0"),
                        quantity_based=quantity, min_quantity=1, max_quantity=100 if quantity else 1,
                        minimum_term_months=0, location_bound=feature is OptionFeature.ROUTER,
                        feature=feature, active=True, created_at=self.now, updated_at=self.now)
@@ -303,7 +303,9 @@ class Generator:
                        invoice_date=day, period_start=day - timedelta(days=30), period_end=day, net_amount=net,
                        tax_amount=(net * Decimal("0.19")).quantize(Decimal("0.01")),
                        gross_amount=(net * Decimal("1.19")).quantize(Decimal("0.01")),
-                       due_date=day + timedelta(days=14), created_at=self.now, updated_at=self.now)
+                       due_date=day + timedelta(days=14), created_at=self.now, updated_at=self.now,
+                       # Older invoices paid, the month's still open (the list shows every state).
+                       paid_on=day + timedelta(days=10) if iid % 36 else None)
 
     def orders(self):
         from app.models.enums import OrderKind, OrderStatus
@@ -336,13 +338,14 @@ class Generator:
         from app.models.enums import StepStatus
 
         sid = 0
-        names = ["Auftrag erfasst", "Technische Prüfung", "Bereitstellung"]
+        names = [("Auftrag erfasst", "Order entered"), ("Technische Prüfung", "Technical check"),
+                 ("Bereitstellung", "Provisioning")]
         for oid in range(1, self.sizes.orders + 1):
             customer = contract_customer(pick_contract(oid - 1, self.sizes, BIG_ROWS), self.sizes)
-            for position, name in enumerate(names, start=1):
+            for position, (name, name_en) in enumerate(names, start=1):
                 sid += 1
                 done = position < 3
-                yield dict(id=sid, customer_id=customer, order_id=oid, position=position, name=name,
+                yield dict(id=sid, customer_id=customer, order_id=oid, position=position, name=name, name_en=name_en,
                            status=StepStatus.DONE if done else StepStatus.PENDING,
                            completed_at=self.now if done else None, note=None, created_at=self.now,
                            updated_at=self.now)
@@ -364,6 +367,7 @@ class Generator:
                 customer, invoice_id = contract_customer(contract_id, self.sizes), None
                 doc_type = DocumentType.EVN_CSV if did % 2 else DocumentType.ORDER_CONFIRMATION
             yield dict(id=did, customer_id=customer, doc_type=doc_type, title=f"Dokument {did}",
+                       title_en=f"Document {did}",
                        filename=f"dokument-{did}.pdf", storage_key=key, mime_type="application/pdf",
                        size_bytes=size, sha256=digest, document_date=self.today - timedelta(days=did % 700),
                        released=True, contract_id=contract_id, order_id=None, invoice_id=invoice_id,

@@ -5,6 +5,7 @@ from flask_appbuilder import Model
 from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, Integer, Numeric, String, Table, Text
 from sqlalchemy.orm import relationship
 
+from .bilingual import Localized
 from .enums import OptionFeature, ProductKind
 from .mixins import TimestampMixin, str_enum
 
@@ -24,8 +25,10 @@ class Product(TimestampMixin, Model):
     id = Column(Integer, primary_key=True)
     code = Column(String(40), nullable=False, unique=True)
     name = Column(String(120), nullable=False)
+    name_en = Column(String(120))
     kind = Column(str_enum(ProductKind, "product_kind"), nullable=False, index=True)
     description = Column(Text)
+    description_en = Column(Text)
     monthly_price = Column(Numeric(10, 2), nullable=False, default=0)
     setup_price = Column(Numeric(10, 2), nullable=False, default=0)
     default_minimum_term_months = Column(Integer, nullable=False, default=24)
@@ -35,8 +38,12 @@ class Product(TimestampMixin, Model):
         "OptionType", secondary=product_option_type, back_populates="products", lazy="select"
     )
 
+    # What customers read, in the page's language (German when no English text is filled in).
+    display_name = Localized("name")
+    display_description = Localized("description")
+
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
 
 
 class OptionType(TimestampMixin, Model):
@@ -52,7 +59,9 @@ class OptionType(TimestampMixin, Model):
     id = Column(Integer, primary_key=True)
     code = Column(String(40), nullable=False, unique=True)
     name = Column(String(120), nullable=False)
+    name_en = Column(String(120))
     description = Column(Text)
+    description_en = Column(Text)
     monthly_price = Column(Numeric(10, 2), nullable=False, default=0)
     one_time_price = Column(Numeric(10, 2), nullable=False, default=0)
     quantity_based = Column(Boolean, nullable=False, default=False)
@@ -65,5 +74,8 @@ class OptionType(TimestampMixin, Model):
 
     products = relationship("Product", secondary=product_option_type, back_populates="option_types")
 
+    display_name = Localized("name")
+    display_description = Localized("description")
+
     def __str__(self) -> str:
-        return self.name
+        return self.display_name

@@ -78,4 +78,4 @@ class ContractOption(CustomerOwnedMixin, TimestampMixin, Model):
     location = relationship("Location")
 
     def __str__(self) -> str:
-        return f"{self.option_type.name} × {self.quantity}"
+        return f"{self.option_type.display_name} × {self.quantity}"

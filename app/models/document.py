@@ -8,7 +8,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import relationship
 
-from .enums import DocumentType
+from .bilingual import Localized
+from .enums import DocumentType, InvoiceState
 from .mixins import CustomerOwnedMixin, TimestampMixin, str_enum
 
 
@@ -27,6 +28,14 @@ class Invoice(CustomerOwnedMixin, TimestampMixin, Model):
     tax_amount = Column(Numeric(12, 2), nullable=False)
     gross_amount = Column(Numeric(12, 2), nullable=False)
     due_date = Column(Date, nullable=False)
+    # Set by the back office when the payment has arrived; the portal derives the state from it.
+    paid_on = Column(Date)
+
+    def state(self, today):
+        """Paid, open (not yet due) or overdue on `today`."""
+        if self.paid_on is not None:
+            return InvoiceState.PAID
+        return InvoiceState.OVERDUE if today > self.due_date else InvoiceState.OPEN
 
     def __str__(self) -> str:
         return self.invoice_number
@@ -48,6 +57,8 @@ class Document(CustomerOwnedMixin, TimestampMixin, Model):
     id = Column(Integer, primary_key=True)
     doc_type = Column(str_enum(DocumentType, "document_type"), nullable=False, index=True)
     title = Column(String(200), nullable=False)
+    # The English title of a generated document (invoice, call record, confirmation).
+    title_en = Column(String(200))
     filename = Column(String(200), nullable=False)
     storage_key = Column(String(200), nullable=False, unique=True)
     mime_type = Column(String(100), nullable=False)
@@ -64,8 +75,10 @@ class Document(CustomerOwnedMixin, TimestampMixin, Model):
     order = relationship("Order", foreign_keys=[order_id])
     invoice = relationship("Invoice")
 
+    display_title = Localized("title")
+
     def __str__(self) -> str:
-        return self.title
+        return self.display_title
 
 
 class CallRecord(CustomerOwnedMixin, Model):

@@ -231,6 +231,13 @@ class DocumentType(LabeledEnum):
     ADDRESS_PROOF = "address_proof"
 
 
+class InvoiceState(LabeledEnum):
+    """Derived from the due date and the payment date (`Invoice.state`), never stored."""
+    OPEN = "open"
+    OVERDUE = "overdue"
+    PAID = "paid"
+
+
 BILLING_DOCUMENT_TYPES = (DocumentType.INVOICE, DocumentType.EVN_PDF, DocumentType.EVN_CSV)
 CONTRACT_DOCUMENT_TYPES = (
     DocumentType.SIGNED_ORDER,
@@ -373,6 +380,9 @@ _LABELS = {
     DocumentType.TERMINATION_CONFIRMATION: _l("Termination confirmation"),
     DocumentType.SEPA_MANDATE: _l("SEPA mandate"),
     DocumentType.ADDRESS_PROOF: _l("Address proof"),
+    InvoiceState.OPEN: _l("Open"),
+    InvoiceState.OVERDUE: _l("Overdue"),
+    InvoiceState.PAID: _l("Paid"),
     UserStatus.ACTIVE: _l("Active"),
     UserStatus.LOCKED: _l("Locked"),
     UserStatus.INACTIVE: _l("Inactive"),

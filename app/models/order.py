@@ -8,6 +8,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import relationship
 
+from .bilingual import Localized
 from .enums import ItemChange, NumberOrderKind, OrderKind, OrderStatus, StepStatus
 from .mixins import CustomerOwnedMixin, TimestampMixin, str_enum
 
@@ -91,11 +92,14 @@ class OrderStep(CustomerOwnedMixin, TimestampMixin, Model):
     order_id = Column(Integer, ForeignKey("customer_order.id", ondelete="CASCADE"), nullable=False, index=True)
     position = Column(Integer, nullable=False)
     name = Column(String(200), nullable=False)
+    name_en = Column(String(200))
     status = Column(str_enum(StepStatus, "step_status"), nullable=False, default=StepStatus.PENDING)
     completed_at = Column(DateTime)
     note = Column(Text)
 
     order = relationship("Order", back_populates="steps")
 
+    display_name = Localized("name")
+
     def __str__(self) -> str:
-        return self.name
+        return self.display_name

@@ -57,6 +57,24 @@ ACTION_LABELS = {
 }
 
 
+# What an entry is about, as the back office names it (object_type codes stay English in the table).
+OBJECT_TYPE_LABELS = {
+    "user": _l("User account"),
+    "customer": _l("Customer"),
+    "contract": _l("Contract"),
+    "order": _l("Order"),
+    "role": _l("Role"),
+}
+
+
+def object_type_label(code: str | None) -> str:
+    """The translated name of an object type code; an unknown code is shown as it is."""
+    if not code:
+        return ""
+    label = OBJECT_TYPE_LABELS.get(code)
+    return str(label) if label is not None else code
+
+
 def action_label(code: str | None) -> str:
     """The translated label of an action code; an unknown code is shown as it is."""
     if not code:

@@ -61,3 +61,39 @@ def end_of_term(
 def earliest_reduction_date(option_start: date, minimum_term_months: int) -> date:
     """R-WIZ-5: first day on which a booked option may be reduced or cancelled."""
     return term_end(option_start, minimum_term_months) + timedelta(days=1)
+
+
+def minimum_term_end(start: date | None, minimum_term_months: int) -> date | None:
+    """Last day of the minimum term (None before the contract has started)."""
+    if start is None:
+        return None
+    return term_end(start, minimum_term_months)
+
+
+def notice_deadline(
+    start: date | None,
+    minimum_term_months: int,
+    notice_period_months: int,
+    renewal_period_months: int,
+    today: date,
+) -> tuple[date, date] | None:
+    """(last day to give notice, the end it reaches) for the earliest end reachable from `today`.
+
+    None when there is no such deadline: the contract has not started, or it runs on
+    without renewal periods and can be ended any day once notice is given.
+    """
+    end = end_of_term(start, minimum_term_months, notice_period_months, renewal_period_months, today)
+    if end is None:
+        return None
+    if renewal_period_months == 0 and term_end(start, minimum_term_months) < today + relativedelta(
+            months=notice_period_months):
+        return None
+    notice = relativedelta(months=notice_period_months)
+    deadline = end - notice
+    # Month arithmetic clips to a month's last day (31 Jan + 3 months = 30 Apr), so the last
+    # day whose notice still reaches `end` may lie a few days either side of `end - notice`.
+    while deadline + notice > end:
+        deadline -= timedelta(days=1)
+    while deadline + timedelta(days=1) + notice <= end:
+        deadline += timedelta(days=1)
+    return deadline, end

@@ -110,7 +110,7 @@ def link_errors(customer: Customer | None, doc_type: DocumentType | None, contra
 def upload_document(*, customer: Customer | None, doc_type: DocumentType | None, title: str | None,
                     stream: BinaryIO | None, filename: str | None, document_date: date | None = None,
                     contract: Contract | None = None, order: Order | None = None,
-                    invoice: Invoice | None = None, released: bool = True) -> Document:
+                    invoice: Invoice | None = None, released: bool = True, title_en: str | None = None) -> Document:
     """Check everything, then store the file and commit its row together; raise Invalid listing what is wrong."""
     errors = link_errors(customer, doc_type, contract, order, invoice)
     title = (title or "").strip()
@@ -131,7 +131,7 @@ def upload_document(*, customer: Customer | None, doc_type: DocumentType | None,
         raise Invalid(*errors)
     try:
         document = create_document(
-            customer_id=customer.id, doc_type=doc_type, title=title[:200],
+            customer_id=customer.id, doc_type=doc_type, title=title[:200], title_en=(title_en or "").strip()[:200] or None,
             filename=offered_filename(filename, doc_type), mime_type=expected_type(doc_type), data=data,
             document_date=document_date or date.today(), contract=contract, order=order, invoice=invoice,
             released=bool(released),

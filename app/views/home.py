@@ -1,6 +1,8 @@
 """Landing page after sign-in (R-HOME-1..4): the portal start page or the back-office overview."""
 from __future__ import annotations
 
+from datetime import date
+
 from flask import current_app, g, jsonify, redirect, url_for
 from flask_appbuilder import IndexView, expose
 from flask_appbuilder.security.decorators import has_access
@@ -61,11 +63,15 @@ class HomeView(IndexView):
                 "cloud_phone": _may("can_list", "PortalCloudPhone"),
                 "sign_on": _may("can_sign_on", "PortalCloudPhone"),
             }
+            today = date.today()
             context = dict(
                 may=may,
-                summary=overview.overview(orders=may["orders"], tickets=may["tickets"], invoices=may["invoices"]),
+                today=today,
+                summary=overview.overview(orders=may["orders"], tickets=may["tickets"], invoices=may["invoices"],
+                                          contracts=may["contracts"], today=today),
                 cloud_phone=contracts.cloud_phone_contracts(1, HOME_CLOUD_PHONE_SHOWN) if may["cloud_phone"] else None,
                 config=current_app.config,
+                upcoming_days=overview.UPCOMING_DAYS,
             )
         return self.render_template(self.index_template, appbuilder=self.appbuilder, user=user, **context)
 

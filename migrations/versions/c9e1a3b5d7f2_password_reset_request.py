@@ -1,7 +1,7 @@
 """password_reset_request: forgot-password requests worked after the response (R-AUTH-5, S7)
 
 Revision ID: c9e1a3b5d7f2
-Revises: b7d9f1a3c5e8
+Revises: c4e6a8b0d2f1
 Create Date: 2026-12-02 14:40:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c9e1a3b5d7f2'
-down_revision = 'b7d9f1a3c5e8'
+down_revision = 'c4e6a8b0d2f1'
 branch_labels = None
 depends_on = None
 

@@ -380,7 +380,7 @@ def _portal_admin_pages(page, site, foreign, tag):
 
 def _invoice_pages(page, site, foreign, tag):
     _open(page, site, "/portal/invoices/", foreign, f"{tag}-invoices")
-    invoice = _download(page, foreign, lambda: page.locator("#document-list .document-download").first.click(),
+    invoice = _download(page, foreign, lambda: page.locator("#invoice-list .invoice-download").first.click(),
                         f"{tag}-invoice-download")
     assert invoice.suggested_filename.startswith("invoice_") and invoice.suggested_filename.endswith(".pdf")
     _open(page, site, "/portal/invoices/?type=evn_csv", foreign, f"{tag}-call-records")

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from app.extensions import db
-from app.models import Document
+from app.models import Document, Invoice
 from app.models.enums import DocumentType
 from app.roles import ACCOUNTING, PBX_ADMIN, PORTAL_ADMIN
 from app.services.documents import create_document
@@ -16,9 +16,15 @@ from app.services.documents import create_document
 
 def _add_document(app, customer_id, doc_type, mime_type="application/pdf", released=True, data=b"%PDF-1.4\n"):
     with app.app_context():
+        links = {}
+        if doc_type is DocumentType.INVOICE:  # an invoice PDF belongs to its invoice (as the back office demands)
+            links["invoice"] = Invoice(customer_id=customer_id, invoice_number=f"R-DL-{customer_id}-{released}",
+                                       invoice_date=date(2026, 11, 2), period_start=date(2026, 10, 1),
+                                       period_end=date(2026, 10, 31), net_amount=10, tax_amount=1.9,
+                                       gross_amount=11.9, due_date=date(2026, 11, 16))
         document = create_document(customer_id=customer_id, doc_type=doc_type, title=f"Dok {doc_type.value}",
                                    filename="../../Kunde Upload.exe", mime_type=mime_type, data=data,
-                                   document_date=date(2026, 11, 2), released=released)
+                                   document_date=date(2026, 11, 2), released=released, **links)
         db.session.commit()
         return document.id
 

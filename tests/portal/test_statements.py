@@ -96,3 +96,40 @@ def test_lists_of_10_or_100_rows(app, world, signed_in, monkeypatch):
         assert hundred[url] == ten[url] <= LIMIT, (url, ten[url], hundred[url])
     shown = client.get("/portal/orders/").get_data(as_text=True).count('href="/portal/orders/')
     assert shown >= 100
+
+
+def _dashboard_rows(app, customer_id, count):
+    """`count` contracts each with a date in the next 90 days, a blocked one, a flagged open ticket each."""
+    from datetime import date, timedelta
+
+    from dateutil.relativedelta import relativedelta
+
+    from app.models import Customer, Ticket
+    from app.models.enums import ContractStatus, TicketKind, TicketSubject
+
+    with app.app_context():
+        customer = db.session.get(Customer, customer_id)
+        start = date.today() + timedelta(days=20) - relativedelta(months=24)
+        for n in range(count):
+            contract = make_contract(customer, start_date=start, minimum_term_months=24,
+                                     status=ContractStatus.BLOCKED if n % 10 == 0 else ContractStatus.ACTIVE)
+            db.session.add(Ticket(customer=customer, ticket_number=f"F{contract.id}", kind=TicketKind.FAULT,
+                                  subject=TicketSubject.CONTRACT, contract=contract, title="x", description="x",
+                                  contact_support=True))
+        db.session.commit()
+
+
+def test_the_start_page_dashboard_with_1_or_60_contracts(app, world, signed_in):
+    """R-HOME: counts by status, blocked contracts, dates ahead and flagged tickets are aggregates or short
+    lists: the start page runs the same statements whatever the customer holds (P5)."""
+    a = world["a"]
+    client = signed_in(a.users[PORTAL_ADMIN])
+    _dashboard_rows(app, a.customer_id, 1)
+    one = _count(app, client, "/")
+    html = client.get("/").get_data(as_text=True)
+    assert 'id="overview-upcoming"' in html and 'id="overview-blocked"' in html
+    _dashboard_rows(app, a.customer_id, 59)
+    sixty = _count(app, client, "/")
+    html = client.get("/").get_data(as_text=True)
+    assert "weitere Termine" in html and "7 Verträge sind gesperrt." in html
+    assert sixty == one <= LIMIT, (one, sixty)

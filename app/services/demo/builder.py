@@ -27,13 +27,19 @@ from app.services import evn
 from app.services.demo import files
 from app.services.documents import create_document
 
-STEP_NAMES = ["Auftrag erfasst", "Auftrag geprüft", "Rufnummern reserviert", "Technik geschaltet",
-              "Hardware versendet", "Abnahme durch Kunden"]
+# Work steps in German and English (the portal shows the page's language).
+STEP_NAMES = [("Auftrag erfasst", "Order entered"), ("Auftrag geprüft", "Order checked"),
+              ("Rufnummern reserviert", "Phone numbers reserved"), ("Technik geschaltet", "Service switched on"),
+              ("Hardware versendet", "Hardware shipped"), ("Abnahme durch Kunden", "Accepted by the customer")]
 # A termination is worked off in steps of its own (R-ORD-3: entered by the carrier after written notice).
-TERMINATION_STEPS = ["Kündigung eingegangen", "Kündigung bestätigt", "Rufnummern freigegeben",
-                     "Technik abgeschaltet", "Hardware zurückerhalten", "Schlussrechnung erstellt"]
+TERMINATION_STEPS = [("Kündigung eingegangen", "Notice received"), ("Kündigung bestätigt", "Termination confirmed"),
+                     ("Rufnummern freigegeben", "Phone numbers released"),
+                     ("Technik abgeschaltet", "Service switched off"),
+                     ("Hardware zurückerhalten", "Hardware returned"), ("Schlussrechnung erstellt", "Final invoice issued")]
 MONTHS_DE = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
              "November", "Dezember"]
+MONTHS_EN = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+             "November", "December"]
 
 
 class DemoBuilder:
@@ -126,7 +132,7 @@ class DemoBuilder:
                 effective_date=self.today + timedelta(days=14),
             ))
         names = TERMINATION_STEPS if kind is OrderKind.TERMINATION else STEP_NAMES
-        for position, name in enumerate(names[: max(steps_done + 1, 3)], start=1):
+        for position, (name, name_en) in enumerate(names[: max(steps_done + 1, 3)], start=1):
             note_here = None
             if position == failed_step:
                 step_status, completed, note_here = StepStatus.FAILED, None, step_note
@@ -137,7 +143,7 @@ class DemoBuilder:
             else:
                 step_status, completed = StepStatus.PENDING, None
             self._add(OrderStep(customer=contract.customer, order=order, position=position, name=name,
-                                status=step_status, completed_at=completed, note=note_here))
+                                name_en=name_en, status=step_status, completed_at=completed, note=note_here))
         return order
 
     def ticket(self, contract, number, kind, status, title, description, comments, express=False, invoice=None,
@@ -155,7 +161,7 @@ class DemoBuilder:
         return ticket
 
     def invoices(self, customer, prefix, contracts, months=4):
-        """One invoice per month with a real PDF, the newest last."""
+        """One invoice per month with a real PDF, the newest last (and still open)."""
         made = []
         for back in range(months, 0, -1):
             start = self.months_ago(back)
@@ -167,11 +173,14 @@ class DemoBuilder:
                 customer=customer, invoice_number=f"{prefix}{start:%Y%m}", invoice_date=end + timedelta(days=1),
                 period_start=start, period_end=end, net_amount=net, tax_amount=tax, gross_amount=net + tax,
                 due_date=end + timedelta(days=15),
+                # Older invoices were paid by direct debit; the newest is still open.
+                paid_on=end + timedelta(days=11) if back > 1 else None,
             ))
             db.session.flush()
             create_document(
                 customer_id=customer.id, doc_type=DocumentType.INVOICE,
                 title=f"Rechnung {MONTHS_DE[start.month - 1]} {start.year}",
+                title_en=f"Invoice {MONTHS_EN[start.month - 1]} {start.year}",
                 filename=f"Rechnung_{invoice.invoice_number}.pdf", mime_type="application/pdf",
                 data=files.invoice_pdf(customer, invoice, positions), document_date=invoice.invoice_date,
                 invoice=invoice,
@@ -209,6 +218,7 @@ class DemoBuilder:
             rows = evn.evn_rows(record.id for record in records)
             first = self.months_ago(back)
             period = f"{MONTHS_DE[first.month - 1]} {first.year}"
+            period_en = f"{MONTHS_EN[first.month - 1]} {first.year}"
             created = datetime(first.year, first.month, 28, 3, 0) if back else utcnow()
             for doc_type, data, mime, ext in (
                 (DocumentType.EVN_PDF, files.evn_pdf(customer, contract, period, rows), "application/pdf", "pdf"),
@@ -216,6 +226,7 @@ class DemoBuilder:
             ):
                 document = create_document(
                     customer_id=customer.id, doc_type=doc_type, title=f"Einzelverbindungsnachweis {period}",
+                    title_en=f"Itemised call record {period_en}",
                     filename=f"EVN_{contract.contract_number}_{first:%Y-%m}.{ext}", mime_type=mime, data=data,
                     document_date=first, contract=contract,
                 )
@@ -235,12 +246,19 @@ class DemoBuilder:
                                                                     "Mandatsreferenz {number}."]),
             DocumentType.ADDRESS_PROOF: ("Adressnachweis Standort", ["Nachweis der Standortadresse für die Schaltung."]),
         }
+        titles_en = {
+            DocumentType.SIGNED_ORDER: "Signed order", DocumentType.SIGNED_PORTING_FORM: "Porting form",
+            DocumentType.ORDER_CONFIRMATION: "Order confirmation",
+            DocumentType.TERMINATION_CONFIRMATION: "Termination confirmation",
+            DocumentType.SEPA_MANDATE: "SEPA direct debit mandate", DocumentType.ADDRESS_PROOF: "Site address proof",
+        }
         for doc_type in types:
             title, body = titles[doc_type]
             text = [line.format(product=contract.product.name, number=contract.contract_number,
                                 date=f"{contract.start_date:%d.%m.%Y}") for line in body]
             create_document(
                 customer_id=contract.customer.id, doc_type=doc_type, title=f"{title} {contract.contract_number}",
+                title_en=f"{titles_en[doc_type]} {contract.contract_number}",
                 filename=f"{doc_type.value}_{contract.contract_number}.pdf", mime_type="application/pdf",
                 data=files.contract_document_pdf(contract.customer, title, text), document_date=contract.start_date,
                 contract=contract, order=order,

@@ -11,6 +11,7 @@ from app.models.enums import OptionFeature as F
 from app.models.enums import ProductKind as K
 
 # code, name, kind, monthly price, setup price, minimum term (months), description
+# (German, the text of record; the English texts follow in ENGLISH below)
 PRODUCTS = [
     ("SIPT-BUS", "ecotel SIP-Trunk business", K.SIP_TRUNK, D("29.90"), D("99.00"), 24,
      "SIP-Trunk für Telefonanlagen, inkl. 2 Sprachkanälen"),
@@ -51,6 +52,27 @@ OPTION_TYPES = [
 ]
 
 
+# code -> (English name, English description); options have no description, so None.
+ENGLISH = {
+    "SIPT-BUS": ("ecotel SIP trunk business", "SIP trunk for PBXs, including 2 voice channels"),
+    "SIPA-CTX": ("ecotel SIP account Centrex", "Single SIP accounts for phones, with Centrex features"),
+    "CLOUD-PHONE": ("cloud.phone", "PBX from the cloud, price per extension"),
+    "VOICE-SMART": ("voice.smart", "Line with phone numbers and voice channels for small sites"),
+    "DATA-100": ("ecotel data line 100 Mbit/s", "Symmetric site networking with SLA"),
+    "DSL-250": ("ecotel DSL business 250", "VDSL 250/40 Mbit/s with a fixed IP address"),
+    "VOICE-CH": ("Additional voice channel", None),
+    "EXPRESS": ("Express fault clearing", None),
+    "FAILOVER": ("Failover call forwarding", None),
+    "PERMANENT": ("Permanent call forwarding", None),
+    "MULTIREG": ("Multiple registration", None),
+    "ROUTER": ("Business router (rental)", None),
+    "DSL-ACCESS": ("DSL access for voice services", None),
+    "DATA-BW": ("Bandwidth increase 100 Mbit/s", None),
+    "PAPER": ("Invoice by post", None),
+    "EXTENSION": ("Additional extension", None),
+}
+
+
 def ensure_catalog() -> tuple[dict[str, Product], dict[str, OptionType]]:
     """Products and option types by code; existing rows (same code) are kept as they are."""
     products = {p.code: p for p in db.session.scalars(select(Product).where(
@@ -58,14 +80,15 @@ def ensure_catalog() -> tuple[dict[str, Product], dict[str, OptionType]]:
     for code, name, kind, monthly, setup, term, description in PRODUCTS:
         if code not in products:
             products[code] = Product(code=code, name=name, kind=kind, monthly_price=monthly, setup_price=setup,
-                                     default_minimum_term_months=term, description=description, active=True)
+                                     default_minimum_term_months=term, description=description, active=True,
+                                     name_en=ENGLISH[code][0], description_en=ENGLISH[code][1])
             db.session.add(products[code])
     options = {o.code: o for o in db.session.scalars(select(OptionType).where(
         OptionType.code.in_([row[0] for row in OPTION_TYPES])))}
     for (code, name, feature, monthly, one_time, qty, qmin, qmax, term, bound, product_codes) in OPTION_TYPES:
         if code in options:
             continue
-        option = OptionType(code=code, name=name, feature=feature, monthly_price=monthly, one_time_price=one_time,
+        option = OptionType(code=code, name=name, name_en=ENGLISH[code][0], feature=feature, monthly_price=monthly, one_time_price=one_time,
                             quantity_based=qty, min_quantity=qmin or 1, max_quantity=qmax or 1, minimum_term_months=term,
                             location_bound=bound, active=True)
         option.products = [products[c] for c in product_codes]

@@ -28,7 +28,10 @@ def rheinland(b: DemoBuilder):
     b.contact(c, ContactRole.TECHNICAL, "Herr", "Jens", "Großmann", "j.grossmann@rheinland-logistik.example",
                  "+49 211 5550102")
     b.contact(c, ContactRole.ACCOUNTING, "Frau", "Petra", "Schäfer", "buchhaltung@rheinland-logistik.example")
-    trunk = b.contract(c, "V2100101", "SIPT-BUS", ContractStatus.ACTIVE, 30, start_day=15,
+    # Dates on the start page whatever the day (R-HOME): the trunk's notice deadline (4 months before the
+    # term end on the 14th, six months ahead) falls 6-10 weeks ahead, the cloud.phone's minimum term
+    # (15 months from the 1st, 14 months ago) ends 1-2 months ahead.
+    trunk = b.contract(c, "V2100101", "SIPT-BUS", ContractStatus.ACTIVE, 30, start_day=15, notice_period_months=4,
                           sip_password="Trunk#Rhein-4471", sip_proxy="sip.ecotel.example",
                           registration_mode=RegistrationMode.LOAD_SHARING)
     hq = b.location(trunk, "Zentrale Düsseldorf", "Speditionstraße 15", "40221", "Düsseldorf")
@@ -55,7 +58,7 @@ def rheinland(b: DemoBuilder):
     for position, ip in enumerate(("203.0.113.10", "203.0.113.11"), start=1):
         b._add(TrunkRegistration(customer=c, contract=trunk, ip_address=ip, position=position))
 
-    cloud = b.contract(c, "V2100102", "CLOUD-PHONE", ContractStatus.ACTIVE, 14)
+    cloud = b.contract(c, "V2100102", "CLOUD-PHONE", ContractStatus.ACTIVE, 14, minimum_term_months=15)
     b.option(cloud, "EXTENSION", quantity=25)
     b.number(cloud, None, "211", "555020", NumberKind.BLOCK, ext=("10", "59"))
 

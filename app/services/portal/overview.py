@@ -1,44 +1,174 @@
-"""The start page's overview at a glance (R-HOME): open orders, open tickets, latest invoice."""
+"""The start page as a dashboard (R-HOME): what a customer needs first, per role.
+
+Every figure is an aggregate or a short, bounded list, so the page runs the same
+statements for a customer with 3 contracts and one with thousands (QUALITY P2/P5):
+
+- contracts: a count per status (GROUP BY), the blocked ones (R-CON-1: call accounting),
+  and the minimum-term ends and notice deadlines of the next 90 days (R-CON-2), worked out
+  from the term columns of the running contracts by `app.services.contract_terms`;
+- orders: open orders and offers waiting for the customer (R-ORD-2, R-ORD-4);
+- tickets: open tickets and those flagged "contact support" (R-TIC-4);
+- the latest invoice with amount, due date and state (R-INV-1).
+
+Only the parts the caller says the user may see are read.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 
-from sqlalchemy import func
+from sqlalchemy import case, func
 
 from app.extensions import db
-from app.models import Invoice, Order, Ticket
-from app.models.enums import OrderStatus, TicketStatus
+from app.models import Contract, Invoice, Order, Product, Ticket
+from app.models.bilingual import localized_column
+from app.models.enums import ContractStatus, OrderStatus, TicketStatus
 from app.services import audit
+from app.services.contract_terms import minimum_term_end, notice_deadline
 from app.services.tenancy import current_customer, scoped
 
 OPEN_ORDER_STATUSES = (OrderStatus.OFFER_CREATED, OrderStatus.OFFER_ACCEPTED, OrderStatus.PROVISIONING,
                        OrderStatus.PARTIALLY_PROVISIONED)
 HOTLINE_PASSWORD_SHOWN = "hotline_password_shown"
+# Contracts whose terms still run: the ones with a minimum term or notice deadline ahead (R-CON-2).
+RUNNING = (ContractStatus.ACTIVE, ContractStatus.BLOCKED)
+UPCOMING_DAYS = 90
+# Short lists on the start page; the list pages show the rest.
+SHOWN = 5
+
+
+@dataclass(frozen=True)
+class ContractRef:
+    id: int
+    number: str
+    product: str
+
+
+@dataclass(frozen=True)
+class TermDate:
+    """A date in the next 90 days: a minimum term ends, or the last day to give notice."""
+
+    when: date
+    kind: str  # "minimum_term_end" or "notice_deadline"
+    contract: ContractRef
+    ends_on: date | None = None  # for a notice deadline: the end that notice reaches
+
+
+@dataclass
+class ContractsAtAGlance:
+    by_status: dict[ContractStatus, int]
+    blocked: list[ContractRef]
+    upcoming: list[TermDate]
+    upcoming_total: int
+
+    @property
+    def total(self) -> int:
+        return sum(self.by_status.values())
+
+    @property
+    def blocked_total(self) -> int:
+        return self.by_status[ContractStatus.BLOCKED]
+
+
+@dataclass
+class TicketFigures:
+    open: int
+    flagged: int
+    flagged_tickets: list[Ticket] = field(default_factory=list)
 
 
 @dataclass
 class Overview:
+    contracts: ContractsAtAGlance | None = None
     open_orders: int | None = None
     open_offers: int | None = None
-    open_tickets: int | None = None
+    tickets: TicketFigures | None = None
     latest_invoice: Invoice | None = None
 
+    @property
+    def open_tickets(self) -> int | None:
+        return None if self.tickets is None else self.tickets.open
 
-def overview(orders: bool, tickets: bool, invoices: bool) -> Overview:
-    """Only the figures the user may see are read."""
+
+def overview(orders: bool, tickets: bool, invoices: bool, contracts: bool = False,
+             today: date | None = None) -> Overview:
+    """The dashboard's figures; only those the user may see are read."""
     result = Overview()
+    today = today or date.today()
+    if contracts:
+        result.contracts = contracts_at_a_glance(today)
     if orders:
-        result.open_orders = db.session.scalar(
-            scoped(Order, func.count(Order.id)).where(Order.status.in_(OPEN_ORDER_STATUSES)))
-        result.open_offers = db.session.scalar(
-            scoped(Order, func.count(Order.id)).where(Order.status == OrderStatus.OFFER_CREATED))
+        open_orders, open_offers = db.session.execute(scoped(
+            Order,
+            func.count(Order.id),
+            func.coalesce(func.sum(case((Order.status == OrderStatus.OFFER_CREATED, 1), else_=0)), 0),
+        ).where(Order.status.in_(OPEN_ORDER_STATUSES))).one()
+        result.open_orders, result.open_offers = int(open_orders), int(open_offers)
     if tickets:
-        result.open_tickets = db.session.scalar(
-            scoped(Ticket, func.count(Ticket.id)).where(Ticket.status != TicketStatus.CLOSED))
+        result.tickets = ticket_figures()
     if invoices:
         result.latest_invoice = db.session.scalar(
             scoped(Invoice).order_by(Invoice.invoice_date.desc(), Invoice.id.desc()).limit(1))
     return result
+
+
+def contracts_at_a_glance(today: date) -> ContractsAtAGlance:
+    """Counts per status, the blocked contracts and the term dates of the next 90 days (3 statements)."""
+    by_status = {status: 0 for status in ContractStatus}
+    for status, count in db.session.execute(
+            scoped(Contract, Contract.status, func.count(Contract.id)).group_by(Contract.status)):
+        by_status[status] = count
+    blocked = [ContractRef(row.id, row.contract_number, row.product) for row in db.session.execute(
+        _with_product(scoped(Contract, Contract.id, Contract.contract_number))
+        .where(Contract.status == ContractStatus.BLOCKED)
+        .order_by(Contract.contract_number).limit(SHOWN))]
+    upcoming = upcoming_term_dates(today) if by_status[ContractStatus.ACTIVE] or by_status[
+        ContractStatus.BLOCKED] else []
+    return ContractsAtAGlance(by_status=by_status, blocked=blocked, upcoming=upcoming[:SHOWN],
+                              upcoming_total=len(upcoming))
+
+
+def upcoming_term_dates(today: date, days: int = UPCOMING_DAYS) -> list[TermDate]:
+    """Minimum-term ends and notice deadlines from `today` to `today + days`, soonest first.
+
+    Reads the term columns of the running contracts only (no ORM rows): a contract's
+    dates follow from its start and terms by the civil-code rule, which SQL cannot state
+    portably.
+    """
+    horizon = today + timedelta(days=days)
+    found: list[TermDate] = []
+    rows = db.session.execute(_with_product(scoped(
+        Contract, Contract.id, Contract.contract_number, Contract.start_date, Contract.minimum_term_months,
+        Contract.notice_period_months, Contract.renewal_period_months,
+    )).where(Contract.status.in_(RUNNING), Contract.start_date.is_not(None)))
+    for row in rows:
+        ref = ContractRef(row.id, row.contract_number, row.product)
+        minimum_end = minimum_term_end(row.start_date, row.minimum_term_months)
+        if today <= minimum_end <= horizon:
+            found.append(TermDate(minimum_end, "minimum_term_end", ref))
+        deadline = notice_deadline(row.start_date, row.minimum_term_months, row.notice_period_months,
+                                   row.renewal_period_months, today)
+        if deadline is not None and today <= deadline[0] <= horizon:
+            found.append(TermDate(deadline[0], "notice_deadline", ref, ends_on=deadline[1]))
+    found.sort(key=lambda item: (item.when, item.contract.number, item.kind))
+    return found
+
+
+def _with_product(statement):
+    """Add the product's name in the page's language as column `product`."""
+    return statement.add_columns(localized_column(Product.name, Product.name_en).label("product")).join(
+        Product, Product.id == Contract.product_id)
+
+
+def ticket_figures() -> TicketFigures:
+    """Open tickets, how many carry the "contact support" flag, and the first of those (2 statements)."""
+    flagged_open = (Ticket.status != TicketStatus.CLOSED) & Ticket.contact_support.is_(True)
+    open_count, flagged = db.session.execute(scoped(
+        Ticket, func.count(Ticket.id), func.coalesce(func.sum(case((Ticket.contact_support.is_(True), 1), else_=0)), 0),
+    ).where(Ticket.status != TicketStatus.CLOSED)).one()
+    flagged_tickets = list(db.session.scalars(
+        scoped(Ticket).where(flagged_open).order_by(Ticket.created_at.desc(), Ticket.id.desc()).limit(SHOWN)))
+    return TicketFigures(open=int(open_count), flagged=int(flagged), flagged_tickets=flagged_tickets)
 
 
 def reveal_hotline_password(user) -> str:

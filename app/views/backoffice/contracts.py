@@ -15,6 +15,14 @@ from app.views.backoffice.datamodel import BackofficeInterface
 from app.views.backoffice.filters import CONTRACT_FILTERS, CUSTOMER_FILTERS
 from app.views.backoffice.widgets import AjaxRelationField, AjaxRelationMultipleField
 
+# Catalogue texts customers read, German (the text of record) beside English (shown on English pages).
+BILINGUAL_LABELS = {
+    "name": _l("Name (German)"),
+    "name_en": _l("Name (English)"),
+    "description": _l("Description (German)"),
+    "description_en": _l("Description (English)"),
+}
+
 TERM_LABELS = {
     "default_minimum_term_months": _l("Default minimum term (months)"),
     "notice_period_months": _l("Notice period (months)"),
@@ -35,16 +43,16 @@ class ProductView(BackofficeModelView):
     title = _l("Products")
 
     list_columns = ["code", "name", "kind", "monthly_price", "setup_price", "default_minimum_term_months", "active"]
-    search_columns = ["code", "name", "kind", "active"]
+    search_columns = ["code", "name", "name_en", "kind", "active"]
     base_order = ("name", "asc")
-    label_columns = dict(TERM_LABELS, option_types=_l("Bookable options"))
+    label_columns = dict(TERM_LABELS, **BILINGUAL_LABELS, option_types=_l("Bookable options"))
     show_fieldsets = [
-        (_l("Product"), {"fields": ["code", "name", "kind", "description", "active"]}),
+        (_l("Product"), {"fields": ["code", "name", "name_en", "kind", "description", "description_en", "active"]}),
         (_l("Prices and terms"), {"fields": ["monthly_price", "setup_price", "default_minimum_term_months"]}),
         (_l("Bookable options"), {"fields": ["option_types"]}),
     ]
     add_columns = [
-        "code", "name", "kind", "description", "monthly_price", "setup_price",
+        "code", "name", "name_en", "kind", "description", "description_en", "monthly_price", "setup_price",
         "default_minimum_term_months", "active", "option_types",
     ]
     edit_columns = add_columns
@@ -66,9 +74,10 @@ class OptionTypeView(BackofficeModelView):
     title = _l("Option catalogue")
 
     list_columns = ["code", "name", "feature", "monthly_price", "one_time_price", "minimum_term_months", "active"]
-    search_columns = ["code", "name", "feature", "quantity_based", "location_bound", "active"]
+    search_columns = ["code", "name", "name_en", "feature", "quantity_based", "location_bound", "active"]
     base_order = ("name", "asc")
     label_columns = {
+        **BILINGUAL_LABELS,
         "feature": _l("Self-care function"),
         "quantity_based": _l("Quantity-based"),
         "min_quantity": _l("Minimum quantity"),
@@ -76,12 +85,13 @@ class OptionTypeView(BackofficeModelView):
         "location_bound": _l("Location-bound"),
     }
     show_fieldsets = [
-        (_l("Option"), {"fields": ["code", "name", "description", "feature", "active"]}),
+        (_l("Option"), {"fields": ["code", "name", "name_en", "description", "description_en", "feature", "active"]}),
         (_l("Prices and terms"), {"fields": ["monthly_price", "one_time_price", "minimum_term_months"]}),
         (_l("Quantity and location"), {"fields": ["quantity_based", "min_quantity", "max_quantity", "location_bound"]}),
     ]
     add_columns = [
-        "code", "name", "description", "feature", "monthly_price", "one_time_price", "minimum_term_months",
+        "code", "name", "name_en", "description", "description_en", "feature", "monthly_price", "one_time_price",
+        "minimum_term_months",
         "quantity_based", "min_quantity", "max_quantity", "location_bound", "active",
     ]
     edit_columns = add_columns

@@ -31,8 +31,8 @@ class InvoiceView(BackofficeModelView):
     title = _l("Invoices")
 
     list_columns = ["invoice_number", "customer", "invoice_date", "period_start", "period_end", "gross_amount",
-                    "due_date"]
-    search_columns = ["invoice_number", "customer_id", "invoice_date", "due_date"]
+                    "due_date", "paid_on"]
+    search_columns = ["invoice_number", "customer_id", "invoice_date", "due_date", "paid_on"]
     text_filters = {"customer_id": CUSTOMER_FILTERS}
     base_order = ("id", "desc")
     order_columns = ["invoice_number", "invoice_date", "gross_amount", "due_date"]
@@ -44,14 +44,16 @@ class InvoiceView(BackofficeModelView):
         "tax_amount": _l("VAT (€)"),
         "gross_amount": _l("Gross amount (€)"),
         "due_date": _l("Due date"),
+        "paid_on": _l("Paid on"),
     }
     show_fieldsets = [
         (_l("Invoice"), {"fields": ["invoice_number", "customer", "invoice_date", "period_start", "period_end",
-                                    "due_date"]}),
+                                    "due_date", "paid_on"]}),
         (_l("Amounts"), {"fields": ["net_amount", "tax_amount", "gross_amount"]}),
     ]
+    description_columns = {"paid_on": _l("The day the payment arrived; empty while it is open.")}
     add_columns = ["invoice_number", "customer", "invoice_date", "period_start", "period_end", "net_amount",
-                   "tax_amount", "gross_amount", "due_date"]
+                   "tax_amount", "gross_amount", "due_date", "paid_on"]
     edit_columns = add_columns
     add_form_extra_fields = {"customer": customer_field()}
     edit_form_extra_fields = {"customer": customer_shown()}
@@ -90,9 +92,11 @@ class DocumentView(BackofficeModelView):
         "document_date": _l("Document date"),
         "released": _l("Released to the portal"),
         "file": _l("File"),
+        "title": _l("Title (German)"),
+        "title_en": _l("Title (English)"),
     }
     show_fieldsets = [
-        (_l("Document"), {"fields": ["title", "doc_type", "document_date", "released", "customer"]}),
+        (_l("Document"), {"fields": ["title", "title_en", "doc_type", "document_date", "released", "customer"]}),
         (_l("Belongs to"), {"fields": ["contract", "order", "invoice"]}),
         (_l("File"), {"fields": ["filename", "mime_type", "size_bytes", "sha256", "created_at"]}),
     ]
@@ -103,8 +107,8 @@ class DocumentView(BackofficeModelView):
         "invoice": _l("Needed for an invoice PDF."),
         "document_date": _l("Leave empty for today."),
     }
-    add_columns = ["doc_type", "customer", "contract", "order", "invoice", "title", "document_date", "released",
-                   "file"]
+    add_columns = ["doc_type", "customer", "contract", "order", "invoice", "title", "title_en", "document_date",
+                   "released", "file"]
     add_form_extra_fields = {
         "customer": customer_field(),
         "contract": contract_field(required=False),
@@ -115,7 +119,7 @@ class DocumentView(BackofficeModelView):
         "released": BooleanField(_l("Released to the portal"), default=True),
         "file": FileField(_l("File"), validators=[FileRequired(message=_l("Please choose the file."))]),
     }
-    edit_columns = ["title", "doc_type", "document_date", "released", "contract", "order", "invoice"]
+    edit_columns = ["title", "title_en", "doc_type", "document_date", "released", "contract", "order", "invoice"]
     edit_form_extra_fields = {
         "contract": contract_field(required=False),
         "order": AjaxRelationField(_l("Order"), model=Order, lookup="order", required=False),
@@ -127,6 +131,7 @@ class DocumentView(BackofficeModelView):
         upload = form.file.data
         return upload_document(
             customer=form.customer.data, doc_type=form.doc_type.data, title=form.title.data,
+            title_en=form.title_en.data,
             stream=getattr(upload, "stream", None), filename=getattr(upload, "filename", None),
             document_date=form.document_date.data, contract=form.contract.data, order=form.order.data,
             invoice=form.invoice.data, released=form.released.data,

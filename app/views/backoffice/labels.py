@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from app.views.backoffice.filters import coerce_enum
+from app.i18n import day, timestamp
+from app.views.backoffice.filters import coerce_enum, enum_class
 
 # Column labels shared by many views; each view adds or overrides its own.
 COMMON_LABELS = {
@@ -79,3 +80,18 @@ def bool_formatter(value):
     if value is None:
         return ""
     return _YES if value else _NO
+
+
+def type_formatter(datamodel, column: str):
+    """How a column shows by its type, or None: enum labels, yes/no, and dates and times in the page's
+    language ("02.12.2026, 14:58" / "Dec 2, 2026, 2:58 PM", in the portal's time zone)."""
+    enum_cls = enum_class(datamodel, column)
+    if enum_cls is not None:
+        return enum_formatter(enum_cls)
+    if datamodel.is_boolean(column):
+        return bool_formatter
+    if datamodel.is_datetime(column):
+        return timestamp
+    if datamodel.is_date(column):
+        return day
+    return None

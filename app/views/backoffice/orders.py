@@ -146,9 +146,9 @@ class OrderStepView(BackofficeModelView):
     text_filters = {"order_id": ORDER_FILTERS, "customer_id": CUSTOMER_FILTERS}
     base_order = ("id", "desc")
     order_columns = ["position", "name", "status", "completed_at"]
-    label_columns = {"completed_at": _l("Completed")}
-    show_columns = ["order", "customer", "position", "name", "status", "completed_at", "note"]
-    add_columns = ["order", "position", "name", "status", "completed_at", "note"]
+    label_columns = {"completed_at": _l("Completed"), "name": _l("Name (German)"), "name_en": _l("Name (English)")}
+    show_columns = ["order", "customer", "position", "name", "name_en", "status", "completed_at", "note"]
+    add_columns = ["order", "position", "name", "name_en", "status", "completed_at", "note"]
     edit_columns = add_columns
     add_form_extra_fields = {"order": AjaxRelationField(_l("Order"), model=Order, lookup="order")}
     edit_form_extra_fields = add_form_extra_fields

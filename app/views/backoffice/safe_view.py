@@ -33,7 +33,7 @@ from app.extensions import db
 from app.services.errors import Forbidden, NotFound, ServiceError
 from app.views.backoffice.datamodel import BackofficeInterface, pk_in_range
 from app.views.backoffice.filters import enum_class
-from app.views.backoffice.labels import COMMON_LABELS, bool_formatter, enum_formatter
+from app.views.backoffice.labels import COMMON_LABELS, type_formatter
 from app.views.backoffice.widgets import ReadOnlyRelationField, enum_select_field
 
 # Never listed, shown, searched or edited in the back office (QUALITY S14).
@@ -163,11 +163,9 @@ class SafeViewMixin:
         for column in set(self.list_columns or []) | set(self.show_columns or []):
             if column in formatters or "." in column or column not in self.datamodel.list_columns:
                 continue
-            enum_cls = enum_class(self.datamodel, column)
-            if enum_cls is not None:
-                formatters[column] = enum_formatter(enum_cls)
-            elif self.datamodel.is_boolean(column):
-                formatters[column] = bool_formatter
+            formatter = type_formatter(self.datamodel, column)
+            if formatter is not None:
+                formatters[column] = formatter
         self.formatters_columns = formatters
 
     # --- lists -----------------------------------------------------------

@@ -6,6 +6,7 @@ from flask_appbuilder.models.filters import BaseFilter
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 
+from app.i18n import timestamp
 from app.models import AuditLog, OutboxMessage
 from app.services import audit
 from app.views.backoffice.base import ReadOnlyModelView
@@ -38,6 +39,7 @@ class OutboxMessageView(ReadOnlyModelView):
     search_columns = ["channel", "recipient", "subject", "status", "sensitive", "created_at"]
     base_order = ("id", "desc")
     order_columns = ["created_at", "channel", "recipient", "status", "attempts", "sent_at"]
+    formatters_columns = {"created_at": timestamp, "sent_at": timestamp, "next_attempt_at": timestamp}
     label_columns = {
         "channel": _l("Channel"),
         "recipient": _l("Recipient"),
@@ -86,7 +88,9 @@ class AuditLogView(ReadOnlyModelView):
     text_filters = {"customer_id": CUSTOMER_FILTERS, "action": [FilterAction]}
     # The filter lists every action by its label, in the reader's language.
     search_form_extra_fields = {"action": SelectField(_l("Event"), choices=audit.action_choices, widget=Select2Widget())}
-    formatters_columns = {"action": audit.action_label}
+    # Readable times in the page's language and the portal's time zone; object types by name.
+    formatters_columns = {"action": audit.action_label, "object_type": audit.object_type_label,
+                          "occurred_at": timestamp}
 
     base_order = ("id", "desc")
     order_columns = ["occurred_at", "action", "username"]

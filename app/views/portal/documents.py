@@ -8,7 +8,7 @@ from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access
 
 from app.models.enums import BILLING_DOCUMENT_TYPES, DocumentType
-from app.services.portal import call_records
+from app.services.portal import call_records, invoices
 from app.services.portal import documents as service
 from app.views.portal.base import PortalView, object_ids, send_document, stream_csv
 
@@ -26,6 +26,12 @@ class PortalInvoiceView(PortalView):
     @object_ids()
     def list(self):
         doc_type = service.parse_type(request.args.get("type"), BILLING_DOCUMENT_TYPES, DocumentType.INVOICE)
+        if doc_type is DocumentType.INVOICE:
+            # R-INV-2: the default view lists the invoices themselves, with amount, due date and state.
+            page = invoices.list_invoices(self.page_arg(), date.today())
+            return self.render_template("portal/invoices.html", page=page, doc_type=doc_type,
+                                        types=BILLING_DOCUMENT_TYPES, title_kind="billing", allow_all=False,
+                                        export=None, today=date.today())
         page = service.list_documents(BILLING_DOCUMENT_TYPES, doc_type, self.page_arg())
         export = None
         if doc_type in (DocumentType.EVN_PDF, DocumentType.EVN_CSV):
