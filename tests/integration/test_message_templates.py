@@ -104,6 +104,7 @@ def _user(locale: str):
                      last_name=last, email=f"golden.{locale}@example.com", mobile="+491711239999", locale=locale)
 
 
+@pytest.mark.rule("R-AUTH-4", "R-AUTH-5", "R-AUTH-6", "R-USR-3")
 @pytest.mark.parametrize("kind, locale", sorted(EXPECTED))
 def test_message_reads_exactly_as_before(app_ctx, kind, locale):
     """Subject and body word for word in the recipient's language; names and links unescaped."""
@@ -113,6 +114,7 @@ def test_message_reads_exactly_as_before(app_ctx, kind, locale):
     assert message.locale == locale
 
 
+@pytest.mark.rule("R-AUTH-4", "R-JOB-3")
 def test_messages_render_outside_a_request(app):
     """The scheduler and the CLI queue messages too: no request, same text."""
     with app.app_context():

@@ -225,6 +225,7 @@ def test_export_by_contract_number(app, calls, signed_in):
         assert len(audited.all()) == 2  # the two exports that ran
 
 
+@pytest.mark.rule("R-INV-2")
 def test_a_bad_date_stands_at_its_field_with_what_was_typed(app, calls, signed_in):
     """R-INV-2: back on the list, the export form shows the typed values and the error at the date field
     (aria-invalid, aria-describedby); the next visit shows the fresh form again."""
@@ -242,6 +243,7 @@ def test_a_bad_date_stands_at_its_field_with_what_was_typed(app, calls, signed_i
     assert "ist kein Datum" not in fresh and 'value="gestern"' not in fresh
 
 
+@pytest.mark.rule("R-INV-2", "R-ORD-1")
 def test_the_filters_keep_the_choice(app, calls, signed_in):
     """R-INV-2, R-ORD-1: the chosen type and status stay selected; an unknown value shows everything."""
     client = signed_in(calls["a"].users[PORTAL_ADMIN])

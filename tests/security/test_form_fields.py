@@ -44,6 +44,7 @@ def _valid(html: str, field_id: str) -> bool:
     return 'aria-invalid' not in _input(html, field_id) and f'id="{field_id}-error"' not in html
 
 
+@pytest.mark.rule("R-AUTH-6")
 def test_login_names_the_missing_field_and_keeps_the_username(app_ctx, client):
     response = post_form(client, "/login/", {"username": "jemand.<b>", "password": ""})
     html = response.get_data(as_text=True)
@@ -52,6 +53,7 @@ def test_login_names_the_missing_field_and_keeps_the_username(app_ctx, client):
     assert _valid(html, "username") and 'value="jemand.&lt;b&gt;"' in _input(html, "username")
 
 
+@pytest.mark.rule("S7")
 def test_a_failed_sign_in_is_one_message_above_the_form_and_no_password_comes_back(app_ctx, client):
     """S7: the same answer for every username: a form-level message, not at a field."""
     make_user(PBX_ADMIN, customer=make_customer(), username="pbx.fields")
@@ -61,6 +63,7 @@ def test_a_failed_sign_in_is_one_message_above_the_form_and_no_password_comes_ba
     assert "Falsch#Kennwort99" not in html
 
 
+@pytest.mark.rule("R-AUTH-6")
 def test_wrong_pin_stands_at_the_pin_field(app_ctx, client):
     make_user(PORTAL_ADMIN, customer=make_customer(), username="pa.fields", mobile="+491711230031")
     assert password_step(client, "pa.fields", PW).headers["Location"].endswith("/login/pin/")
@@ -69,6 +72,7 @@ def test_wrong_pin_stands_at_the_pin_field(app_ctx, client):
     assert "Die PIN ist nicht korrekt" in _error_at(html, "pin")
 
 
+@pytest.mark.rule("R-AUTH-9", "R-AUTH-2")
 def test_change_password_errors_at_their_fields_without_echoing_passwords(app_ctx, client):
     make_user(PBX_ADMIN, customer=make_customer(), username="pbx.chg")
     password_step(client, "pbx.chg", PW)
@@ -88,6 +92,7 @@ def test_change_password_errors_at_their_fields_without_echoing_passwords(app_ct
     assert "new_password-help" in _input(short, "new_password")
 
 
+@pytest.mark.rule("R-AUTH-5", "R-AUTH-3")
 def test_set_password_link_page_puts_the_rules_at_the_field(app_ctx, client):
     make_user(PBX_ADMIN, customer=make_customer(), username="pbx.linkf")
     post_form(client, "/forgot-password/", {"username": "pbx.linkf"})
@@ -103,6 +108,7 @@ def test_set_password_link_page_puts_the_rules_at_the_field(app_ctx, client):
     assert post_form(client, path, {"password": NEW, "confirm": NEW}, page_url=path).status_code == 302
 
 
+@pytest.mark.rule("R-AUTH-8", "R-AUTH-1")
 def test_profile_keeps_the_typed_values_and_names_the_wrong_field(app_ctx, client):
     user = make_user(PBX_ADMIN, customer=make_customer(), username="pbx.proff", email="alt@example.com")
     make_user(PBX_ADMIN, customer=make_customer(), username="vergeben.name")
@@ -124,6 +130,7 @@ def test_profile_keeps_the_typed_values_and_names_the_wrong_field(app_ctx, clien
     assert "nicht erlaubt" in _error_at(rules.get_data(as_text=True), "username")
 
 
+@pytest.mark.rule("R-AUTH-6")
 def test_authenticator_code_error_at_the_code_field(app_ctx, client):
     make_user(PBX_ADMIN, customer=make_customer(), username="pbx.totpf")
     password_step(client, "pbx.totpf", PW)
