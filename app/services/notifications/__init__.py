@@ -10,7 +10,6 @@ from .adapters import ConsoleAdapter, DeliveryError, HttpSmsAdapter, SmtpAdapter
 from .delivery import deliver_after_response, deliver_due, deliver_ids, deliver_now, deliver_one
 from .messages import (
     queue, queue_activation_email, queue_email_changed_notice, queue_pin_sms, queue_reset_email, recipient_locale,
-    render_message,
 )
 from .listing import latest_messages
 
@@ -32,5 +31,5 @@ __all__ = [
     "ConsoleAdapter", "DeliveryError", "HttpSmsAdapter", "SmtpAdapter", "adapter_for", "deliver_after_response",
     "deliver_due", "deliver_ids", "deliver_now", "deliver_one", "latest_messages", "queue",
     "queue_activation_email", "queue_email_changed_notice", "queue_pin_sms", "queue_reset_email",
-    "recipient_locale", "render_message",
+    "recipient_locale",
 ]
