@@ -55,7 +55,13 @@ def _render(status: int, detail: str | None = None):
 
 
 def show_on_form(error: ServiceError, form=None) -> None:
-    """Where a view shows a refused write: per-field messages under their fields of `form`, the rest flashed."""
+    """Where a view shows a refused write: per-field messages under their fields of `form`, the rest flashed.
+
+    A product form (`app.forms.base.EServiceForm`) places them itself, the rest above the form.
+    """
+    if hasattr(form, "take_errors"):
+        form.take_errors(error)
+        return
     shown_on_fields = set()
     for name, texts in error.fields.items():
         field = form[name] if form is not None and name in form else None

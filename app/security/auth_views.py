@@ -18,6 +18,8 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import login_user, logout_user
 
+from app.forms.auth import ForgotPasswordForm, LoginForm, PinForm, SetPasswordForm
+from app.forms.base import ConfirmForm
 from app.security import sessions as auth_sessions
 from app.services.account_rules import PASSWORD_HINT, password_warnings
 from app.services.auth import links, passwords, signin, throttle
@@ -71,10 +73,10 @@ class EServiceAuthView(AuthDBView):
     def _login_url(self, **kw) -> str:
         return url_for(f"{self.endpoint}.login", **kw)
 
-    def _render_login(self, form, status: int = 200, username: str = ""):
+    def _render_login(self, form, status: int = 200):
         return self.render_template(
             self.login_template, title=_("Sign in"), form=form, appbuilder=self.appbuilder,
-            forgot_url=url_for(f"{self.endpoint}.forgot_password"), entered_username=username,
+            forgot_url=url_for(f"{self.endpoint}.forgot_password"), entered_username=form.username.data or "",
         ), status
 
     def _finish(self, user, next_url: str | None):
@@ -86,22 +88,20 @@ class EServiceAuthView(AuthDBView):
     @no_store
     def login(self):
         """Step 1: username and password."""
-        from flask_appbuilder.security.forms import LoginForm_db
-
         if g.user is not None and g.user.is_authenticated:
             return redirect(safe_next(request.args.get("next")) or self._index())
-        form = LoginForm_db()
+        form = LoginForm()
         if not form.validate_on_submit():
-            return self._render_login(form, username=form.username.data or "")
+            return self._render_login(form)
         next_url = safe_next(request.args.get("next"))
         try:
             outcome = signin.check_password_step(form.username.data, form.password.data)
         except throttle.Throttled as exc:
-            flash(str(exc), "danger")
+            form.take_errors(exc)
             return self._render_login(form, 429)
         if outcome.user is None:
-            flash(outcome.message, "danger")
-            return self._render_login(form, username=form.username.data)
+            form.add_error(None, outcome.message)
+            return self._render_login(form)
         user = outcome.user
         if outcome.step is signin.SecondStep.NONE:
             signin.complete_sign_in(user)
@@ -109,9 +109,8 @@ class EServiceAuthView(AuthDBView):
         try:
             attempt_id, _message = signin.start_second_step(user, outcome.step)
         except Invalid as exc:
-            for text in exc.messages:
-                flash(text, "danger")
-            return self._render_login(form, username=form.username.data)
+            form.take_errors(exc)
+            return self._render_login(form)
         session[_STATE] = {"uid": user.id, "aid": attempt_id, "m": outcome.step.value, "next": next_url,
                            "t": int(time.time())}
         # The PIN SMS (queued and committed above) goes out once this response has left.
@@ -136,21 +135,19 @@ class EServiceAuthView(AuthDBView):
     @no_store
     def pin(self):
         """Step 2: the SMS PIN (or authenticator code); the only place that signs 2FA roles in."""
-        from flask_wtf import FlaskForm
-
         state = self._state()
         if state is None:
             return redirect(self._login_url())
         user = self.appbuilder.sm.get_user_by_id(state["uid"])
         if user is None:
             return self._restart(_l("Please sign in again."))
-        form = FlaskForm()
+        form = PinForm().for_method(state["m"])
         status = 200
-        if request.method == "POST" and form.validate_on_submit():
+        if form.validate_on_submit():
             try:
-                result, _user = signin.check_second_step(state["uid"], state["aid"], request.form.get("pin", ""))
+                result, _user = signin.check_second_step(state["uid"], state["aid"], form.pin.data)
             except throttle.Throttled as exc:
-                flash(str(exc), "danger")
+                form.take_errors(exc)
                 result, status = None, 429
             if result is signin.CodeResult.SIGNED_IN:
                 session.pop(_STATE, None)
@@ -160,10 +157,11 @@ class EServiceAuthView(AuthDBView):
                     "This PIN is no longer valid (expired, used, or entered wrongly too often). "
                     "Please sign in again."))
             if result is signin.CodeResult.WRONG:
-                flash(_("The PIN is not correct. Please try again."), "danger")
+                form.add_error("pin", _("The PIN is not correct. Please try again."))
         is_portal_admin = any(r.name == "Portal Admin" for r in user.roles)
         return self.render_template(
-            "security/pin.html", form=form, appbuilder=self.appbuilder, title=_("Sign-in PIN"),
+            "security/pin.html", form=form, resend_form=ConfirmForm(formdata=None), appbuilder=self.appbuilder,
+            title=_("Sign-in PIN"),
             method=state["m"], masked_mobile=mask_mobile(user.mobile), is_portal_admin=is_portal_admin,
             hotline=current_app.config["HOTLINE_PHONE"],
             minutes=int(current_app.config["PIN_LIFETIME"].total_seconds() // 60),
@@ -173,12 +171,10 @@ class EServiceAuthView(AuthDBView):
     @no_store
     def pin_resend(self):
         """"Send again": a new PIN for a new attempt (rate-limited, at most 5 per hour)."""
-        from flask_wtf import FlaskForm
-
         state = self._state()
         if state is None or state.get("m") != signin.SecondStep.SMS.value:
             return redirect(self._login_url())
-        FlaskForm().validate_on_submit() or None  # CSRFProtect already checked the token
+        # CSRFProtect has checked the token of ConfirmForm before this runs.
         user = self.appbuilder.sm.get_user_by_id(state["uid"])
         try:
             attempt_id, _message = signin.resend_pin(user, state["aid"])
@@ -194,50 +190,48 @@ class EServiceAuthView(AuthDBView):
     @expose("/forgot-password/", methods=["GET", "POST"])
     @no_store
     def forgot_password(self):
-        """R-AUTH-5: confirm, then send a fresh link to the stored email. Same answer for every username."""
-        from flask_wtf import FlaskForm
+        """R-AUTH-5: confirm, then send a fresh link to the stored email. Same answer for every username.
 
-        form = FlaskForm()
-        username = (request.values.get("username") or "").strip()[:200]
-        if request.method == "POST" and form.validate_on_submit() and username:
+        The login page's link carries the username (`?username=`): the page then only asks to confirm.
+        """
+        form = ForgotPasswordForm(username=request.args.get("username"))
+        username = form.username.data or ""
+        sent, status = False, 200
+        if form.validate_on_submit():
             try:
                 # A known user's email is sent after the response, so both answers cost the same (S7).
                 links.request_password_reset(username)
+                sent = True
             except throttle.Throttled as exc:
-                flash(str(exc), "danger")
-                return self.render_template("security/forgot.html", form=form, appbuilder=self.appbuilder,
-                                            username=username, sent=False, title=_("Forgot password")), 429
-            return self.render_template("security/forgot.html", form=form, appbuilder=self.appbuilder,
-                                        username=username, sent=True, title=_("Forgot password"))
+                form.take_errors(exc)
+                status = 429
         return self.render_template("security/forgot.html", form=form, appbuilder=self.appbuilder,
-                                    username=username, sent=False, title=_("Forgot password"))
+                                    username=username, sent=sent, title=_("Forgot password")), status
 
     @expose("/set-password/<token>", methods=["GET", "POST"])
     @no_store
     def set_password(self, token):
         """The one-time link page (activation and reset): new password twice, rules beside the field."""
-        from flask_wtf import FlaskForm
-
-        form = FlaskForm()
+        form = SetPasswordForm()
         user = links.link_user(token)
         if user is None:
             return self.render_template("security/set_password.html", form=form, appbuilder=self.appbuilder,
                                         valid=False, title=_("Set password")), 410
+        form.account_username = user.username
         warnings: list[str] = []
-        if request.method == "POST" and form.validate_on_submit():
-            new, confirm = request.form.get("password", ""), request.form.get("confirm", "")
+        if form.validate_on_submit():
             try:
-                links.set_password_by_link(token, new, confirm)
+                links.set_password_by_link(token, form.password.data, form.confirm.data)
             except Invalid as exc:
-                for text in exc.messages:
-                    flash(text, "danger")
+                form.take_errors(exc)
             else:
                 if g.user is not None and g.user.is_authenticated:
                     logout_user()
                 auth_sessions.clear()
                 flash(_("Your password has been set. You can sign in now."), "success")
                 return redirect(self._login_url())
-            warnings = password_warnings(new, user.full_name)
+        if request.method == "POST":
+            warnings = password_warnings(form.password.data or "", user.full_name)
         return self.render_template("security/set_password.html", form=form, appbuilder=self.appbuilder,
                                     valid=True, username=user.username, hint=PASSWORD_HINT,
                                     warnings=warnings, title=_("Set password"))
@@ -250,13 +244,11 @@ class EServiceAuthView(AuthDBView):
         Only a POST with the form's CSRF token signs out (S11): a link on another site must not
         end a user's sessions. `GET /logout/` shows a page with that button and changes nothing.
         """
-        from flask_wtf import FlaskForm
-
         user = self._get_authenticated_user()
         if request.method == "GET":
             if user is None:
                 return redirect(self._login_url())
-            return self.render_template("security/logout.html", form=FlaskForm(), appbuilder=self.appbuilder,
+            return self.render_template("security/logout.html", form=ConfirmForm(), appbuilder=self.appbuilder,
                                         title=_("Logout"))
         # CSRFProtect has checked the token before this runs.
         signin.sign_out(user)

@@ -8,6 +8,7 @@ is audited.
 from __future__ import annotations
 
 import csv
+import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 
@@ -230,3 +231,35 @@ def test_export_by_contract_number(app, calls, signed_in):
     with app.app_context():
         audited = db.session.scalars(select(AuditLog).where(AuditLog.action == call_records.CALL_RECORDS_EXPORTED))
         assert len(audited.all()) == 2  # the two exports that ran
+
+
+@pytest.mark.rule("R-INV-2")
+def test_a_bad_date_stands_at_its_field_with_what_was_typed(app, calls, signed_in):
+    """R-INV-2: back on the list, the export form shows the typed values and the error at the date field
+    (aria-invalid, aria-describedby); the next visit shows the fresh form again."""
+    client = signed_in(calls["a"].users[PORTAL_ADMIN])
+    response = client.get(f"{URL}?from=gestern&to=2026-11-01")
+    assert response.status_code == 302
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    start = re.search(r'<input[^>]*id="export-from"[^>]*>', page).group(0)
+    assert 'value="gestern"' in start and 'aria-invalid="true"' in start
+    assert 'aria-describedby="export-from-error"' in start
+    assert "ist kein Datum" in re.search(r'id="export-from-error"[^>]*>(.*?)</p>', page, re.S).group(1)
+    end = re.search(r'<input[^>]*id="export-to"[^>]*>', page).group(0)
+    assert 'value="2026-11-01"' in end and "aria-invalid" not in end
+    fresh = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "ist kein Datum" not in fresh and 'value="gestern"' not in fresh
+
+
+@pytest.mark.rule("R-INV-2", "R-ORD-1")
+def test_the_filters_keep_the_choice(app, calls, signed_in):
+    """R-INV-2, R-ORD-1: the chosen type and status stay selected; an unknown value shows everything."""
+    client = signed_in(calls["a"].users[PORTAL_ADMIN])
+    page = client.get("/portal/invoices/?type=evn_pdf").get_data(as_text=True)
+    assert re.search(r'<option selected value="evn_pdf">', page)
+    assert re.search(r'<option selected value="invoice">', client.get("/portal/invoices/?type=x").get_data(
+        as_text=True)), "R-INV-2: invoices by default"
+    orders = client.get("/portal/orders/?status=offer_created&sort=-number").get_data(as_text=True)
+    assert re.search(r'<option selected value="offer_created">', orders)
+    assert re.search(r'<input[^>]*name="sort"[^>]*value="-number"', orders)
+    assert client.get("/portal/orders/?status=nonsense").status_code == 200

@@ -1,8 +1,14 @@
-"""The texts of every message, rendered in the recipient's language."""
+"""Every email and SMS, rendered from its template in the recipient's language.
+
+The texts live in `app/templates/email/` and `app/templates/sms/` (plain-text Jinja with
+`{% trans %}`, extracted and translated like every other text); a template sets
+`block subject` and the body. This module only chooses the template, the values and
+the recipient, and queues the result.
+"""
 from __future__ import annotations
 
 from flask import current_app
-from flask_babel import force_locale, gettext as _
+from flask_babel import force_locale
 
 from app import context
 from app.extensions import db
@@ -17,6 +23,20 @@ def recipient_locale(user) -> str:
     if locale and locale in languages:
         return locale
     return current_app.config.get("BABEL_DEFAULT_LOCALE", "de")
+
+
+def render_message(template_name: str, locale: str, **values) -> tuple[str, str]:
+    """(subject, body) of a message template in `locale`.
+
+    Rendered straight from the app's Jinja environment, not through `render_template`:
+    a message must not depend on the request it happens to be queued in (jobs and the CLI
+    queue messages too), and `.txt` templates are never HTML-escaped.
+    """
+    template = current_app.jinja_env.get_template(template_name)
+    with force_locale(locale):
+        subject = "".join(template.blocks["subject"](template.new_context(dict(values)))).strip()
+        body = template.render(values)
+    return subject, body
 
 
 def queue(channel: Channel, recipient: str, subject: str, body: str, *, locale: str,
@@ -43,42 +63,23 @@ def _remember_for_request(message) -> None:
 def queue_pin_sms(user, pin: str, minutes: int) -> OutboxMessage:
     """R-AUTH-6: the sign-in PIN to the stored mobile number."""
     locale = recipient_locale(user)
-    with force_locale(locale):
-        subject = _("Sign-in PIN")
-        body = _(
-            "Your e:service sign-in PIN: %(pin)s\nIt is valid for %(minutes)s minutes. "
-            "Never pass it on.", pin=pin, minutes=minutes,
-        )
+    subject, body = render_message("sms/sign_in_pin.txt", locale, pin=pin, minutes=minutes)
     return queue(Channel.SMS, user.mobile, subject, body, locale=locale, sensitive=True, user=user)
 
 
 def queue_activation_email(user, link: str, hours: int) -> OutboxMessage:
     """R-AUTH-4: the new account's username and its set-password link."""
     locale = recipient_locale(user)
-    with force_locale(locale):
-        subject = _("Your access to the e:service customer portal")
-        body = _(
-            "Hello %(name)s,\n\nan e:service account has been set up for you.\n\n"
-            "Username: %(username)s\n\nPlease set your password with this link "
-            "(valid for %(hours)s hours, usable once):\n%(link)s\n\n"
-            "If the link has expired, use \"Forgot password\" on the login page.\n\nYour ecotel team",
-            name=user.full_name, username=user.username, link=link, hours=hours,
-        )
+    subject, body = render_message("email/activation.txt", locale, name=user.full_name, username=user.username,
+                                   link=link, hours=hours)
     return queue(Channel.EMAIL, user.email, subject, body, locale=locale, sensitive=True, user=user)
 
 
 def queue_reset_email(user, link: str, hours: int) -> OutboxMessage:
     """R-AUTH-5: a fresh set-password link, only to the stored email."""
     locale = recipient_locale(user)
-    with force_locale(locale):
-        subject = _("Set a new e:service password")
-        body = _(
-            "Hello %(name)s,\n\na new password was requested for your e:service account "
-            "%(username)s.\n\nSet it with this link (valid for %(hours)s hours, usable once):\n%(link)s\n\n"
-            "If you did not ask for this, ignore this email: your current password stays valid.\n\n"
-            "Your ecotel team",
-            name=user.full_name, username=user.username, link=link, hours=hours,
-        )
+    subject, body = render_message("email/password_reset.txt", locale, name=user.full_name,
+                                   username=user.username, link=link, hours=hours)
     return queue(Channel.EMAIL, user.email, subject, body, locale=locale, sensitive=True, user=user)
 
 
@@ -89,13 +90,6 @@ def queue_email_changed_notice(user, previous_email: str) -> OutboxMessage:
     link, so it is not sensitive.
     """
     locale = recipient_locale(user)
-    with force_locale(locale):
-        subject = _("Your e:service email address has been changed")
-        body = _(
-            "Hello %(name)s,\n\nthe email address of your e:service account %(username)s has just been "
-            "changed. From now on, emails such as links to set a new password go to the new address."
-            "\n\nIf you did not make this change, please call your "
-            "Portal Admin or our hotline %(hotline)s at once.\n\nYour ecotel team",
-            name=user.full_name, username=user.username, hotline=current_app.config["HOTLINE_PHONE"],
-        )
+    subject, body = render_message("email/email_changed.txt", locale, name=user.full_name,
+                                   username=user.username, hotline=current_app.config["HOTLINE_PHONE"])
     return queue(Channel.EMAIL, previous_email, subject, body, locale=locale, sensitive=False, user=user)

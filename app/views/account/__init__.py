@@ -5,8 +5,8 @@ from flask import flash, g, redirect, request, session, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext as _
-from flask_wtf import FlaskForm
 
+from app.forms.account import ChangePasswordForm, ProfileForm, TotpDisableForm, TotpEnableForm
 from app.roles.grants import ACCOUNT_VIEW
 from app.security import sessions as auth_sessions
 from app.security.auth_views import no_store
@@ -35,27 +35,22 @@ class AccountView(BaseView):
     @no_store
     def profile(self):
         """R-AUTH-8: locked until unlocked; username change needs the current password."""
-        form = FlaskForm()
         user = _current_user()
-        values = {"username": user.username, "email": user.email or "", "mobile": user.mobile or ""}
-        status = 200
-        if request.method == "POST" and form.validate_on_submit():
-            change = profile.ProfileChange(
-                username=request.form.get("username", ""), email=request.form.get("email", ""),
-                mobile=request.form.get("mobile", ""), current_password=request.form.get("current_password"),
-            )
+        form = ProfileForm(data={"username": user.username, "email": user.email or "", "mobile": user.mobile or ""})
+        form.account_username = user.username
+        if form.validate_on_submit():
+            change = profile.ProfileChange(username=form.username.data, email=form.email.data,
+                                            mobile=form.mobile.data, current_password=form.current_password.data)
             try:
                 profile.update_profile(user, change)
             except Invalid as exc:
-                for text in exc.messages:
-                    flash(text, "danger")
-                values = {"username": change.username, "email": change.email, "mobile": change.mobile or ""}
-                status = 422
+                form.take_errors(exc)
             else:
                 flash(_("Your profile has been saved."), "success")
                 return redirect(url_for("AccountView.profile"))
+        status = 422 if form.has_errors else 200
         return self.render_template(
-            "account/profile.html", form=form, values=values, user=user, username_hint=USERNAME_HINT,
+            "account/profile.html", form=form, user=user, username_hint=USERNAME_HINT,
             unlocked=status != 200, title=_("My profile"),
         ), status
 
@@ -64,60 +59,66 @@ class AccountView(BaseView):
     @no_store
     def password(self):
         """R-AUTH-9: current + new password, effective immediately; other sessions end."""
-        form = FlaskForm()
         user = _current_user()
+        form = ChangePasswordForm()
+        form.account_username = user.username
         warnings: list[str] = []
-        status = 200
-        if request.method == "POST" and form.validate_on_submit():
-            new = request.form.get("new_password", "")
+        if form.validate_on_submit():
+            new = form.new_password.data
             try:
-                passwords.change_password(user, request.form.get("current_password", ""), new,
-                                         request.form.get("confirm", ""))
+                passwords.change_password(user, form.current_password.data, new, form.confirm.data)
             except Invalid as exc:
-                for text in exc.messages:
-                    flash(text, "danger")
-                warnings = password_warnings(new, user.full_name)
-                status = 422
+                form.take_errors(exc)
             else:
                 auth_sessions.restamp(user)
                 flash(_("Your password has been changed."), "success")
                 for text in password_warnings(new, user.full_name):
                     flash(text, "info")
                 return redirect(url_for("AccountView.password"))
+        if form.has_errors:
+            warnings = password_warnings(form.new_password.data or "", user.full_name)
         return self.render_template(
             "account/password.html", form=form, hint=PASSWORD_HINT, warnings=warnings,
             title=_("Change password"),
-        ), status
+        ), 422 if form.has_errors else 200
 
     @expose("/authenticator", methods=["GET", "POST"])
     @has_access
     @no_store
     def totp(self):
         """Optional authenticator app instead of the SMS PIN: enrol with a QR code, or switch off."""
-        form = FlaskForm()
         user = _current_user()
-        status = 200
-        if request.method == "POST" and form.validate_on_submit():
-            action = request.form.get("action")
+        # Both forms post here (field `action`); only the one that was sent reads the request.
+        sent = None
+        if request.method == "POST":
+            sent = "disable" if request.form.get("action") == "disable" else "enable"
+        enable_form = TotpEnableForm(formdata=request.form if sent == "enable" else None)
+        disable_form = TotpDisableForm(formdata=request.form if sent == "disable" else None)
+        if sent == "disable" and disable_form.validate_on_submit():
             try:
-                if action == "disable":
-                    totp.disable_totp(user, request.form.get("current_password", ""))
-                    flash(_("The authenticator app is switched off."), "success")
-                else:
-                    totp.enable_totp(user, session.get(_TOTP_PENDING, ""), request.form.get("code", ""))
-                    session.pop(_TOTP_PENDING, None)
-                    flash(_("The authenticator app is set up. Use its code when you sign in."), "success")
-                return redirect(url_for("AccountView.totp"))
+                totp.disable_totp(user, disable_form.current_password.data)
             except Invalid as exc:
-                for text in exc.messages:
-                    flash(text, "danger")
-                status = 422
+                disable_form.take_errors(exc)
+            else:
+                flash(_("The authenticator app is switched off."), "success")
+                return redirect(url_for("AccountView.totp"))
+        elif sent == "enable" and enable_form.validate_on_submit():
+            try:
+                totp.enable_totp(user, session.get(_TOTP_PENDING, ""), enable_form.code.data)
+            except Invalid as exc:
+                enable_form.take_errors(exc)
+            else:
+                session.pop(_TOTP_PENDING, None)
+                flash(_("The authenticator app is set up. Use its code when you sign in."), "success")
+                return redirect(url_for("AccountView.totp"))
         enabled = bool(user.totp_secret) and user.second_factor.value == "totp"
+        form = disable_form if enabled else enable_form
         qr = secret = None
         if not enabled:
             secret = session.get(_TOTP_PENDING) or totp.new_totp_secret()
             session[_TOTP_PENDING] = secret
             qr = _qr_data_url(totp.totp_uri(user, secret))
+        status = 422 if sent else 200
         return self.render_template(
             "account/totp.html", form=form, enabled=enabled, qr=qr, secret=secret, title=_("Authenticator app"),
         ), status

@@ -6,15 +6,11 @@ from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import lazy_gettext as _l
 
+from app.forms.portal import StatusFilterForm
 from app.models.enums import ContractStatus
 from app.services import provisioning
 from app.services.portal import contracts as service
 from app.views.portal.base import PortalView, object_ids, signed_in_or_401
-
-
-def _status_filter():
-    raw = request.args.get("status", "")
-    return next((s for s in ContractStatus if s.value == raw), None)
 
 
 def panel_timeout_ms() -> int:
@@ -39,11 +35,12 @@ class PortalContractView(PortalView):
     @has_access
     @object_ids()
     def list(self):
-        status = _status_filter()
         sort = service.parse_contract_sort(request.args.get("sort"))
+        form = StatusFilterForm(request.args, ContractStatus, sort.arg)
+        status = form.selected
         page = service.list_contracts(self.page_arg(), status=status, sort=sort)
         return self.render_template("portal/contracts.html", page=page, status=status, statuses=list(ContractStatus),
-                                    sort=sort,
+                                    sort=sort, filter_form=form,
                                     accounting_phone=current_app.config["ACCOUNTING_PHONE"])
 
     @expose("/<pk>")

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import flash, g, redirect, request, url_for
+from flask import g, redirect, request, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access
 
+from app.forms.portal import CallRecordExportForm, DocumentFilterForm
 from app.models.enums import BILLING_DOCUMENT_TYPES, DocumentType
 from app.services.portal import call_records, invoices
 from app.services.portal import documents as service
@@ -25,30 +26,38 @@ class PortalInvoiceView(PortalView):
     @has_access
     @object_ids()
     def list(self):
-        doc_type = service.parse_type(request.args.get("type"), BILLING_DOCUMENT_TYPES, DocumentType.INVOICE)
+        form = DocumentFilterForm(request.args, BILLING_DOCUMENT_TYPES, default=DocumentType.INVOICE)
+        doc_type = form.selected
         if doc_type is DocumentType.INVOICE:
             # R-INV-2: the default view lists the invoices themselves, with amount, due date and state.
             page = invoices.list_invoices(self.page_arg(), date.today())
-            return self.render_template("portal/invoices.html", page=page, doc_type=doc_type,
-                                        types=BILLING_DOCUMENT_TYPES, title_kind="billing", allow_all=False,
-                                        export=None, today=date.today())
+            return self.render_template("portal/invoices.html", page=page, doc_type=doc_type, filter_form=form,
+                                        title_kind="billing", export=None, today=date.today())
         page = service.list_documents(BILLING_DOCUMENT_TYPES, doc_type, self.page_arg())
         export = None
         if doc_type in (DocumentType.EVN_PDF, DocumentType.EVN_CSV):
-            export = {"range": call_records.default_range(date.today()), "contracts": call_records.contract_choices()}
-        return self.render_template("portal/documents.html", page=page, doc_type=doc_type,
-                                    types=BILLING_DOCUMENT_TYPES, title_kind="billing", allow_all=False,
-                                    export=export)
+            export = CallRecordExportForm.restored(date.today(), call_records.contract_choices())
+        return self.render_template("portal/documents.html", page=page, doc_type=doc_type, filter_form=form,
+                                    title_kind="billing", export=export)
 
     @expose("/call-records.csv")
     @has_access
     @object_ids(query={"contract": "Contract", "contract_number": "Contract.contract_number"})
     def export(self):
-        """The customer's itemised calls in a date range as one CSV file, streamed (P6)."""
-        try:
-            export = call_records.parse_filter(request.args, date.today())
-        except call_records.InvalidExportFilter as error:
-            flash(str(error), "danger")
+        """The customer's itemised calls in a date range as one CSV file, streamed (P6).
+
+        An unusable filter goes back to the list, where the form shows it with the error at its field.
+        """
+        today = date.today()
+        form = CallRecordExportForm(request.args, today)
+        export = None
+        if form.validate():
+            try:
+                export = call_records.parse_filter(request.args, today)
+            except call_records.InvalidExportFilter as error:
+                form.take_errors(error)
+        if export is None:
+            form.stash()
             return redirect(url_for(".list", type=DocumentType.EVN_CSV.value))
         call_records.record_export(g.user, export)
         return stream_csv(call_records.csv_chunks(export), export.filename)
@@ -72,10 +81,11 @@ class PortalDocumentView(PortalView):
     @has_access
     @object_ids()
     def list(self):
-        doc_type = service.parse_type(request.args.get("type"), service.PORTAL_CONTRACT_TYPES)
+        form = DocumentFilterForm(request.args, service.PORTAL_CONTRACT_TYPES, allow_all=True)
+        doc_type = form.selected
         page = service.list_documents(service.PORTAL_CONTRACT_TYPES, doc_type, self.page_arg())
-        return self.render_template("portal/documents.html", page=page, doc_type=doc_type,
-                                    types=service.PORTAL_CONTRACT_TYPES, title_kind="contract", allow_all=True)
+        return self.render_template("portal/documents.html", page=page, doc_type=doc_type, filter_form=form,
+                                    title_kind="contract")
 
     @expose("/<pk>/view")
     @has_access

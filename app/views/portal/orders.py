@@ -7,6 +7,7 @@ from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext as _
 
 from app.errors import show_on_form
+from app.forms.portal import AcceptOfferForm, StatusFilterForm
 from app.models.enums import OrderKind, OrderStatus
 from app.services.errors import Invalid
 from app.services.portal import orders as service
@@ -23,24 +24,26 @@ class PortalOrderView(PortalView):
     @has_access
     @object_ids()
     def list(self):
-        raw = request.args.get("status", "")
-        status = next((s for s in OrderStatus if s.value == raw), None)
         sort = service.parse_order_sort(request.args.get("sort"))
+        form = StatusFilterForm(request.args, OrderStatus, sort.arg)
+        status = form.selected
         page = service.list_orders(self.page_arg(), status=status, sort=sort)
         return self.render_template("portal/orders.html", page=page, status=status, statuses=list(OrderStatus),
-                                    kinds=list(OrderKind), sort=sort)
+                                    kinds=list(OrderKind), sort=sort, filter_form=form)
 
     @expose("/<pk>")
     @has_access
     @object_ids(pk="Order")
     def show(self, pk):
         order = service.order_detail(pk)
-        return self.render_template("portal/order_detail.html", order=order, statuses=list(OrderStatus))
+        return self.render_template("portal/order_detail.html", order=order, statuses=list(OrderStatus),
+                                    accept_form=AcceptOfferForm())
 
     @expose("/<pk>/accept", methods=["POST"])
     @has_access
     @object_ids(pk="Order")
     def accept(self, pk):
+        """R-ORD-4: CSRFProtect has checked the form's token before this runs."""
         try:
             order = service.accept_offer(pk, g.user)
         except Invalid as exc:
