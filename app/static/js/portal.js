@@ -90,6 +90,7 @@
         return response.text().then(function (html) {
           body.innerHTML = html;
           fillSipTable(body);
+          if (window.eserviceScrollRegions) { window.eserviceScrollRegions(); }  /* a new table may scroll */
           return "body";
         });
       })
