@@ -6,7 +6,7 @@ the menu or a link and checked without editing a list here. Links that change so
 answer with a file (delete, actions, downloads, exports, sign-on, logout, language switch) are
 never followed: they are not pages, and a crawl must not delete the demo data it walks through.
 
-`check_page` runs axe-core (bundled with axe-playwright-python, no CDN) on the loaded page and
+`check_loaded` runs axe-core (bundled with axe-playwright-python, no CDN) on the loaded page and
 adds the product's own bars that axe rates below "serious" or cannot see: one `<main>`, one
 `<h1>`, `<html lang>` in the page's language, the title "Page – e:service", nothing wider than
 the phone, no scrolling table on a portal page at phone width, a navbar on one row at 1280 px.
@@ -36,7 +36,6 @@ NOT_A_PAGE = re.compile(
     r"|api_\w+|\w+_download)$|^LocaleView\.|^(AuthDBView|EServiceAuthView)\.logout$",
 )
 NOT_A_PAGE_PATH = re.compile(r"\.(csv|pdf|zip)$|/logout/?$|/lang/")
-
 
 
 @dataclass
@@ -208,11 +207,3 @@ def check_loaded(page, *, locale: str = "de", phone: bool, portal: bool) -> list
     """Every problem of the page loaded in `page` (empty when it passes)."""
     settle(page)
     return structure_problems(page, locale=locale, phone=phone, portal=portal) + axe_problems(page)
-
-
-def check_page(page, url: str, *, locale: str = "de", phone: bool, portal: bool) -> list[str]:
-    """Open `url` and return every problem found on it (empty when the page passes)."""
-    response = page.goto(url)
-    if response is None or response.status != 200:
-        return [f"HTTP {response.status if response else 'no response'}"]
-    return check_loaded(page, locale=locale, phone=phone, portal=portal)

@@ -114,3 +114,26 @@ def test_sign_in_pages(chromium_browser, smoke_site):
     visits, report = _check_everywhere(chromium_browser, smoke_site, None, None, ["/login/"], portal=True)
     assert len(visits) >= 2, visits  # the login page and the forgot-password page at least
     assert not report.problems, report.summary()
+
+
+BAD_PAGE = """<!DOCTYPE html><html><head><title>e:service</title></head><body>
+<h2>Liste</h2><button><i class="icon"></i></button>
+<p style="color:#aaa">blass</p><div style="width:900px">breit</div></body></html>"""
+
+
+def test_the_checks_catch_a_page_that_misses_the_bars(chromium_browser):
+    """The crawl's checks are not empty promises: a page without lang, title, <main> and <h1>, with an
+    unnamed button, pale text and a box wider than a phone fails each of them."""
+    context = chromium_browser.new_context(viewport=PHONE)
+    install_axe(context)
+    page = context.new_page()
+    try:
+        page.route("http://bad.example/", lambda route: route.fulfill(body=BAD_PAGE, content_type="text/html"))
+        page.goto("http://bad.example/")
+        found = "\n".join(check_loaded(page, phone=True, portal=True))
+    finally:
+        context.close()
+    for expected in ("<html lang> is None", "does not read 'Page – e:service'", "0 <main> landmarks",
+                     "0 visible <h1>", "wider than the phone", "axe button-name (critical)",
+                     "axe color-contrast (serious)", "axe html-has-lang (serious)"):
+        assert expected in found, (expected, found)
