@@ -440,7 +440,8 @@ def test_every_demo_login_sees_only_its_own_company_in_german(chromium, smoke_si
 def _open_navbar(page):
     if page.locator("button.navbar-toggle").is_visible():
         page.click("button.navbar-toggle")
-        page.wait_for_selector("#carrier-links-toggle", state="visible")
+        # Until Bootstrap's opening animation ends (class "in"), a tap can land on the moving menu's edge.
+        page.wait_for_selector(".navbar-collapse.in #carrier-links-toggle", state="visible")
 
 
 def _carrier_links(page, site, tag):

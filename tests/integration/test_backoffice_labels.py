@@ -28,24 +28,41 @@ def admin_client(app, client, login):
 
 
 def _menu(html: str) -> dict[str, list[str]]:
-    """{category label: [entry labels]} of the navbar's dropdowns."""
+    """{category label: [entry labels, section headings as "# heading"]} of the navbar's dropdowns."""
     menu = {}
     for block in re.findall(r'<li class="dropdown">(.*?)</ul>\s*</li>', html, re.S):
-        head = re.search(r'class="dropdown-toggle"[^>]*>(.*?)<b class="caret">', block, re.S)
+        head = re.search(r'class="dropdown-toggle"[^>]*>(.*?)<b class="caret"', block, re.S)
         if not head:
             continue
         title = re.sub(r"<[^>]+>|&nbsp;|\s+", " ", head.group(1)).strip()
-        entries = [re.sub(r"<[^>]+>|&nbsp;|\s+", " ", e).strip()
-                   for e in re.findall(r'<a tabindex="-1"[^>]*>(.*?)</a>', block, re.S)]
-        menu[title] = entries
+        items = re.findall(r'<li class="dropdown-header">(.*?)</li>|<li>\s*<a [^>]*href="[^"#]+"[^>]*>(.*?)</a>',
+                           block.split('<ul class="dropdown-menu">', 1)[-1], re.S)
+        menu[title] = [("# " + heading.strip()) if heading else re.sub(r"<[^>]+>|&nbsp;|\s+", " ", entry).strip()
+                       for heading, entry in items]
     return menu
 
 
 def test_menu_groups_lines_and_hardware_apart_from_telephony(admin_client):
+    """Five areas and Security fit the navbar on one row at 1280 px (issue 17); inside "Technik",
+    lines and hardware keep a section of their own, apart from telephony."""
     menu = _menu(admin_client.get("/").get_data(as_text=True))
-    assert menu["Anschlüsse & Technik"] == ["DSL-Zugänge", "Endgeräte (CPE)", "Sendungen"]
-    assert menu["Telefonie"] == ["Rufnummern", "SIP-Accounts", "Rufumleitungen", "Registrierungs-IPs"]
+    assert menu["Technik"] == ["# Telefonie", "Rufnummern", "SIP-Accounts", "Rufumleitungen", "Registrierungs-IPs",
+                               "# Anschlüsse & Technik", "DSL-Zugänge", "Endgeräte (CPE)", "Sendungen"]
+    assert menu["Aufträge & Support"] == ["# Aufträge", "Aufträge und Angebote", "Auftragspositionen",
+                                          "Arbeitsschritte", "# Support", "Tickets", "Ticket-Kommentare"]
     assert "Optionskatalog" in menu["Kunden & Verträge"]
+    assert list(menu)[:6] == ["Kunden & Verträge", "Technik", "Aufträge & Support", "Abrechnung & Dokumente", "System",
+                              "Sicherheit"]
+
+
+def test_a_section_heading_shows_only_above_entries_the_role_may_open(app, client, login):
+    """Sales may open orders but not tickets: no "Support" heading over nothing."""
+    from app.security.roles import SALES
+
+    sales = staff_client(app, client, login, SALES, "bo-sales-labels")
+    menu = _menu(sales.get("/").get_data(as_text=True))
+    assert menu["Aufträge & Support"] == ["# Aufträge", "Aufträge und Angebote", "Auftragspositionen", "Arbeitsschritte"]
+    assert "Technik" not in menu
 
 
 @pytest.mark.parametrize("url, title", [

@@ -10,6 +10,7 @@
 """
 from __future__ import annotations
 
+import re
 import threading
 import time
 
@@ -200,8 +201,9 @@ def test_sip_usernames_and_proxy_come_with_the_page_while_the_network_is_down(ap
     username = f"sip-a-{a.named['trunk']}@sip.example"
     table = html[html.index('id="sip-accounts"'):html.index("</table>", html.index('id="sip-accounts"'))]
     assert f'data-sip-username="{username}"' in table and username in table
-    assert '<td class="sip-proxy">sip.example</td>' in table
-    assert table.count('data-field="registered">…') == 1 and table.count('data-field="locked">…') == 1
+    assert re.search(r'<td class="sip-proxy"[^>]*>sip\.example</td>', table)
+    assert len(re.findall(r'data-field="registered"[^>]*>…', table)) == 1
+    assert len(re.findall(r'data-field="locked"[^>]*>…', table)) == 1
     assert _technical(client, world).status_code == 503  # the network is down all the while
 
 

@@ -33,8 +33,10 @@
       if (!row) {
         row = document.createElement("tr");
         row.setAttribute("data-sip-username", name);
-        ["sip-username", "registered", "sip-proxy", "locked"].forEach(function (field) {
+        var headers = table.querySelectorAll("thead th");
+        ["sip-username", "registered", "sip-proxy", "locked"].forEach(function (field, index) {
           var cell = document.createElement("td");
+          if (headers[index]) { cell.setAttribute("data-label", headers[index].textContent.trim()); }
           if (field === "registered" || field === "locked") { cell.setAttribute("data-field", field); }
           else { cell.className = field; }
           row.appendChild(cell);
@@ -88,6 +90,7 @@
         return response.text().then(function (html) {
           body.innerHTML = html;
           fillSipTable(body);
+          if (window.eserviceScrollRegions) { window.eserviceScrollRegions(); }  /* a new table may scroll */
           return "body";
         });
       })

@@ -7,6 +7,7 @@ translated through Babel.
 """
 from __future__ import annotations
 
+from flask_appbuilder.menu import MenuItem
 from flask_babel import lazy_gettext as _l
 
 from app.views.backoffice.contracts import ContractOptionView, ContractView, OptionTypeView, ProductView
@@ -21,8 +22,10 @@ from app.views.backoffice.telephony import (
 )
 from app.views.backoffice.tickets import TicketCommentView, TicketView
 
+# Five areas and FAB's Security menu fit the navbar on one row at 1280 px (issue 17); inside an area,
+# a titled section keeps related records together: lines and hardware stay apart from telephony.
 MENU = [
-    ("Customers & contracts (back office)", _l("Customers & contracts"), "fa-building", [
+    ("Customers & contracts (back office)", _l("Customers & contracts"), "fa-building", [(None, [
         (CustomerView, "Customers (back office)", _l("Customers"), "fa-building"),
         (ContactPersonView, "Contact persons (back office)", _l("Contact persons"), "fa-address-book"),
         (ContractView, "Contracts (back office)", _l("Contracts"), "fa-file-signature"),
@@ -30,37 +33,41 @@ MENU = [
         (LocationView, "Locations (back office)", _l("Locations"), "fa-location-dot"),
         (ProductView, "Products (back office)", _l("Products"), "fa-box"),
         (OptionTypeView, "Option types (back office)", _l("Option catalogue"), "fa-list-check"),
+    ])]),
+    ("Technology (back office)", _l("Technology"), "fa-phone", [
+        (_l("Telephony"), [
+            (PhoneNumberView, "Phone numbers (back office)", _l("Phone numbers"), "fa-hashtag"),
+            (SipAccountView, "SIP accounts (back office)", _l("SIP accounts"), "fa-phone-volume"),
+            (CallForwardingView, "Call forwardings (back office)", _l("Call forwardings"), "fa-share"),
+            (TrunkRegistrationView, "Trunk registrations (back office)", _l("Registration IPs"), "fa-network-wired"),
+        ]),
+        # DSL access, routers and their shipments are lines and hardware, not telephony.
+        (_l("Connections & equipment"), [
+            (DslAccountView, "DSL accounts (back office)", _l("DSL accounts"), "fa-globe"),
+            (CpeView, "CPE (back office)", _l("CPE devices"), "fa-server"),
+            (ShipmentView, "Shipments (back office)", _l("Shipments"), "fa-truck"),
+        ]),
     ]),
-    ("Telephony (back office)", _l("Telephony"), "fa-phone", [
-        (PhoneNumberView, "Phone numbers (back office)", _l("Phone numbers"), "fa-hashtag"),
-        (SipAccountView, "SIP accounts (back office)", _l("SIP accounts"), "fa-phone-volume"),
-        (CallForwardingView, "Call forwardings (back office)", _l("Call forwardings"), "fa-share"),
-        (TrunkRegistrationView, "Trunk registrations (back office)", _l("Registration IPs"), "fa-network-wired"),
+    ("Orders & support (back office)", _l("Orders & support"), "fa-cart-shopping", [
+        (_l("Orders"), [
+            (OrderView, "Orders and offers (back office)", _l("Orders and offers"), "fa-cart-shopping"),
+            (OrderItemView, "Order items (back office)", _l("Order items"), "fa-list"),
+            (OrderStepView, "Work steps (back office)", _l("Work steps"), "fa-list-ol"),
+        ]),
+        (_l("Support"), [
+            (TicketView, "Tickets (back office)", _l("Tickets"), "fa-ticket"),
+            (TicketCommentView, "Ticket comments (back office)", _l("Ticket comments"), "fa-comments"),
+        ]),
     ]),
-    # DSL access, routers and their shipments are lines and hardware, not telephony.
-    ("Connections & equipment (back office)", _l("Connections & equipment"), "fa-server", [
-        (DslAccountView, "DSL accounts (back office)", _l("DSL accounts"), "fa-globe"),
-        (CpeView, "CPE (back office)", _l("CPE devices"), "fa-server"),
-        (ShipmentView, "Shipments (back office)", _l("Shipments"), "fa-truck"),
-    ]),
-    ("Orders (back office)", _l("Orders"), "fa-cart-shopping", [
-        (OrderView, "Orders and offers (back office)", _l("Orders and offers"), "fa-cart-shopping"),
-        (OrderItemView, "Order items (back office)", _l("Order items"), "fa-list"),
-        (OrderStepView, "Work steps (back office)", _l("Work steps"), "fa-list-ol"),
-    ]),
-    ("Support (back office)", _l("Support"), "fa-life-ring", [
-        (TicketView, "Tickets (back office)", _l("Tickets"), "fa-ticket"),
-        (TicketCommentView, "Ticket comments (back office)", _l("Ticket comments"), "fa-comments"),
-    ]),
-    ("Billing & documents (back office)", _l("Billing & documents"), "fa-file-invoice", [
+    ("Billing & documents (back office)", _l("Billing & documents"), "fa-file-invoice", [(None, [
         (InvoiceView, "Invoices (back office)", _l("Invoices"), "fa-file-invoice"),
         (DocumentView, "Documents (back office)", _l("Documents"), "fa-folder-open"),
         (CallRecordView, "Call records (back office)", _l("Call records"), "fa-phone"),
-    ]),
-    ("System (back office)", _l("System"), "fa-gears", [
+    ])]),
+    ("System (back office)", _l("System"), "fa-gears", [(None, [
         (OutboxMessageView, "Outbox (back office)", _l("Outbox"), "fa-envelope"),
         (AuditLogView, "Audit log (back office)", _l("Audit log"), "fa-clipboard-list"),
-    ]),
+    ])]),
 ]
 
 
@@ -96,10 +103,16 @@ def register_backoffice_views(appbuilder) -> None:
     """Add the back-office views to the menu, grouped by area."""
     _wire_related_views(appbuilder)
     appbuilder.add_view_no_menu(BackofficeLookupView())
-    for category, category_label, category_icon, entries in MENU:
-        for view, name, label, icon in entries:
-            appbuilder.add_view(
-                view, name, label=label, icon=icon, category=category, category_label=category_label,
-                category_icon=category_icon,
-            )
+    for category, category_label, category_icon, sections in MENU:
+        for section_label, entries in sections:
+            existing = appbuilder.menu.find(category)
+            start = len(existing.childs) if existing else 0
+            for view, name, label, icon in entries:
+                appbuilder.add_view(
+                    view, name, label=label, icon=icon, category=category, category_label=category_label,
+                    category_icon=category_icon,
+                )
+            if section_label is not None:
+                # A separator with a title: the navbar shows it as the heading of the entries after it.
+                appbuilder.menu.find(category).childs.insert(start, MenuItem("-", label=section_label))
     _security_menu_last(appbuilder)
