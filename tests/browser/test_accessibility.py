@@ -17,7 +17,7 @@ import shutil
 
 import pytest
 
-from app.security.roles_base import ACCOUNTING, PBX_ADMIN, PORTAL_ADMIN
+from app.roles import ACCOUNTING, PBX_ADMIN, PORTAL_ADMIN
 from app.services.demo.logins import DEMO_LOGINS
 from tests.auth_helpers import browser_login
 from tests.browser.a11y import Report, check_loaded, crawl, install_axe
