@@ -5,6 +5,7 @@ from .contract import Contract, ContractOption
 from .customer import ContactPerson, Customer, Location
 from .document import CallRecord, Document, Invoice
 from . import integrity  # noqa: F401  - the flush rules (a row never changes its customer)
+from .option_order import DraftUpload, OrderDraft
 from .order import Order, OrderItem, OrderStep
 from .outbox import OutboxMessage
 from .security import AuthFailure, EServiceUser, OneTimeToken, PasswordResetRequest, PinChallenge
@@ -15,8 +16,8 @@ from .ticket import Ticket, TicketComment
 
 __all__ = [
     "AuditLog", "AuthFailure", "CallForwarding", "CallRecord", "ContactPerson", "Contract",
-    "ContractOption", "Cpe", "Customer", "Document", "DslAccount", "EServiceUser", "Invoice",
-    "Location", "OneTimeToken", "OptionType", "Order", "OrderItem", "OrderStep", "OutboxMessage",
+    "ContractOption", "Cpe", "Customer", "Document", "DraftUpload", "DslAccount", "EServiceUser", "Invoice",
+    "Location", "OneTimeToken", "OptionType", "Order", "OrderDraft", "OrderItem", "OrderStep", "OutboxMessage",
     "PasswordResetRequest", "PhoneNumber", "PinChallenge", "Product", "Shipment", "SipAccount", "Ticket", "TicketComment",
     "TrunkRegistration", "product_option_type",
 ]

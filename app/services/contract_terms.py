@@ -61,3 +61,12 @@ def end_of_term(
 def earliest_reduction_date(option_start: date, minimum_term_months: int) -> date:
     """R-WIZ-5: first day on which a booked option may be reduced or cancelled."""
     return term_end(option_start, minimum_term_months) + timedelta(days=1)
+
+
+def option_reduction_date(option) -> date:
+    """R-WIZ-5: the first day a booked option (`ContractOption`) may be reduced or cancelled.
+
+    The one answer for the wizard's refusal and the contract page: the option's own
+    start and minimum term, as booked.
+    """
+    return earliest_reduction_date(option.start_date, option.minimum_term_months)

@@ -63,6 +63,12 @@ def _purge_evn_documents():
     return purge_evn_documents()
 
 
+def _purge_order_drafts():
+    from app.services.option_order.drafts import purge_expired
+
+    return purge_expired()
+
+
 JOBS: dict[str, Job] = {
     job.name: job
     for job in (
@@ -75,6 +81,8 @@ JOBS: dict[str, Job] = {
             _purge_call_records),
         Job("purge-evn-documents", "R-JOB-2: delete EVN documents older than 180 days", 6 * 3600,
             _purge_evn_documents),
+        Job("purge-order-drafts", "R-WIZ-7: delete option orders left unfinished past ORDER_DRAFT_HOURS, with their "
+            "uploads", 3600, _purge_order_drafts),
     )
 }
 
