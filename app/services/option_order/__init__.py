@@ -14,8 +14,8 @@ Another customer's contract, number, option, draft or upload id raises NotFound.
 from .drafts import ContractChoice, discard, load, offered_contracts, purge_expired, start
 from .numbers import add as add_numbers, drop as drop_numbers, mark_removal, step as number_step, unmark_removal
 from .options import choose as choose_options, step as option_step
-from .submit import submit
-from .summary import summary
+from .submission import submit
+from .changes import summary
 from .uploads import attach as attach_upload
 
 __all__ = [

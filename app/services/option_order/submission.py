@@ -26,7 +26,7 @@ from app.models.mixins import utcnow
 from app.services import audit
 from app.services.documents import discard_stored
 
-from . import confirmation, drafts, hotline, numbers, summary as summaries
+from . import changes as summaries, confirmation, drafts, hotline, numbers
 
 SUBMITTED = "option_order_submitted"
 ALREADY_SUBMITTED = _l("This option order has already been submitted; you find it under \"Your orders\".")
