@@ -155,3 +155,37 @@ def test_a_removal_that_would_leave_no_number_is_refused_at_submit_too(app_ctx):
         wizard.submit(w.customer, w.user, draft.id, w.customer.hotline_password)
     assert refused.value.fields["removals"] == ["Mindestens eine Rufnummer muss im Vertrag bleiben."]
     assert db.session.get(PhoneNumber, w.numbers[0].id).status is NumberStatus.ACTIVE
+
+
+@pytest.mark.rule("R-DOC-2", "R-WIZ-2")
+def test_one_porting_form_for_two_numbers_is_one_document_linked_to_both_items(app_ctx):
+    w = world.build()
+    draft = wizard.start(w.customer, w.user, w.trunk.id)
+    form = wizard.attach_upload(w.customer, w.user, draft.id, DocumentType.SIGNED_PORTING_FORM, *world.pdf())
+    unused = wizard.attach_upload(w.customer, w.user, draft.id, DocumentType.ADDRESS_PROOF, *world.pdf())
+    unused_path = _path_for_key(unused.storage_key)
+    for number in ("0211 5550123", "0211 5550124"):
+        wizard.add_numbers(w.customer, w.user, draft.id, {"kind": "port_single", "upload_id": form.id,
+                                                          "porting": world.porting(number=number)})
+    order = wizard.submit(w.customer, w.user, draft.id, w.customer.hotline_password)
+    document, = db.session.scalars(select(Document).where(Document.order_id == order.id)).all()
+    assert [i.document_id for i in order.items] == [document.id, document.id]
+    assert not unused_path.exists()  # uploaded, used by no change: it went with the draft
+
+
+@pytest.mark.rule("R-WIZ-6")
+def test_the_summary_speaks_the_users_language_and_the_stored_order_the_products(app, app_ctx):
+    from flask_babel import force_locale
+
+    w = world.build()
+    draft = wizard.start(w.customer, w.user, w.trunk.id)
+    wizard.mark_removal(w.customer, w.user, draft.id, w.numbers[0].id)
+    wizard.add_numbers(w.customer, w.user, draft.id, {"kind": "new_single_032", "count": 3})
+    with force_locale("en"):
+        names = [c.name for c in wizard.summary(w.customer, w.user, draft.id).changes]
+        assert names[0] == "New single number (area code 032) × 3" and names[1].startswith("Remove number +49")
+        order = wizard.submit(w.customer, w.user, draft.id, w.customer.hotline_password)
+    descriptions = [i.description for i in order.items]
+    assert descriptions[0] == "Hinzugefügt: Neue Einzelrufnummer (Vorwahl 032) × 3"
+    assert descriptions[1].startswith("Reduziert (gekündigt): Rufnummer +49")
+    assert "Rufnummer +49" in db.session.scalars(select(OutboxMessage.body)).one()

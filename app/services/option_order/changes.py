@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask_appbuilder.security.sqla.models import Role
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import select
 
 from app.extensions import db
@@ -31,7 +31,7 @@ class Change:
     """One line of the order to be: what changes, before → after, and its prices."""
 
     change: ItemChange
-    name: str
+    option_name: str | None
     before: int
     after: int
     unit_monthly: Decimal | None = None
@@ -44,6 +44,22 @@ class Change:
     phone_number: PhoneNumber | None = None
     upload: object | None = None
     porting: dict | None = None
+
+    @property
+    def name(self) -> str:
+        """What changes, in the language of the moment (the user's page, or the product's for stored texts)."""
+        if self.phone_number is not None:
+            return gettext("Remove number %(number)s", number=str(self.phone_number))
+        if self.number_kind is not None:
+            text = str(self.number_kind.label)
+            if self.number_kind in numbers.COUNTED_KINDS:
+                text += f" × {self.number_count}"
+            if self.porting:
+                text += ": " + numbers.porting_numbers_text(self.porting)
+            if self.location is not None:
+                text += f" ({self.location.name})"
+            return text
+        return self.option_name or ""
 
     @property
     def monthly_before(self) -> Decimal | None:
@@ -113,14 +129,7 @@ def _number_changes(draft, data: dict, today: date, errors: dict) -> list[Change
         upload = None
         if clean["upload_id"]:
             upload = next(u for u in draft.uploads if u.id == clean["upload_id"])
-        name = str(kind.label)
-        if kind in numbers.COUNTED_KINDS:
-            name = f"{name} × {clean['count']}"
-        if clean["porting"]:
-            name = f"{name}: {numbers.porting_numbers_text(clean['porting'])}"
-        if location is not None:
-            name = f"{name} ({location.name})"
-        changes.append(Change(ItemChange.ADDED, name, 0, clean["count"], option_type=None, location=location,
+        changes.append(Change(ItemChange.ADDED, None, 0, clean["count"], option_type=None, location=location,
                               number_kind=kind, number_count=clean["count"], upload=upload,
                               porting=clean["porting"]))
     removal_problems = numbers.removal_errors(draft, data["removals"])
@@ -130,8 +139,7 @@ def _number_changes(draft, data: dict, today: date, errors: dict) -> list[Change
         for number in db.session.scalars(select(PhoneNumber).where(
                 PhoneNumber.customer_id == draft.customer_id, PhoneNumber.id.in_(data["removals"] or [0]))
                 .order_by(PhoneNumber.id)):
-            changes.append(Change(ItemChange.REDUCED, str(_l("Remove number %(number)s", number=str(number))), 1, 0,
-                                  location=number.location, phone_number=number))
+            changes.append(Change(ItemChange.REDUCED, None, 1, 0, location=number.location, phone_number=number))
     return changes
 
 

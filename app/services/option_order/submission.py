@@ -16,7 +16,7 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import force_locale, gettext as _, lazy_gettext as _l
-from sqlalchemy import delete, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
@@ -78,7 +78,7 @@ def submit(customer, user, draft_id, hotline_password: str | None, today: date |
     uploads = {u.id: (u.doc_type, u.filename, u.storage_key, u.mime_type, u.size_bytes, u.sha256)
                for u in draft.uploads}
     token, contract = draft.token, summary.contract
-    used_uploads: set[int] = set()
+    documents: dict[int, Document] = {}
     try:
         if not _claim(draft):
             raise drafts.invalid({"changes": [ALREADY_SUBMITTED]})
@@ -89,8 +89,11 @@ def submit(customer, user, draft_id, hotline_password: str | None, today: date |
         for change in summary.changes:
             document = None
             if change.upload is not None:
-                used_uploads.add(change.upload.id)
-                document = _document(customer, contract, order, uploads[change.upload.id], today)
+                # One document per file, however many items it came with (one porting form, several numbers).
+                if change.upload.id not in documents:
+                    documents[change.upload.id] = _document(customer, contract, order, uploads[change.upload.id],
+                                                            today)
+                document = documents[change.upload.id]
             porting = change.porting or {}
             db.session.add(OrderItem(
                 customer_id=customer.id, order=order, change=change.change, description=_item_description(change),
@@ -119,13 +122,16 @@ def submit(customer, user, draft_id, hotline_password: str | None, today: date |
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
+        # The order of this draft exists already (another submit won meanwhile); anything else is a fault.
+        if db.session.scalar(select(Order.id).where(Order.submission_key == token)) is None:
+            raise
         raise drafts.invalid({"changes": [ALREADY_SUBMITTED]}) from None
     except Exception:
         db.session.rollback()
         raise
     # Files uploaded but used by no change have no document: they go with the draft.
     for ident, upload in uploads.items():
-        if ident not in used_uploads:
+        if ident not in documents:
             discard_stored(upload[2])
     return order
 
