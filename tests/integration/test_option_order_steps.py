@@ -302,3 +302,13 @@ def test_an_oversize_upload_is_refused_with_the_limit(app_ctx, monkeypatch):
         wizard.attach_upload(w.customer, w.user, draft.id, DocumentType.ADDRESS_PROOF, big, "gross.pdf")
     assert refused.value.fields["file"] == ["Die Datei ist größer als 1 MB."]
     assert db.session.scalar(select(func.count(DraftUpload.id))) == 0
+
+
+@pytest.mark.rule("R-WIZ-5")
+def test_the_contract_page_and_the_wizard_name_the_same_reduction_date(app_ctx):
+    from app.services.portal.contracts import ContractDetail
+
+    w = world.build()
+    line = next(l for l in wizard.option_step(w.customer, w.user, _draft(w).id) if l.contract_option is not None
+                and l.contract_option.id == w.router.id)
+    assert ContractDetail.reducible_from(w.router) == line.reducible_from == option_reduction_date(w.router)
