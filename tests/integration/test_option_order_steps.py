@@ -312,3 +312,25 @@ def test_the_contract_page_and_the_wizard_name_the_same_reduction_date(app_ctx):
     line = next(l for l in wizard.option_step(w.customer, w.user, _draft(w).id) if l.contract_option is not None
                 and l.contract_option.id == w.router.id)
     assert ContractDetail.reducible_from(w.router) == line.reducible_from == option_reduction_date(w.router)
+
+
+@pytest.mark.rule("R-WIZ-2", "R-BO-2")
+def test_sales_verify_a_site_address_in_the_back_office_and_no_proof_is_needed_then(app, client, login):
+    from app.models import Location
+    from app.security.roles import SALES
+    from tests.integration.backoffice_forms import form_data, staff_client
+
+    with app.app_context():
+        w = world.build()
+        location_id, customer, user = w.location.id, w.customer, w.user
+        db.session.expunge_all()
+    staff = staff_client(app, client, login, SALES, "sales.verify")
+    url = f"/locations/edit/{location_id}"
+    response = staff.post(url, data=form_data(staff, url, address_verified="y"))
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    with app.test_request_context():
+        assert db.session.get(Location, location_id).address_verified is True
+        customer, user = db.session.merge(customer), db.session.merge(user)
+        draft = wizard.start(customer, user, db.session.get(Location, location_id).contract_id)
+        added = wizard.add_numbers(customer, user, draft.id, {"kind": "new_block_local", "location_id": location_id})
+        assert added["upload_id"] is None
