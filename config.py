@@ -156,6 +156,12 @@ class Config:
     # response (werkzeug's development server sometimes does not); 0 waits for the close only.
     OUTBOX_CLOSE_FALLBACK_SECONDS = float(os.environ.get("OUTBOX_CLOSE_FALLBACK_SECONDS", 1.0))
 
+    # --- Option-order wizard (R-WIZ-7, R-WIZ-6) --------------------------------
+    # A draft nobody touched for this long is gone, with its uploads (the cleanup job deletes it).
+    ORDER_DRAFT_LIFETIME = timedelta(hours=int(os.environ.get("ORDER_DRAFT_HOURS", 24)))
+    # Wrong customer passwords at a submit, per account within LOCKOUT_WINDOW, before submits are refused.
+    HOTLINE_PASSWORD_FAILURE_LIMIT = int(os.environ.get("HOTLINE_PASSWORD_FAILURE_LIMIT", 5))
+
     # --- Scheduled jobs (R-JOB) ---------------------------------------------
     # CPU niceness of the scheduler process: on a host it shares with the web
     # workers, a retention backlog takes spare CPU and pages keep theirs (P7).

@@ -4,6 +4,7 @@ from .catalog import OptionType, Product, product_option_type
 from .contract import Contract, ContractOption
 from .customer import ContactPerson, Customer, Location
 from .document import CallRecord, Document, Invoice
+from .option_order import DraftUpload, OrderDraft
 from .order import Order, OrderItem, OrderStep
 from .outbox import OutboxMessage
 from .security import AuthFailure, EServiceUser, OneTimeToken, PasswordResetRequest, PinChallenge
@@ -14,8 +15,8 @@ from .ticket import Ticket, TicketComment
 
 __all__ = [
     "AuditLog", "AuthFailure", "CallForwarding", "CallRecord", "ContactPerson", "Contract",
-    "ContractOption", "Cpe", "Customer", "Document", "DslAccount", "EServiceUser", "Invoice",
-    "Location", "OneTimeToken", "OptionType", "Order", "OrderItem", "OrderStep", "OutboxMessage",
+    "ContractOption", "Cpe", "Customer", "Document", "DraftUpload", "DslAccount", "EServiceUser", "Invoice",
+    "Location", "OneTimeToken", "OptionType", "Order", "OrderDraft", "OrderItem", "OrderStep", "OutboxMessage",
     "PasswordResetRequest", "PhoneNumber", "PinChallenge", "Product", "Shipment", "SipAccount", "Ticket", "TicketComment",
     "TrunkRegistration", "product_option_type",
 ]

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_appbuilder import Model
-from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import relationship
 
 from .enums import ContactConsent, ContactRole, InvoiceDelivery
@@ -78,6 +78,8 @@ class Location(CustomerOwnedMixin, TimestampMixin, Model):
     street = Column(String(200), nullable=False)
     zip_code = Column(String(10), nullable=False)
     city = Column(String(100), nullable=False)
+    # Local-area-code numbers need a verified site address, else an address proof (R-WIZ-2).
+    address_verified = Column(Boolean, nullable=False, default=False, server_default=false())
 
     contract = relationship("Contract", back_populates="locations")
 

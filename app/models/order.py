@@ -68,6 +68,10 @@ class OrderItem(CustomerOwnedMixin, TimestampMixin, Model):
     monthly_price = Column(Numeric(10, 2), nullable=False, default=0)
     one_time_price = Column(Numeric(10, 2), nullable=False, default=0)
     effective_date = Column(Date)
+    # A porting item (R-WIZ-2): the losing carrier, the numbers as entered and checked, the owner.
+    porting_carrier = Column(String(100))
+    porting_numbers = Column(String(100))
+    porting_owner = Column(String(120))
     # Upload that came with the item (address proof, porting form; R-WIZ-2).
     document_id = Column(Integer, ForeignKey("document.id", ondelete="SET NULL"), index=True)
 

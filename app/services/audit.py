@@ -54,6 +54,7 @@ ACTION_LABELS = {
     "pbx_sign_on": _l("Signed on to the cloud PBX"),
     "call_records_exported": _l("Itemised calls exported"),
     "offer_accepted": _l("Offer accepted"),
+    "option_order_submitted": _l("Option order submitted"),
 }
 
 

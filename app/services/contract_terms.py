@@ -97,3 +97,12 @@ def notice_deadline(
     while deadline + timedelta(days=1) + notice <= end:
         deadline += timedelta(days=1)
     return deadline, end
+
+
+def option_reduction_date(option) -> date:
+    """R-WIZ-5: the first day a booked option (`ContractOption`) may be reduced or cancelled.
+
+    The one answer for the wizard's refusal and the contract page: the option's own
+    start and minimum term, as booked.
+    """
+    return earliest_reduction_date(option.start_date, option.minimum_term_months)

@@ -22,6 +22,8 @@ from app.services.errors import ServiceError
 STEP_PASSWORD = "password"
 STEP_PIN = "pin"
 STEP_FORGOT = "forgot"
+# A wrong customer password at an option order's submit (R-WIZ-6); its own count, kept through a sign-in.
+STEP_HOTLINE = "hotline"
 NO_ACCOUNT = -1  # the account id an unknown username's statements look for: no row has it
 
 TOO_MANY_REQUESTS = _l("Too many attempts from your network. Please wait a while before you try again.")
@@ -74,7 +76,7 @@ def record_failure(user, step: str) -> bool:
 def clear_account_failures(user) -> None:
     """After a full sign-in the account's count starts again (caller commits)."""
     db.session.execute(
-        delete(AuthFailure).where(AuthFailure.user_id == user.id, AuthFailure.step != STEP_FORGOT)
+        delete(AuthFailure).where(AuthFailure.user_id == user.id, AuthFailure.step.notin_([STEP_FORGOT, STEP_HOTLINE]))
         .execution_options(synchronize_session=False)
     )
 

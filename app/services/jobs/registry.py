@@ -14,6 +14,7 @@ from typing import Callable
 from app.extensions import db
 from app.services.auth import pins, reset_requests, throttle, tokens
 from app.services.jobs import retention
+from app.services.option_order import drafts
 from app.services.notifications import delivery
 
 log = logging.getLogger("app.jobs")
@@ -53,6 +54,10 @@ def _purge_evn_documents():
     return retention.purge_evn_documents()
 
 
+def _purge_order_drafts():
+    return drafts.purge_expired()
+
+
 JOBS: dict[str, Job] = {
     job.name: job
     for job in (
@@ -65,6 +70,8 @@ JOBS: dict[str, Job] = {
             _purge_call_records),
         Job("purge-evn-documents", "R-JOB-2: delete EVN documents older than 180 days", 6 * 3600,
             _purge_evn_documents),
+        Job("purge-order-drafts", "R-WIZ-7: delete option orders left unfinished past ORDER_DRAFT_HOURS, with their "
+            "uploads", 3600, _purge_order_drafts),
     )
 }
 

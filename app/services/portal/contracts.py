@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from app.extensions import db
 from app.models import Contract, ContractOption, Location, PhoneNumber, Product, SipAccount
 from app.models.enums import ContractStatus, ProductKind
-from app.services.contract_terms import end_of_term
+from app.services.contract_terms import end_of_term, option_reduction_date
 from app.services.portal.paging import Page, Sort, order_by, paginate, parse_sort
 from app.services.provisioning.base import DEFAULT_SIP_PROXY
 from app.services.tenancy import get_owned_or_404, scoped
@@ -66,6 +66,11 @@ class ContractDetail:
     has_sip: bool = False
     # R-CON-2: for "Inaktiv – Schwebend" the end of term is the termination date (if known).
     end_is_termination: bool = False
+
+    @staticmethod
+    def reducible_from(option: ContractOption) -> date:
+        """R-WIZ-5: from when a booked option may be reduced or cancelled; the wizard refuses with the same date."""
+        return option_reduction_date(option)
 
     @property
     def monthly_total(self):

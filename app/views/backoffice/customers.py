@@ -163,13 +163,16 @@ class LocationView(BackofficeModelView):
 
     list_columns = ["contract", "customer", "name", "street", "zip_code", "city"]
     search_columns = ["contract_id", "customer_id", "name", "zip_code", "city"]
+    # Service verifies a site's address; unverified, local-area-code numbers need an address proof (R-WIZ-2).
+    label_columns = {"address_verified": _l("Address verified")}
     text_filters = {"contract_id": CONTRACT_FILTERS, "customer_id": CUSTOMER_FILTERS}
     base_order = ("id", "desc")
     order_columns = ["name", "zip_code", "city"]
     show_fieldsets = [
-        (_l("Location"), {"fields": ["contract", "customer", "name", "street", "zip_code", "city"]}),
+        (_l("Location"), {"fields": ["contract", "customer", "name", "street", "zip_code", "city",
+                                     "address_verified"]}),
     ]
-    add_columns = ["contract", "name", "street", "zip_code", "city"]
+    add_columns = ["contract", "name", "street", "zip_code", "city", "address_verified"]
     edit_columns = add_columns
     add_form_extra_fields = {"contract": contract_field()}
     edit_form_extra_fields = {"contract": contract_field()}

@@ -1,0 +1,162 @@
+"""The wizard's server-side draft: start, load, discard, expire (R-WIZ-1, R-WIZ-7).
+
+Every function takes the acting customer and user explicitly. A draft belongs to
+one user of one customer: anyone else's draft id reads like one that does not
+exist (NotFound). What the draft holds (`OrderDraft.data`):
+
+    additions:     [{key, kind, count, location_id, upload_id, porting: {...}}]   numbers to add
+    removals:      [phone_number_id, …]                                           numbers to remove
+    booked:        {contract_option_id: new total}                                 booked options changed
+    added_options: [{option_type_id, location_id, quantity}]                       options to book
+"""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, select
+
+from app.extensions import db
+from app.models import Contract, DraftUpload, OrderDraft
+from app.models.enums import ContractStatus
+from app.models.mixins import utcnow
+from app.services.documents import discard_stored
+from app.services.errors import Invalid, NotFound
+
+# R-WIZ-1: the wizard offers these contracts; the pending one with a warning.
+OFFERED_STATUSES = (ContractStatus.ACTIVE, ContractStatus.ACTIVE_PENDING)
+PENDING_WARNING = _l(
+    "This contract is still being provisioned. If its provisioning order is cancelled, the options you "
+    "book now lapse too, and they may already have caused costs."
+)
+
+
+def invalid(fields: dict[str, list]) -> Invalid:
+    """An Invalid carrying every message, also by form field (`exc.fields`) for the wizard's pages."""
+    fields = {name: [str(m) for m in texts] for name, texts in fields.items() if texts}
+    error = Invalid(*[m for texts in fields.values() for m in texts])
+    error.fields = fields
+    return error
+
+
+def not_found() -> NotFound:
+    return NotFound(_l("This option order does not exist or has expired. Please start again."))
+
+
+@dataclass(frozen=True)
+class ContractChoice:
+    """A contract step 1 offers, and whether the Aktiv – Schwebend warning applies."""
+
+    contract: Contract
+    warning: str | None
+
+
+def offered_contracts(customer) -> list[ContractChoice]:
+    """R-WIZ-1: the customer's contracts in status Aktiv or Aktiv – Schwebend, by number."""
+    contracts = db.session.scalars(
+        select(Contract).where(Contract.customer_id == customer.id, Contract.status.in_(OFFERED_STATUSES))
+        .order_by(Contract.contract_number, Contract.id)
+    ).all()
+    return [ContractChoice(c, str(PENDING_WARNING) if c.status is ContractStatus.ACTIVE_PENDING else None)
+            for c in contracts]
+
+
+def offered_contract(customer, contract_id) -> Contract:
+    """One contract of the customer that the wizard may change; NotFound for any other id."""
+    contract = _owned(Contract, customer, contract_id)
+    if contract is None or contract.status not in OFFERED_STATUSES:
+        raise NotFound(_l("This contract cannot be changed in the option order."))
+    return contract
+
+
+def _owned(model, customer, raw_id):
+    """The row of `model` with this id when it belongs to `customer`, else None (ids of others look absent)."""
+    try:
+        ident = int(raw_id)
+    except (TypeError, ValueError):
+        return None
+    if not 1 <= ident <= 2**31 - 1:
+        return None
+    return db.session.scalar(select(model).where(model.id == ident, model.customer_id == customer.id))
+
+
+def lifetime():
+    return current_app.config["ORDER_DRAFT_LIFETIME"]
+
+
+def start(customer, user, contract_id, now: datetime | None = None) -> OrderDraft:
+    """Step 1: a new draft for one of the customer's offered contracts (committed)."""
+    contract = offered_contract(customer, contract_id)
+    now = now or utcnow()
+    draft = OrderDraft(customer_id=customer.id, user_id=user.id, contract_id=contract.id,
+                       token=secrets.token_hex(32), data=empty_data(), expires_at=now + lifetime())
+    db.session.add(draft)
+    db.session.commit()
+    return draft
+
+
+def empty_data() -> dict:
+    return {"additions": [], "removals": [], "booked": {}, "added_options": []}
+
+
+def load(customer, user, draft_id, now: datetime | None = None) -> OrderDraft:
+    """The user's own, unexpired draft; NotFound for anyone else's id or an expired one."""
+    draft = _owned(OrderDraft, customer, draft_id)
+    if draft is None or draft.user_id != user.id or draft.expires_at <= (now or utcnow()):
+        raise not_found()
+    return draft
+
+
+def save(draft: OrderDraft, data: dict, now: datetime | None = None) -> None:
+    """Store a changed draft and push its expiry back (a draft in use does not expire); commits."""
+    draft.data = {**empty_data(), **data}
+    draft.expires_at = (now or utcnow()) + lifetime()
+    db.session.commit()
+
+
+def data_of(draft: OrderDraft) -> dict:
+    """A copy of the draft's data to change and `save` (JSON columns notice only a new value)."""
+    import copy
+
+    return {**empty_data(), **copy.deepcopy(draft.data or {})}
+
+
+def discard(customer, user, draft_id) -> None:
+    """Abandon the wizard: the draft and its uploads go, nothing else changes (R-WIZ-7)."""
+    draft = load(customer, user, draft_id)
+    keys = [u.storage_key for u in draft.uploads]
+    db.session.delete(draft)
+    db.session.commit()
+    for key in keys:
+        discard_stored(key)
+
+
+def purge_expired(now: datetime | None = None, batch: int = 200) -> int:
+    """Delete expired drafts with their uploads and files; idempotent (R4). Returns how many drafts.
+
+    Rows go first and are committed, then their files: a crash in between leaves only
+    unreferenced files, never a row without its file.
+    """
+    now = now or utcnow()
+    total = 0
+    while True:
+        ids = db.session.scalars(
+            select(OrderDraft.id).where(OrderDraft.expires_at <= now).order_by(OrderDraft.id).limit(batch)
+        ).all()
+        if not ids:
+            return total
+        # Only drafts still expired: one saved meanwhile got a new expiry and keeps its uploads.
+        expired = select(OrderDraft.id).where(OrderDraft.id.in_(ids), OrderDraft.expires_at <= now)
+        keys = db.session.scalars(select(DraftUpload.storage_key).where(DraftUpload.draft_id.in_(expired))).all()
+        db.session.execute(delete(DraftUpload).where(DraftUpload.draft_id.in_(expired))
+                           .execution_options(synchronize_session=False))
+        db.session.execute(delete(OrderDraft).where(OrderDraft.id.in_(ids), OrderDraft.expires_at <= now)
+                           .execution_options(synchronize_session=False))
+        db.session.commit()
+        db.session.expunge_all()
+        for key in keys:
+            discard_stored(key)
+        total += len(ids)
