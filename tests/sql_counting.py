@@ -8,11 +8,11 @@ from sqlalchemy import event
 from app.extensions import db
 
 
-def count_statements(app, client, url: str) -> int:
-    """GET `url` with `client`; assert 200 and return how many statements the request sent.
+def statements_of(app, action) -> tuple[list[str], object]:
+    """Run `action()`; return the SQL statements it sent from this thread, and what it returned.
 
-    Only the request's own thread counts: work the process does meanwhile in other threads
-    (a message delivered after an earlier response, a scheduler) is not the page's.
+    Only the calling thread counts: work the process does meanwhile in other threads
+    (a message delivered after an earlier response, a scheduler) is not the action's.
     """
     statements = []
     request_thread = threading.get_ident()
@@ -25,8 +25,14 @@ def count_statements(app, client, url: str) -> int:
         engine = db.engine
     event.listen(engine, "before_cursor_execute", _listener)
     try:
-        response = client.get(url)
+        result = action()
     finally:
         event.remove(engine, "before_cursor_execute", _listener)
+    return statements, result
+
+
+def count_statements(app, client, url: str) -> int:
+    """GET `url` with `client`; assert 200 and return how many statements the request sent."""
+    statements, response = statements_of(app, lambda: client.get(url))
     assert response.status_code == 200, url
     return len(statements)

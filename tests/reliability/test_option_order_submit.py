@@ -23,6 +23,7 @@ from app.services.documents import _path_for_key
 from app.services.errors import Invalid, NotFound
 from app.services.option_order import changes as summaries, confirmation, submission as submitting
 from tests import option_order_world as world
+from tests.races import race
 
 COUNTED = (Order, OrderItem, OrderStep, Document, OutboxMessage)
 
@@ -90,26 +91,6 @@ def test_a_fault_anywhere_in_the_submit_leaves_nothing_behind(app_ctx, monkeypat
     assert len(order.items) == 3 and _counts()["Document"] == before["Document"] + 1
 
 
-def _race(app, work, parties: int = 2) -> list:
-    results: list = [None] * parties
-
-    def run(i):
-        with app.test_request_context():
-            try:
-                results[i] = work(i)
-            except Exception as exc:  # noqa: BLE001 - the test inspects what each racer got
-                results[i] = exc
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(parties)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(60)
-    return results
-
-
 @pytest.mark.rule("R3", "R-WIZ-6")
 def test_two_submits_of_one_draft_at_once_make_exactly_one_order(app, monkeypatch):
     with app.test_request_context():
@@ -131,7 +112,7 @@ def test_two_submits_of_one_draft_at_once_make_exactly_one_order(app, monkeypatc
         customer, user = db.session.get(Customer, customer_id), db.session.get(EServiceUser, user_id)
         return wizard.submit(customer, user, draft_id, password).order_number
 
-    results = _race(app, work)
+    results = race(app, work, in_request=True)
     winners = [r for r in results if isinstance(r, str)]
     losers = [r for r in results if not isinstance(r, str)]
     assert len(winners) == 1 and len(losers) == 1, results

@@ -22,6 +22,7 @@ from app.services.auth import links, pins, reset_requests, signin, tokens
 from app.services.errors import Invalid
 from tests.auth_helpers import LINK_RE, PIN_RE
 from tests.factories import make_customer, make_user
+from tests.races import race
 
 PW = "Sicher#Kennwort42"
 
@@ -39,27 +40,6 @@ def _hold_both_after(monkeypatch, module, name: str, parties: int = 2):
     monkeypatch.setattr(module, name, held)
 
 
-def _race(app, work, parties: int = 2) -> list:
-    """Run `work(i)` in `parties` threads at once, each in its own app context; return results/exceptions."""
-    results: list = [None] * parties
-
-    def run(i):
-        with app.app_context():
-            try:
-                results[i] = work(i)
-            except Exception as exc:  # noqa: BLE001 - the test inspects what each racer got
-                results[i] = exc
-            finally:
-                db.session.remove()
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(parties)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(30)
-    return results
-
-
 @pytest.mark.rule("R-AUTH-5", "R3", "R4")
 def test_forgot_password_request_worked_once_by_two_parallel_workers(app):
     """R-AUTH-5, R3, R4: the after-response hand-off and the delivery job reach one request at once: one link,
@@ -68,7 +48,7 @@ def test_forgot_password_request_worked_once_by_two_parallel_workers(app):
         make_user(PORTAL_ADMIN, customer=make_customer(), username="race.reset", mobile="+491711230102")
         db.session.commit()
         request_id = links.request_password_reset("race.reset").id
-    results = _race(app, lambda _i: reset_requests.work(request_id))
+    results = race(app, lambda _i: reset_requests.work(request_id))
     assert not any(isinstance(r, Exception) for r in results), results
     assert sum(r is not None for r in results) == 1, results
     with app.app_context():
@@ -89,7 +69,7 @@ def test_set_password_link_used_once_by_two_parallel_posts(app, monkeypatch):
         raw = LINK_RE.search(message.body).group(1).rsplit("/", 1)[1]
     _hold_both_after(monkeypatch, tokens, "find_valid")
     passwords = ["Erstes(Kennwort)71", "Zweites(Kennwort)72"]
-    results = _race(app, lambda i: links.set_password_by_link(raw, passwords[i], passwords[i]))
+    results = race(app, lambda i: links.set_password_by_link(raw, passwords[i], passwords[i]))
     winners = [r for r in results if not isinstance(r, Exception)]
     losers = [r for r in results if isinstance(r, Exception)]
     assert len(winners) == 1 and len(losers) == 1, results
@@ -109,7 +89,7 @@ def test_sms_pin_used_once_by_two_parallel_posts(app, monkeypatch):
         pin = PIN_RE.search(message.body).group(1)
         user_id = user.id
     _hold_both_after(monkeypatch, pins, "find_challenge")
-    results = _race(app, lambda i: signin.check_second_step(user_id, attempt_id, pin)[0])
+    results = race(app, lambda i: signin.check_second_step(user_id, attempt_id, pin)[0])
     assert sorted(r.value for r in results) == ["restart", "signed_in"], results
     with app.app_context():
         assert db.session.scalar(select(func.count(AuditLog.id)).where(AuditLog.action == "sign_in")) == 1
@@ -126,7 +106,7 @@ def test_authenticator_code_used_once_by_two_parallel_attempts(app, monkeypatch)
         user_id = user.id
     code = pyotp.TOTP(secret).now()
     _hold_both_after(monkeypatch, pins, "find_challenge")
-    results = _race(app, lambda i: signin.check_second_step(user_id, attempts[i], code)[0])
+    results = race(app, lambda i: signin.check_second_step(user_id, attempts[i], code)[0])
     assert [r.value for r in results].count("signed_in") == 1, results
     with app.app_context():
         used = db.session.scalars(select(PinChallenge).where(PinChallenge.used_at.is_not(None))).all()

@@ -146,26 +146,11 @@ def test_login_known_wrong_password_and_unknown_alike(app, live_server, limits_o
 
 def _statements_of(app, client, url: str, form: dict) -> list[str]:
     """The SQL one POST runs in its own thread (the page's own work, not what follows the response)."""
-    import threading
-
-    from sqlalchemy import event
-
     from tests.conftest import csrf_token_from
+    from tests.sql_counting import statements_of
 
     token = csrf_token_from(client.get(url + "?username=x").get_data(as_text=True))
-    statements, thread = [], threading.get_ident()
-
-    def _listener(_conn, _cursor, statement, *_args):
-        if threading.get_ident() == thread:
-            statements.append(statement)
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", _listener)
-    try:
-        response = client.post(url, data=dict(form, csrf_token=token))
-    finally:
-        event.remove(engine, "before_cursor_execute", _listener)
+    statements, response = statements_of(app, lambda: client.post(url, data=dict(form, csrf_token=token)))
     assert response.status_code == 200
     return statements
 
