@@ -8,6 +8,7 @@ Every function takes the acting customer and user as arguments (never the reques
 - step 3 `option_step`, `choose_options`       new totals of booked and bookable options
 - step 4 `summary`, `submit`                   the checked changes with prices; one order, all or nothing
 - `discard`, `purge_expired`                   abandoning a draft; the cleanup job
+- `book_option`, `plan_option`               one option outside the wizard (ticket, company data), same order path
 
 Another customer's contract, number, option, draft or upload id raises NotFound.
 """
@@ -15,11 +16,12 @@ from .drafts import ContractChoice, discard, load, offered_contracts, purge_expi
 from .numbers import add as add_numbers, drop as drop_numbers, mark_removal, step as number_step, unmark_removal
 from .options import choose as choose_options, step as option_step
 from .submission import submit
+from .direct import book_option, plan_option
 from .changes import summary
 from .uploads import attach as attach_upload
 
 __all__ = [
-    "ContractChoice", "add_numbers", "attach_upload", "choose_options", "discard", "drop_numbers", "load",
+    "ContractChoice", "add_numbers", "book_option", "plan_option", "attach_upload", "choose_options", "discard", "drop_numbers", "load",
     "mark_removal", "number_step", "offered_contracts", "option_step", "purge_expired", "start", "submit",
     "summary", "unmark_removal",
 ]

@@ -77,48 +77,12 @@ def submit(customer, user, draft_id, hotline_password: str | None, today: date |
         raise drafts.invalid({"changes": [_l("Your option order holds no change yet.")]})
     uploads = {u.id: (u.doc_type, u.filename, u.storage_key, u.mime_type, u.size_bytes, u.sha256)
                for u in draft.uploads}
-    token, contract = draft.token, summary.contract
-    documents: dict[int, Document] = {}
+    token = draft.token
+    used = {c.upload.id for c in summary.changes if c.upload is not None}
     try:
         if not _claim(draft):
             raise drafts.invalid({"changes": [ALREADY_SUBMITTED]})
-        order = Order(customer_id=customer.id, order_number=_order_number(), contract_id=contract.id,
-                      kind=OrderKind.OPTION_CHANGE, status=OrderStatus.PROVISIONING, created_by_id=user.id,
-                      submission_key=token)
-        db.session.add(order)
-        for change in summary.changes:
-            document = None
-            if change.upload is not None:
-                # One document per file, however many items it came with (one porting form, several numbers).
-                if change.upload.id not in documents:
-                    documents[change.upload.id] = _document(customer, contract, order, uploads[change.upload.id],
-                                                            today)
-                document = documents[change.upload.id]
-            porting = change.porting or {}
-            db.session.add(OrderItem(
-                customer_id=customer.id, order=order, change=change.change, description=_item_description(change),
-                option_type_id=change.option_type.id if change.option_type else None,
-                contract_option_id=change.contract_option.id if change.contract_option else None,
-                location_id=change.location.id if change.location else None,
-                phone_number_id=change.phone_number.id if change.phone_number else None,
-                number_order_kind=change.number_kind, number_count=change.number_count,
-                quantity_before=change.before, quantity_after=change.after,
-                monthly_price=change.unit_monthly or 0, one_time_price=change.one_time or 0,
-                effective_date=date.fromisoformat(porting["desired_date"]) if porting else None,
-                document=document, porting_carrier=porting.get("carrier"),
-                porting_numbers=numbers.porting_numbers_text(porting) if porting else None,
-                porting_owner=porting.get("owner"),
-            ))
-        _mark_removals([c.phone_number.id for c in summary.changes if c.phone_number is not None])
-        for position, name in enumerate(_step_names(summary), start=1):
-            done = position == 1
-            db.session.add(OrderStep(customer_id=customer.id, order=order, position=position, name=name,
-                                     status=StepStatus.DONE if done else StepStatus.PENDING,
-                                     completed_at=utcnow() if done else None))
-        db.session.flush()
-        audit.record(SUBMITTED, user, object_type="order", object_id=str(order.id),
-                     details=f"{order.order_number} {contract.contract_number}: {len(summary.changes)} changes")
-        confirmation.queue_confirmation(order, summary)
+        order = place(customer, user, summary, key=token, uploads=uploads, today=today)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -131,8 +95,61 @@ def submit(customer, user, draft_id, hotline_password: str | None, today: date |
         raise
     # Files uploaded but used by no change have no document: they go with the draft.
     for ident, upload in uploads.items():
-        if ident not in documents:
+        if ident not in used:
             discard_stored(upload[2])
+    return order
+
+
+def place(customer, user, summary, *, key: str | None, uploads: dict | None = None, today: date | None = None,
+          event: str = SUBMITTED) -> Order:
+    """The order of kind Optionsänderung for checked changes: items, work steps, documents, audit, confirmation.
+
+    The one path every booking takes (the wizard's submit, a single option booked from
+    a ticket or the company data): written into the caller's transaction, flushed, not
+    committed. `key` is the order's unique submission key (one booking, one order);
+    `uploads` maps a draft upload's id to its stored file (the wizard's only).
+    """
+    today = today or date.today()
+    uploads = uploads or {}
+    contract = summary.contract
+    documents: dict[int, Document] = {}
+    order = Order(customer_id=customer.id, order_number=_order_number(), contract_id=contract.id,
+                  kind=OrderKind.OPTION_CHANGE, status=OrderStatus.PROVISIONING, created_by_id=user.id,
+                  submission_key=key)
+    db.session.add(order)
+    for change in summary.changes:
+        document = None
+        if change.upload is not None:
+            # One document per file, however many items it came with (one porting form, several numbers).
+            if change.upload.id not in documents:
+                documents[change.upload.id] = _document(customer, contract, order, uploads[change.upload.id],
+                                                        today)
+            document = documents[change.upload.id]
+        porting = change.porting or {}
+        db.session.add(OrderItem(
+            customer_id=customer.id, order=order, change=change.change, description=_item_description(change),
+            option_type_id=change.option_type.id if change.option_type else None,
+            contract_option_id=change.contract_option.id if change.contract_option else None,
+            location_id=change.location.id if change.location else None,
+            phone_number_id=change.phone_number.id if change.phone_number else None,
+            number_order_kind=change.number_kind, number_count=change.number_count,
+            quantity_before=change.before, quantity_after=change.after,
+            monthly_price=change.unit_monthly or 0, one_time_price=change.one_time or 0,
+            effective_date=date.fromisoformat(porting["desired_date"]) if porting else None,
+            document=document, porting_carrier=porting.get("carrier"),
+            porting_numbers=numbers.porting_numbers_text(porting) if porting else None,
+            porting_owner=porting.get("owner"),
+        ))
+    _mark_removals([c.phone_number.id for c in summary.changes if c.phone_number is not None])
+    for position, name in enumerate(_step_names(summary), start=1):
+        done = position == 1
+        db.session.add(OrderStep(customer_id=customer.id, order=order, position=position, name=name,
+                                 status=StepStatus.DONE if done else StepStatus.PENDING,
+                                 completed_at=utcnow() if done else None))
+    db.session.flush()
+    audit.record(event, user, object_type="order", object_id=str(order.id),
+                 details=f"{order.order_number} {contract.contract_number}: {len(summary.changes)} changes")
+    confirmation.queue_confirmation(order, summary)
     return order
 
 
