@@ -9,7 +9,7 @@ from app.extensions import db
 from app.models import AuditLog, EServiceUser
 from app.models.enums import SecondFactor, UserStatus
 from app.security.roles import ACCOUNTING, ADMIN, PBX_ADMIN, PORTAL_ADMIN, SALES, SERVICE
-from app.services.auth import status as account_status
+from app.services.auth import status as account_status, totp
 from tests.auth_helpers import complete_login_with_pin, logout
 from tests.factories import make_customer, make_user
 from tests.security.auth_fixtures import (  # noqa: F401  - fixtures
@@ -255,6 +255,26 @@ def test_totp_enrolment_and_switch_off(app_ctx, client):
         "/login/pin/")
     post_form(client, "/account/authenticator", {"action": "disable", "current_password": PW})
     assert _reload(user).second_factor is SecondFactor.NONE
+
+
+@pytest.mark.rule("R-AUTH-6")
+def test_the_secret_being_enrolled_is_not_readable_from_the_session_cookie(app_ctx, client):
+    """The session cookie is only signed: whoever holds it reads it. The pending secret goes in sealed,
+    bound to the user and stale after PENDING_SECONDS."""
+    user = make_user(SALES, username="staff.sealed")
+    password_step(client, "staff.sealed", PW)
+    page = client.get("/account/authenticator").get_data(as_text=True)
+    secret = page.split('id="totp-secret">')[1].split("<")[0]
+    with client.session_transaction() as stored:
+        values = repr(dict(stored))
+    assert len(secret) >= 16 and secret not in values
+    # Shown again on reload (the same secret, so a scanned QR code stays valid), still sealed.
+    assert secret in client.get("/account/authenticator").get_data(as_text=True)
+    with client.session_transaction() as stored:
+        sealed = stored["_totp_pending"]
+    other = make_user(SALES, username="staff.other")
+    assert totp.unseal_pending(_reload(user), sealed) == secret and totp.unseal_pending(other, sealed) is None
+    assert totp.unseal_pending(_reload(user), "forged") is None
 
 
 # --- R-AUTH-8 / R-USR-3: profile rules --------------------------------------------------------------

@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import pyotp
+from cryptography.fernet import Fernet, InvalidToken
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
 from app.extensions import db
@@ -12,9 +14,36 @@ from app.services.auth import passwords
 from app.services.errors import Invalid
 
 
+# How long an enrolment may take from showing the QR code to entering the first code.
+PENDING_SECONDS = 15 * 60
+
+
 def new_totp_secret() -> str:
-    """A fresh base32 secret for enrolment (kept in the session until confirmed)."""
+    """A fresh base32 secret for enrolment (kept sealed in the session until confirmed)."""
     return pyotp.random_base32()
+
+
+def _fernet() -> Fernet:
+    return Fernet(current_app.config["ENCRYPTION_KEY"].encode())
+
+
+def seal_pending(user: EServiceUser, secret: str) -> str:
+    """The secret being enrolled, encrypted for the signed session cookie (which anyone holding it can read).
+
+    Bound to the user: a sealed secret copied into another account's session does not open there.
+    """
+    return _fernet().encrypt(f"{user.id}:{secret}".encode()).decode("ascii")
+
+
+def unseal_pending(user: EServiceUser, sealed: str | None) -> str | None:
+    """The pending secret of this user, or None when there is none, it is stale, or it is another user's."""
+    if not sealed:
+        return None
+    try:
+        owner, _, secret = _fernet().decrypt(sealed.encode("ascii"), ttl=PENDING_SECONDS).decode().partition(":")
+    except (InvalidToken, UnicodeError, ValueError):
+        return None
+    return secret if owner == str(user.id) and secret else None
 
 
 def totp_uri(user: EServiceUser, secret: str) -> str:

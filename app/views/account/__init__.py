@@ -104,7 +104,7 @@ class AccountView(BaseView):
                 return redirect(url_for("AccountView.totp"))
         elif sent == "enable" and enable_form.validate_on_submit():
             try:
-                totp.enable_totp(user, session.get(_TOTP_PENDING, ""), enable_form.code.data)
+                totp.enable_totp(user, totp.unseal_pending(user, session.get(_TOTP_PENDING)) or "", enable_form.code.data)
             except Invalid as exc:
                 enable_form.take_errors(exc)
             else:
@@ -115,8 +115,9 @@ class AccountView(BaseView):
         form = disable_form if enabled else enable_form
         qr = secret = None
         if not enabled:
-            secret = session.get(_TOTP_PENDING) or totp.new_totp_secret()
-            session[_TOTP_PENDING] = secret
+            # S9: the session cookie is signed, not encrypted: the secret goes into it sealed.
+            secret = totp.unseal_pending(user, session.get(_TOTP_PENDING)) or totp.new_totp_secret()
+            session[_TOTP_PENDING] = totp.seal_pending(user, secret)
             qr = _qr_data_url(totp.totp_uri(user, secret))
         status = 422 if sent else 200
         return self.render_template(
