@@ -83,7 +83,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(ServiceError)
     def _domain(error: ServiceError):
         db.session.rollback()
-        detail = " ".join(error.messages) if error.status == 400 and error.messages else None
+        detail = " ".join(error.messages) if error.status in (400, 429) and error.messages else None
         return _render(error.status, detail)
 
     @app.errorhandler(HTTPException)

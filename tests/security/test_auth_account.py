@@ -9,7 +9,7 @@ from app.extensions import db
 from app.models import AuditLog, EServiceUser
 from app.models.enums import SecondFactor, UserStatus
 from app.security.roles import ACCOUNTING, ADMIN, PBX_ADMIN, PORTAL_ADMIN, SALES, SERVICE
-from app.services.auth import status as account_status, totp
+from app.services.auth import passwords, status as account_status, throttle, totp
 from tests.auth_helpers import complete_login_with_pin, logout
 from tests.factories import make_customer, make_user
 from tests.security.auth_fixtures import (  # noqa: F401  - fixtures
@@ -78,6 +78,37 @@ def test_change_password_needs_current_and_takes_effect_at_once(app_ctx, client)
     assert password_step(new_client(client.application), "pbx.pw", NEW).status_code == 302
     assert "password_changed" in db.session.scalars(
         select(AuditLog.action).where(AuditLog.user_id == user.id)).all()
+
+
+@pytest.mark.rule("R-AUTH-9")
+def test_wrong_current_passwords_count_toward_the_sign_in_lockout(app, app_ctx, client):
+    """Issue 19: a hijacked session cannot guess the password through the change form without limit."""
+    make_user(PBX_ADMIN, customer=make_customer(), username="pbx.guess")
+    password_step(client, "pbx.guess", PW)
+    threshold = app.config["LOCKOUT_THRESHOLD"]
+    for attempt in range(threshold):
+        response = post_form(client, "/account/password", {"current_password": f"guess-{attempt}",
+                                                            "new_password": NEW, "confirm": NEW})
+        assert response.status_code == 422
+    user = db.session.scalars(select(EServiceUser).where(EServiceUser.username == "pbx.guess")).one()
+    db.session.refresh(user)
+    assert user.locked_until is not None, "the account locks at the sign-in threshold"
+    # Now even the right password is refused, with a clear message, and nothing changes.
+    refused = post_form(client, "/account/password", {"current_password": PW, "new_password": NEW, "confirm": NEW})
+    assert refused.status_code == 429 and "gesperrt" in refused.get_data(as_text=True)
+    assert password_step(new_client(client.application), "pbx.guess", PW).status_code != 302
+    db.session.refresh(user)
+    assert passwords.is_correct(user, PW)
+
+
+@pytest.mark.rule("R-WIZ-6")
+def test_wrong_customer_passwords_share_the_accounts_lockout_with_sign_in_failures(app, app_ctx):
+    user = make_user(PORTAL_ADMIN, customer=make_customer(), username="pa.mixed")
+    for _ in range(app.config["LOCKOUT_THRESHOLD"] - 1):
+        throttle.confirm_secret(user, False, throttle.STEP_HOTLINE)
+    assert not throttle.is_locked_out(_reload(user))
+    throttle.confirm_secret(_reload(user), False)
+    assert throttle.is_locked_out(_reload(user))
 
 
 # --- R-AUTH-8 profile ----------------------------------------------------------------------

@@ -14,7 +14,7 @@ from app.extensions import db
 from app.models import EServiceUser
 from app.services import audit
 from app.services.account_rules import password_errors
-from app.services.auth import sessions, tokens
+from app.services.auth import sessions, throttle, tokens
 from app.services.errors import Invalid
 
 _dummy_hash: str | None = None
@@ -62,7 +62,8 @@ def store(user, new: str) -> None:
 def change_password(user: EServiceUser, current: str, new: str, confirm: str) -> None:
     """R-AUTH-9: current + new password, effective at once; other sessions end."""
     errors = []
-    if not is_correct(user, current):
+    throttle.refuse_if_limited(user)
+    if not throttle.confirm_secret(user, is_correct(user, current)):
         errors.append(str(_l("The current password is not correct.")))
     errors += new_password_errors(user, new, confirm)
     if not errors and check_password_hash(user.password, new):

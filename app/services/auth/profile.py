@@ -12,7 +12,7 @@ from app.extensions import db
 from app.models import EServiceUser
 from app.services import audit, notifications
 from app.services.account_rules import PASSWORD_CONTAINS_USERNAME, contains_username, username_errors
-from app.services.auth import passwords, usernames
+from app.services.auth import passwords, throttle, usernames
 from app.services.auth.signin import SecondStep, second_step_for
 from app.services.customers import normalise_email
 from app.services.errors import Invalid
@@ -61,7 +61,8 @@ def update_profile(user: EServiceUser, change: ProfileChange) -> list[str]:
     if username != user.username:
         errors += username_errors(username)
         current = change.current_password or ""
-        if not passwords.is_correct(user, current):
+        throttle.refuse_if_limited(user)
+        if not throttle.confirm_secret(user, passwords.is_correct(user, current)):
             errors.append(str(_l("Changing the username needs your current password.")))
         else:
             if not errors and usernames.username_taken(username, exclude_user_id=user.id):

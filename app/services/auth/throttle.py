@@ -27,6 +27,11 @@ STEP_HOTLINE = "hotline"
 NO_ACCOUNT = -1  # the account id an unknown username's statements look for: no row has it
 
 TOO_MANY_REQUESTS = _l("Too many attempts from your network. Please wait a while before you try again.")
+ACCOUNT_LOCKED = _l("Too many wrong entries: your account is locked for a while. Please try again later or "
+                    "call the hotline.")
+# The steps that count toward an account's lockout and a client's limit: every wrong secret, whether at
+# sign-in or asked again while signed in (the current password, the customer password).
+COUNTED_STEPS = (STEP_PASSWORD, STEP_PIN, STEP_HOTLINE)
 
 
 class Throttled(ServiceError):
@@ -62,7 +67,7 @@ def record_failure(user, step: str) -> bool:
     db.session.flush()
     target = account_id if account_id is not None else NO_ACCOUNT
     recent = _count(
-        AuthFailure.user_id == target, AuthFailure.step.in_([STEP_PASSWORD, STEP_PIN]),
+        AuthFailure.user_id == target, AuthFailure.step.in_(COUNTED_STEPS),
         AuthFailure.occurred_at > now - cfg["LOCKOUT_WINDOW"],
     )
     if user is not None and recent >= cfg["LOCKOUT_THRESHOLD"] and not is_locked_out(user):
@@ -89,8 +94,31 @@ def client_blocked(forgot: bool = False) -> bool:
     if forgot:
         return _count(AuthFailure.client_ip == ip, AuthFailure.step == STEP_FORGOT,
                       AuthFailure.occurred_at > now - cfg["IP_FORGOT_WINDOW"]) >= cfg["IP_FORGOT_LIMIT"]
-    return _count(AuthFailure.client_ip == ip, AuthFailure.step.in_([STEP_PASSWORD, STEP_PIN]),
+    return _count(AuthFailure.client_ip == ip, AuthFailure.step.in_(COUNTED_STEPS),
                   AuthFailure.occurred_at > now - cfg["IP_FAILURE_WINDOW"]) >= cfg["IP_FAILURE_LIMIT"]
+
+
+def refuse_if_limited(user) -> None:
+    """Before a secret asked again while signed in is checked: Throttled while the client or account is over."""
+    if client_blocked():
+        raise Throttled(TOO_MANY_REQUESTS)
+    if is_locked_out(user):
+        raise Throttled(ACCOUNT_LOCKED)
+
+
+def confirm_secret(user, correct: bool, step: str = STEP_PASSWORD) -> bool:
+    """Count a wrong secret asked again while signed in like a sign-in failure (issue 19).
+
+    Call `refuse_if_limited` before checking. A wrong answer is written at once, in its own
+    transaction (nothing of the caller's is pending at a check), so a refused change still
+    leaves its count behind; the account locks at the same threshold as at sign-in.
+    """
+    if correct:
+        return True
+    db.session.rollback()
+    record_failure(user, step)
+    db.session.commit()
+    return False
 
 
 def purge_old(keep=None) -> int:

@@ -10,7 +10,7 @@ from app.extensions import db
 from app.models import EServiceUser
 from app.models.enums import SecondFactor
 from app.services import audit
-from app.services.auth import passwords
+from app.services.auth import passwords, throttle
 from app.services.errors import Invalid
 
 
@@ -64,7 +64,8 @@ def enable_totp(user: EServiceUser, secret: str, code: str) -> None:
 
 def disable_totp(user: EServiceUser, current_password: str) -> None:
     """Back to the role's default second factor (SMS PIN for Portal Admin and Accounting)."""
-    if not passwords.is_correct(user, current_password):
+    throttle.refuse_if_limited(user)
+    if not throttle.confirm_secret(user, passwords.is_correct(user, current_password)):
         raise Invalid(_l("The current password is not correct."))
     user.totp_secret = None
     user.second_factor = SecondFactor.NONE

@@ -4,6 +4,8 @@ Each wrong password at a submit is a row in `auth_failure` (step "hotline") for 
 acting account; with HOTLINE_PASSWORD_FAILURE_LIMIT of them within LOCKOUT_WINDOW
 further submits are refused until the window has passed, whatever the password, so
 the password cannot be guessed through the wizard. A sign-in does not reset the count.
+The failures also count toward the account's sign-in lockout and the client's limit
+(`throttle.confirm_secret`), so wizard and sign-in together allow no more guesses.
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import AuthFailure
 from app.models.mixins import utcnow
-from app.services import audit
+from app.services.auth import throttle
 from app.services.auth.throttle import STEP_HOTLINE
 from app.services.errors import Forbidden
 
@@ -38,6 +40,7 @@ def check(customer, user, password: str | None, now=None) -> None:
     cfg = current_app.config
     limit = cfg["HOTLINE_PASSWORD_FAILURE_LIMIT"]
     minutes = int(cfg["LOCKOUT_WINDOW"].total_seconds() // 60)
+    throttle.refuse_if_limited(user)
     if recent_failures(user, now) >= limit:
         raise Forbidden(_l("The customer password was entered wrongly too often. Please try again in "
                            "%(minutes)s minutes.", minutes=minutes))
@@ -45,9 +48,7 @@ def check(customer, user, password: str | None, now=None) -> None:
     stored = (customer.hotline_password or "").encode("utf-8")
     if stored and given and hmac.compare_digest(given, stored):
         return
-    db.session.rollback()
-    db.session.add(AuthFailure(user_id=user.id, client_ip=audit.client_ip(), step=STEP_HOTLINE,
-                               occurred_at=now or utcnow()))
-    db.session.commit()
+    # Counted like a sign-in failure too: toward the account's lockout and the client's limit.
+    throttle.confirm_secret(user, False, STEP_HOTLINE)
     raise drafts.invalid({FIELD: [_l("The customer password is not correct. You find it on the start page "
                                      "under \"Show customer password\".")]})
