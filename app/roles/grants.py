@@ -11,7 +11,9 @@ registered view has. Admin holds everything of the back office and is not listed
   sign on to the PBX (manual: only the "Administrator Telefonanlage" signs on by SSO, R-PBX-1).
 - PBX Admin: cloud.phone (landing page and sign-on), tickets, profile.
 - Accounting: invoices and call records, tickets, profile (R-INV-1).
-- Every portal role: the start page's "Show customer password" (R-HOME-3).
+- Only the Portal Admin: the start page's "Show customer password" (R-HOME-3). The manual has the
+  customer password release orders (at the hotline and in the option wizard); PBX Admin and
+  Accounting may not order, so they do not get the password that would let them order by phone.
 - Sales enter customers, offers and orders (R-BO-2); Service works orders, contracts,
   tickets, documents and invoices (R-BO-3) and reads the other business records. The
   System menu (outbox, audit log) and the account views stay with Admin, except that
@@ -43,8 +45,8 @@ _TICKETS = {"PortalTickets": ("can_list", "can_show")}
 
 PORTAL_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     PORTAL_ADMIN: {**_HOME, **_CONTRACTS, **_CLOUD_PHONE_LIST, **_ORDERS, **_INVOICES, **_DOCUMENTS, **_TICKETS},
-    PBX_ADMIN: {**_HOME, **_CLOUD_PHONE_SIGN_ON, **_TICKETS},
-    ACCOUNTING: {**_HOME, **_INVOICES, **_TICKETS},
+    PBX_ADMIN: {**_CLOUD_PHONE_SIGN_ON, **_TICKETS},
+    ACCOUNTING: {**_INVOICES, **_TICKETS},
 }
 
 SALES_PERMISSIONS: dict[str, tuple[str, ...]] = {

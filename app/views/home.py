@@ -34,8 +34,8 @@ def _may(permission: str, view: str) -> bool:
 class HomeView(IndexView):
     """`/`: anonymous visitors go to the login page; everyone else lands here.
 
-    Its permissions are portal permissions ("PortalHome"): only the portal roles may
-    reveal their company's customer password (R-HOME-3), and the S1/S2 tests find
+    Its permissions are portal permissions ("PortalHome"): only the Portal Admin may
+    reveal the company's customer password (R-HOME-3, README "Roles"), and the S1/S2 tests find
     `/customer-password` by that permission although it lies outside /portal/.
     """
 
@@ -62,6 +62,7 @@ class HomeView(IndexView):
                 "documents": _may("can_list", "PortalDocuments"),
                 "cloud_phone": _may("can_list", "PortalCloudPhone"),
                 "sign_on": _may("can_sign_on", "PortalCloudPhone"),
+                "customer_password": _may("can_customer_password", "PortalHome"),
             }
             today = date.today()
             context = dict(

@@ -49,7 +49,7 @@ def test_home_button_on_every_page_returns_to_the_start_page(app, world, signed_
 @pytest.mark.rule("R-HOME-3")
 def test_customer_password_is_revealed_on_request_and_audited(app, world, signed_in):
     a = world["a"]
-    client = signed_in(a.users[ACCOUNTING])
+    client = signed_in(a.users[PORTAL_ADMIN])
     html = client.get("/").get_data(as_text=True)
     with app.app_context():
         from app.models import Customer
@@ -63,6 +63,16 @@ def test_customer_password_is_revealed_on_request_and_audited(app, world, signed
     with app.app_context():
         entry = db.session.scalars(select(AuditLog).where(AuditLog.action == "hotline_password_shown")).one()
         assert entry.customer_id == a.customer_id and secret not in (entry.details or "")
+
+
+@pytest.mark.rule("R-HOME-3")
+@pytest.mark.parametrize("role", [PBX_ADMIN, ACCOUNTING])
+def test_only_the_portal_admin_may_see_the_customer_password(app, world, signed_in, role):
+    """The password releases orders (manual §1, R-WIZ-6); roles that may not order do not get it (README)."""
+    client = signed_in(world["a"].users[role])
+    html = client.get("/").get_data(as_text=True)
+    assert 'id="show-customer-password"' not in html
+    assert client.post("/customer-password", headers={"X-CSRFToken": _meta_token(html)}).status_code == 403
 
 
 @pytest.mark.rule("R-PBX-1")

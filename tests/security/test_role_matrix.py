@@ -27,7 +27,7 @@ L = "login"
 MATRIX: dict[tuple[str, str, str | None], tuple] = {
     # --- the start page and the customer password (R-HOME-1, R-HOME-3) ---
     ("GET", "/", None):                                     (L, 200, 200, 200, 200, 200, 200),
-    ("POST", "/customer-password", None):                   (401, 200, 200, 200, 404, 404, 404),
+    ("POST", "/customer-password", None):                   (401, 200, 403, 403, 404, 404, 404),
     ("GET", "/account/profile", None):                      (L, 200, 200, 200, 200, 200, 200),
     # --- contracts (R-CON) ---
     ("GET", "/portal/contracts/", None):                    (L, 200, 403, 403, 404, 404, 404),
