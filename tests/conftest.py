@@ -133,7 +133,7 @@ def csrf_token_from(html: str) -> str:
 def login(client):
     """Sign a user in through the real login form: login(username, password).
 
-    For Portal Admin and Accounting (R-AUTH-6) it also passes the PIN step,
+    For Portal Admin, Accounting and staff (R-AUTH-6, issue 19) it also passes the PIN step,
     reading the PIN from the real outbox row; a PIN-role user without a
     mobile number gets a test number first. Returns the final response
     (302 once signed in).

@@ -271,7 +271,7 @@ def test_session_cookie_flags(app_ctx, client):
 
 @pytest.mark.rule("R-AUTH-6")
 def test_totp_enrolment_and_switch_off(app_ctx, client):
-    user = make_user(SALES, username="staff.enrol")
+    user = make_user(PBX_ADMIN, customer=make_customer(), username="staff.enrol")
     password_step(client, "staff.enrol", PW)
     page = client.get("/account/authenticator").get_data(as_text=True)
     assert "data:image/svg+xml;base64," in page
@@ -292,7 +292,7 @@ def test_totp_enrolment_and_switch_off(app_ctx, client):
 def test_the_secret_being_enrolled_is_not_readable_from_the_session_cookie(app_ctx, client):
     """The session cookie is only signed: whoever holds it reads it. The pending secret goes in sealed,
     bound to the user and stale after PENDING_SECONDS."""
-    user = make_user(SALES, username="staff.sealed")
+    user = make_user(PBX_ADMIN, customer=make_customer(), username="staff.sealed")
     password_step(client, "staff.sealed", PW)
     page = client.get("/account/authenticator").get_data(as_text=True)
     secret = page.split('id="totp-secret">')[1].split("<")[0]

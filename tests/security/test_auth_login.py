@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import AuditLog, AuthFailure, OutboxMessage, PinChallenge
 from app.models.enums import Channel, SecondFactor, UserStatus
-from app.security.roles import ACCOUNTING, ADMIN, PBX_ADMIN, PORTAL_ADMIN
+from app.security.roles import ACCOUNTING, ADMIN, PBX_ADMIN, PORTAL_ADMIN, SALES, SERVICE
 from tests.auth_helpers import pin_from_outbox
 from tests.conftest import csrf_token_from
 from tests.factories import make_customer, make_user
@@ -64,11 +64,31 @@ def test_accounting_gets_pin_and_help_names_portal_admin(app_ctx, client):
 
 
 @pytest.mark.rule("R-AUTH-6")
-def test_pbx_admin_and_staff_sign_in_with_password_only(app_ctx, client):
+def test_pbx_admin_signs_in_with_password_only(app_ctx, client):
     make_user(PBX_ADMIN, customer=make_customer(), username="pbx.one")
     response = password_step(client, "pbx.one", PW)
     assert response.status_code == 302 and "/login/pin/" not in response.headers["Location"]
     assert _signed_in(client)
+
+
+@pytest.mark.rule("R-AUTH-6")
+@pytest.mark.parametrize("role", [SALES, SERVICE, ADMIN])
+def test_staff_always_pass_a_second_factor(app_ctx, client, role):
+    """Issue 19: staff reach every company's data; the password alone never signs them in."""
+    make_user(role, username=f"staff.{role.lower()}", mobile="+491711234569")
+    response = password_step(client, f"staff.{role.lower()}", PW)
+    assert response.status_code == 302 and response.headers["Location"].endswith("/login/pin/")
+    assert not _signed_in(client), "the password alone must not sign in"
+    assert _enter_pin(client, pin_from_outbox(client.application, f"staff.{role.lower()}")).status_code == 302
+    assert _signed_in(client)
+
+
+@pytest.mark.rule("R-AUTH-6")
+def test_staff_without_a_mobile_number_are_told_whom_to_ask(app_ctx, client):
+    make_user(ADMIN, username="staff.nomobile")
+    response = password_step(client, "staff.nomobile", PW)
+    assert response.status_code == 200 and not _signed_in(client)
+    assert "Administrator von e:service" in response.get_data(as_text=True)
 
 
 @pytest.mark.rule("S4")
@@ -285,7 +305,7 @@ def test_password_only_helper_of_fab_is_disabled(app_ctx):
 
 @pytest.mark.rule("S10")
 def test_open_redirect_probes_stay_on_the_portal(app_ctx, client):
-    make_user(ADMIN, username="staff.redir")
+    make_user(PBX_ADMIN, customer=make_customer(), username="staff.redir")  # no second step
     for probe in ("//evil.example", "https://evil.example/x", "/\\evil.example", "http:evil.example",
                   "%2F%2Fevil.example", "javascript:alert(1)"):
         c = new_client(client.application)
@@ -296,7 +316,7 @@ def test_open_redirect_probes_stay_on_the_portal(app_ctx, client):
 
 @pytest.mark.rule("S10")
 def test_spoofed_host_header_does_not_redirect_away(app_ctx, client):
-    make_user(ADMIN, username="staff.host")
+    make_user(PBX_ADMIN, customer=make_customer(), username="staff.host")  # no second step
     page = client.get("/login/?next=/account/profile", headers={"Host": "evil.example"})
     token = csrf_token_from(page.get_data(as_text=True))
     response = client.post("/login/?next=/account/profile", headers={"Host": "evil.example"},
@@ -306,7 +326,7 @@ def test_spoofed_host_header_does_not_redirect_away(app_ctx, client):
 
 @pytest.mark.rule("S10")
 def test_safe_next_is_kept(app_ctx, client):
-    make_user(ADMIN, username="staff.next")
+    make_user(PBX_ADMIN, customer=make_customer(), username="staff.next")  # no second step
     response = password_step(client, "staff.next", PW, next_url="/account/password")
     assert response.headers["Location"] == "/account/password"
 
@@ -353,7 +373,7 @@ def test_totp_sign_in_works_off_utc_and_counts_no_failure(app_ctx, client, berli
 
 
 def test_sign_in_and_failures_are_audited(app_ctx, client):
-    make_user(ADMIN, username="staff.audit")
+    make_user(PBX_ADMIN, customer=make_customer(), username="staff.audit")  # no second step
     password_step(client, "staff.audit", "wrong-password-1")
     password_step(client, "staff.audit", PW)
     actions = db.session.scalars(select(AuditLog.action).where(AuditLog.username == "staff.audit")).all()

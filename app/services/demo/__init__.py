@@ -53,7 +53,8 @@ def _ensure_logins(customers: dict[str, Customer], echo) -> int:
             first_name=login.first_name, last_name=login.last_name, username=login.username, email=login.email,
             mobile=login.mobile, customer=customers.get(login.customer_number), roles=[role],
             status=UserStatus.ACTIVE, active=True, password=hash_password(login.password),
-            second_factor=SecondFactor.SMS if login.role in SMS_PIN_ROLES else SecondFactor.NONE,
+            second_factor=SecondFactor.SMS if login.role in SMS_PIN_ROLES or login.customer_number is None
+            else SecondFactor.NONE,
         ))
         made += 1
     echo(f"  logins: {made} created, {len(DEMO_LOGINS) - made} already there")
