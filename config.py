@@ -105,6 +105,8 @@ class Config:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE", not DEVELOPMENT)
+    # Strict-Transport-Security max-age in seconds; 0 sends none (development serves plain http).
+    HSTS_SECONDS = int(os.environ.get("HSTS_SECONDS", 0 if DEVELOPMENT else 365 * 24 * 3600))
     REMEMBER_COOKIE_HTTPONLY = True
     PERMANENT_SESSION_LIFETIME = timedelta(hours=12)
     MAX_CONTENT_LENGTH = int(os.environ.get("MAX_UPLOAD_BYTES", 10 * 1024 * 1024))
@@ -234,6 +236,7 @@ class TestConfig(Config):
         os.environ.get("TEST_DATABASE_URL", "sqlite://")
     )
     SESSION_COOKIE_SECURE = False
+    HSTS_SECONDS = 0  # the test servers speak plain http, like development
     PROVISIONING_LATENCY_SECONDS = "0"
     # Tests run jobs in the test process (`jobs run`); it must not lower its own priority.
     JOBS_NICE = 0

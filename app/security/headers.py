@@ -1,8 +1,13 @@
 """Security headers on every response (QUALITY S11).
 
 - a Content-Security-Policy that forbids framing (`frame-ancestors 'none'`),
-  plug-ins and foreign scripts; FAB's templates use inline scripts and styles,
-  so those stay allowed from our own pages only;
+  plug-ins and foreign scripts. Scripts run from our own files, or inline only with
+  this response's nonce (`csp_nonce()` in templates, which FAB's `baselib.get_nonce()`
+  calls): an injected `<script>` or `on…=` attribute never runs. Styles still allow
+  inline `style` attributes (FAB's widgets use them; they cannot run code);
+- `Permissions-Policy` switching off the device APIs the portal never uses, and
+  `Cross-Origin-Opener-Policy: same-origin`, so no other site's window keeps a handle on ours;
+- `Strict-Transport-Security` outside development (`HSTS_SECONDS`);
 - `X-Content-Type-Options: nosniff` and `X-Frame-Options: DENY` for older browsers;
 - `Referrer-Policy: same-origin`, so no portal URL leaks to other sites;
 - `Cache-Control: no-store` on every page of a signed-in user, so a shared
@@ -10,13 +15,14 @@
 """
 from __future__ import annotations
 
-from flask import Flask, request
+import secrets
+
+from flask import Flask, current_app, g, request
 
 from app.security import proxy
 
-CSP = "; ".join((
+_POLICY = (
     "default-src 'self'",
-    "script-src 'self' 'unsafe-inline'",
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data:",
     "font-src 'self' data:",
@@ -24,7 +30,22 @@ CSP = "; ".join((
     "object-src 'none'",
     "base-uri 'self'",
     "frame-ancestors 'none'",
-))
+)
+PERMISSIONS_POLICY = ("camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), bluetooth=(), "
+                      "magnetometer=(), gyroscope=(), accelerometer=(), interest-cohort=()")
+
+
+def csp_nonce() -> str:
+    """This response's script nonce (made on first use; a page without inline script gets none)."""
+    nonce = g.get("_csp_nonce")
+    if nonce is None:
+        nonce = g._csp_nonce = secrets.token_urlsafe(18)
+    return nonce
+
+
+def content_security_policy(nonce: str | None) -> str:
+    script = "script-src 'self'" + (f" 'nonce-{nonce}'" if nonce else "")
+    return "; ".join((_POLICY[0], script) + _POLICY[1:])
 
 
 def _is_static() -> bool:
@@ -32,13 +53,23 @@ def _is_static() -> bool:
     return endpoint == "static" or endpoint.endswith(".static")
 
 
+def _forget_nonce() -> None:
+    # One nonce per response: a request inside a longer-lived app context (tests, CLI) starts afresh.
+    g.pop("_csp_nonce", None)
+
+
 def add_security_headers(response):
     """Set the headers unless a view chose its own."""
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CSP)
+    headers.setdefault("Content-Security-Policy", content_security_policy(g.get("_csp_nonce")))
     headers.setdefault("X-Content-Type-Options", "nosniff")
     headers.setdefault("X-Frame-Options", "DENY")
     headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    hsts = current_app.config.get("HSTS_SECONDS", 0)
+    if hsts:
+        headers.setdefault("Strict-Transport-Security", f"max-age={int(hsts)}; includeSubDomains")
     if not _is_static():
         from flask_login import current_user
 
@@ -49,5 +80,7 @@ def add_security_headers(response):
 
 def init_app(app: Flask) -> None:
     """Security headers on every response, and the real client address behind trusted proxies."""
+    app.jinja_env.globals["csp_nonce"] = csp_nonce
+    app.before_request(_forget_nonce)
     app.after_request(add_security_headers)
     proxy.init_app(app)

@@ -46,6 +46,9 @@ def _signed_in_page(browser, site, username, password):
     page.set_default_timeout(15000)
     page.errors = []
     page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+    # A script the Content-Security-Policy blocks (issue 19: no 'unsafe-inline') is an error of the page too.
+    page.on("console", lambda message: page.errors.append(message.text)
+            if "Content Security Policy" in message.text else None)
     if username:
         browser_login(page, site.url, username, password, app=site.app)
         assert "/login" not in page.url, f"{username} could not sign in"
