@@ -86,3 +86,167 @@ def test_every_step_renders_in_both_languages(app, two, language):
     assert options.status_code == 200 and words[2] in options.get_data(as_text=True)
     summary = client.get(f"/portal/option-order/{draft}/summary")
     assert summary.status_code == 200 and words[3] in summary.get_data(as_text=True)
+
+
+def _post(client, url, data, page_url=None, **kw):
+    data = dict(data, csrf_token=_token(client, page_url or url))
+    return client.post(url, data=data, **kw)
+
+
+@pytest.mark.rule("R-WIZ-2", "R-WIZ-3", "R-WIZ-4", "R-WIZ-5", "R-WIZ-6", "R-WIZ-7")
+def test_the_whole_wizard_places_one_order_and_says_who_got_the_confirmation(app, two, me):
+    draft = _start(me, two["trunk"])
+    base = f"/portal/option-order/{draft}"
+    # A local-area-code block for the unverified site, with its address proof.
+    pdf_bytes, _name = world_of.pdf()
+    response = _post(me, f"{base}/numbers", {"kind": "new_block_local", "location_id": str(two["location"]),
+                                             "file": (pdf_bytes, "nachweis.pdf")},
+                     content_type="multipart/form-data")
+    assert response.status_code == 302, response.get_data(as_text=True)[-3000:]
+    # A single number ported, with the form.
+    port = world_of.porting()
+    response = _post(me, f"{base}/numbers", {"kind": "port_single", **port, "file": (world_of.pdf()[0], "form.pdf")},
+                     content_type="multipart/form-data")
+    assert response.status_code == 302
+    # One number marked for removal, then kept again, then marked (back and forth keeps it).
+    for action in ("remove", "keep", "remove"):
+        assert _post(me, f"{base}/numbers/change", {"action-csrf_token": _token(me, f"{base}/numbers"),
+                                                    action: str(two["numbers"][0])},
+                     page_url=f"{base}/numbers").status_code == 302
+    page = me.get(f"{base}/numbers").get_data(as_text=True)
+    assert "nachweis.pdf" in page and "form.pdf" in page and "Telekom" in page
+    # Options: 8 → 11 channels, the router (term running) refused with its date.
+    refused = _post(me, f"{base}/options", {f"total-booked:{two['channels']}": "11", "go": "next"})
+    assert refused.status_code == 200
+    text = refused.get_data(as_text=True)
+    assert 'aria-invalid="true"' in text and "Router" in text and 'value="11"' in text  # entered value kept
+    ok = _post(me, f"{base}/options", {f"total-booked:{two['channels']}": "11",
+                                       f"total-booked:{two['router']}": "1", "go": "next"})
+    assert ok.status_code == 302 and ok.headers["Location"].endswith(f"{base}/summary")
+    summary = me.get(f"{base}/summary").get_data(as_text=True)
+    assert "8 → 11" in summary and "Hinzugefügt" in summary and "Reduziert (gekündigt)" in summary
+    assert "Geändert" in summary and "tk" in summary  # the telecom contact gets the confirmation
+    wrong = _post(me, f"{base}/summary", {"hotline_password": "falsch"})
+    assert wrong.status_code == 200 and 'id="hotline_password-error"' in wrong.get_data(as_text=True)
+    placed = _post(me, f"{base}/summary", {"hotline_password": two["hotline"]})
+    assert placed.status_code == 302 and "/portal/orders/" in placed.headers["Location"]
+    order_page = me.get(placed.headers["Location"]).get_data(as_text=True)
+    assert "Auftragsbestätigung" in order_page and "@example.com" in order_page
+    with app.app_context():
+        order = db.session.scalar(select(Order).where(Order.customer_id == two["customer"]))
+        assert order.kind is OrderKind.OPTION_CHANGE
+        assert db.session.scalar(select(func.count(OrderItem.id)).where(OrderItem.order_id == order.id)) == 4
+        assert db.session.get(OrderDraft, draft) is None
+    assert me.get(f"{base}/summary").status_code == 404
+
+
+@pytest.mark.rule("R-WIZ-2", "S12")
+def test_number_errors_stand_at_their_fields_and_keep_what_was_entered(app, two, me):
+    draft = _start(me, two["trunk"])
+    url = f"/portal/option-order/{draft}/numbers"
+    response = _post(me, url, {"kind": "port_single", "carrier": "Telekom", "number": "12",
+                               "desired_date": "2000-01-01"})
+    text = response.get_data(as_text=True)
+    assert response.status_code == 200
+    for name in ("number", "owner", "desired_date", "file"):
+        assert f'id="{name}-error"' in text, name
+    assert 'value="Telekom"' in text
+    response = _post(me, url, {"kind": "new_single_032", "count": "11"})
+    assert 'id="count-error"' in response.get_data(as_text=True) and 'value="11"' in response.get_data(as_text=True)
+    wrong_type = _post(me, url, {"kind": "port_single", **world_of.porting(), "file": (b"MZ\x90\x00", "x.pdf")},
+                       content_type="multipart/form-data")
+    assert wrong_type.status_code == 200 and 'id="file-error"' in wrong_type.get_data(as_text=True)
+    # A proof uploaded with a mistake elsewhere is kept for the next try.
+    first = _post(me, url, {"kind": "port_single", **world_of.porting(owner=""), "file": (world_of.pdf()[0], "f.pdf")},
+                  content_type="multipart/form-data")
+    kept = first.get_data(as_text=True)
+    assert 'id="owner-error"' in kept and 'id="kept-upload"' in kept
+    upload_id = re.search(r'name="upload_id" type="hidden" value="(\d+)"', kept) or re.search(
+        r'id="upload_id" name="upload_id" type="hidden" value="(\d+)"', kept)
+    assert upload_id
+    again = _post(me, url, {"kind": "port_single", **world_of.porting(), "upload_id": upload_id.group(1)})
+    assert again.status_code == 302
+
+
+@pytest.mark.rule("S1", "R-WIZ-1", "R-WIZ-7")
+def test_another_customers_ids_are_404_and_offered_nowhere(app, two, me):
+    draft = _start(me, two["trunk"])
+    base = f"/portal/option-order/{draft}"
+    theirs = f"/portal/option-order/{two['theirs_draft']}"
+    for url in (f"{theirs}/numbers", f"{theirs}/options", f"{theirs}/summary",
+                f"/portal/option-order/?draft={two['theirs_draft']}",
+                f"/portal/option-order/?contract={two['theirs_trunk']}"):
+        assert me.get(url).status_code == 404, url
+    token = _token(me, f"{base}/numbers")
+    for url in (f"{theirs}/abandon", f"{theirs}/summary", f"{theirs}/numbers/change"):
+        assert me.post(url, data={"csrf_token": token, "abandon-csrf_token": token}).status_code == 404, url
+    assert _post(me, "/portal/option-order/", {"contract": str(two["theirs_trunk"])}).status_code == 200
+    for field in ("remove", "keep"):
+        response = _post(me, f"{base}/numbers/change", {"action-csrf_token": token, field: two["theirs_numbers"][0]},
+                         page_url=f"{base}/numbers")
+        assert response.status_code == 404
+    response = _post(me, f"{base}/numbers", {"kind": "new_block_local", "location_id": str(two["theirs_location"])})
+    assert response.status_code == 404
+    response = _post(me, f"{base}/options", {f"total-booked:{two['theirs_channels']}": "3", "go": "next"})
+    assert response.status_code == 404
+    for url in ("/portal/option-order/", f"{base}/numbers", f"{base}/options", f"{base}/summary"):
+        page = me.get(url).get_data(as_text=True)
+        assert two["theirs_contract_number"] not in page
+        assert f'id="contract-{two["theirs_trunk"]}"' not in page
+        assert f'<option value="{two["theirs_location"]}"' not in page
+        assert f'value="{two["theirs_numbers"][0]}"' not in page
+    # Another user of the same company does not get the draft either.
+    with app.app_context():
+        from app.security.roles import PORTAL_ADMIN
+        from app.models import Customer
+        from tests.factories import make_user
+
+        colleague = make_user(PORTAL_ADMIN, customer=db.session.get(Customer, two["customer"])).username
+        db.session.commit()
+    assert _client(app, colleague).get(f"{base}/numbers").status_code == 404
+
+
+@pytest.mark.rule("R-WIZ-7")
+def test_abandoning_deletes_the_draft_and_changes_nothing(app, two, me):
+    draft = _start(me, two["trunk"])
+    _post(me, f"/portal/option-order/{draft}/options", {f"total-booked:{two['channels']}": "11", "go": "next"})
+    response = me.post(f"/portal/option-order/{draft}/abandon",
+                       data={"abandon-csrf_token": _token(me, f"/portal/option-order/{draft}/summary")})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(OrderDraft, draft) is None
+        assert db.session.scalar(select(func.count(Order.id)).where(Order.customer_id == two["customer"])) == 0
+
+
+@pytest.mark.rule("R-WIZ-6", "R3")
+def test_a_double_submit_gives_one_order(app, two, me):
+    draft = _start(me, two["trunk"])
+    base = f"/portal/option-order/{draft}"
+    _post(me, f"{base}/options", {f"total-booked:{two['channels']}": "11", f"total-booked:{two['router']}": "1",
+                                  "go": "next"})
+    token = _token(me, f"{base}/summary")
+    first = me.post(f"{base}/summary", data={"csrf_token": token, "hotline_password": two["hotline"]})
+    second = me.post(f"{base}/summary", data={"csrf_token": token, "hotline_password": two["hotline"]})
+    assert first.status_code == 302 and second.status_code == 404
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Order.id)).where(Order.customer_id == two["customer"])) == 1
+        assert db.session.scalar(select(func.count(OutboxMessage.id)).where(
+            OutboxMessage.customer_id == two["customer"], OutboxMessage.subject.like("%" + "A%"))) >= 1
+
+
+@pytest.mark.rule("R-WIZ-1")
+def test_only_the_portal_admin_orders_and_a_pending_contract_carries_its_warning(app, two, me):
+    with app.app_context():
+        from app.models import Customer
+
+        customer = db.session.get(Customer, two["customer"])
+        pending = make_contract(customer, make_product(), status=ContractStatus.ACTIVE_PENDING)
+        inactive = make_contract(customer, make_product(), status=ContractStatus.INACTIVE)
+        db.session.commit()
+        pending_id, inactive_id = pending.id, inactive.id
+    page = me.get("/portal/option-order/").get_data(as_text=True)
+    assert f'id="contract-warning-{pending_id}"' in page and f'value="{inactive_id}"' not in page
+    assert me.get(f"/portal/option-order/?contract={inactive_id}").status_code == 404
+    contract_page = me.get(f"/portal/contracts/{two['trunk']}").get_data(as_text=True)
+    assert 'id="change-options"' in contract_page
+    assert 'id="change-options"' not in me.get(f"/portal/contracts/{inactive_id}").get_data(as_text=True)

@@ -240,8 +240,13 @@ class PortalOptionOrderView(PortalView):
 
 
 def _entered_totals(lines, form) -> dict[str, str]:
-    """The new total of each changeable line from the posted form: a number, or a ticked/unticked box."""
-    entered = {}
+    """The new total of each changeable line from the posted form: a number, or a ticked/unticked box.
+
+    A posted line that is no line of this draft goes to the service too, which answers NotFound (404).
+    """
+    known = {f"total-{line.key}" for line in lines}
+    entered = {name[len("total-"):]: value for name, value in form.items()
+               if name.startswith("total-") and name not in known}
     for line in lines:
         if not line.catalogue_rule:
             continue
