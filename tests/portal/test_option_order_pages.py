@@ -211,7 +211,8 @@ def test_abandoning_deletes_the_draft_and_changes_nothing(app, two, me):
     draft = _start(me, two["trunk"])
     _post(me, f"/portal/option-order/{draft}/options", {f"total-booked:{two['channels']}": "11", "go": "next"})
     response = me.post(f"/portal/option-order/{draft}/abandon",
-                       data={"abandon-csrf_token": _token(me, f"/portal/option-order/{draft}/summary")})
+                       data={"abandon-csrf_token": _token(me, f"/portal/option-order/{draft}/summary"),
+                             "confirm": "yes"})
     assert response.status_code == 302
     with app.app_context():
         assert db.session.get(OrderDraft, draft) is None

@@ -232,7 +232,8 @@ class PortalOptionOrderView(PortalView):
         """R-WIZ-7: the draft and its uploads go; nothing else changes."""
         customer, user = self._who()
         current = service.load(customer, user, draft)
-        if StepForm(prefix="abandon-").validate():
+        # The button sends confirm=yes: a bare POST (a stray request, the S1 sweep as owner) discards nothing.
+        if StepForm(prefix="abandon-").validate() and request.form.get("confirm") == "yes":
             service.discard(customer, user, current.id)
             flash(_("Your option order was discarded; nothing was changed."), "info")
             return redirect(url_for("PortalContractView.list"))
