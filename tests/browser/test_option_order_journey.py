@@ -19,23 +19,34 @@ from sqlalchemy import select
 
 from app.extensions import db
 from tests.auth_helpers import browser_login
+from tests.browser.a11y import Report, check_loaded, install_axe
 from tests.browser.auth_server import chromium  # noqa: F401  - fixture
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parent / "artifacts" / "option_order"
+DESKTOP, PHONE = {"width": 1280, "height": 900}, {"width": 375, "height": 740}
 PDF = b"%PDF-1.4\n% Nachweis\n1 0 obj <<>> endobj\n%%EOF\n"
 
 
-def _shot(page, name):
+def _shot(page, name, report: Report | None = None):
+    """A screenshot; with `report`, the page's accessibility checks (axe, structure) at 1280 and 375 px too."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    if report is not None:
+        report.add(f"1280 {name}", check_loaded(page, phone=False, portal=True))
+        page.set_viewport_size(PHONE)
+        page.wait_for_timeout(250)
+        report.add(f"375 {name}", check_loaded(page, phone=True, portal=True))
+        page.screenshot(path=str(SHOTS / f"{name}-375.png"), full_page=True)
+        page.set_viewport_size(DESKTOP)
 
 
 def _login(chromium, site, language="de-DE"):
     from app.services.demo.logins import DEMO_LOGINS
 
     login = next(item for item in DEMO_LOGINS if item.username == "customer9000001")
-    context = chromium.new_context(locale=language, viewport={"width": 1280, "height": 900})
+    context = chromium.new_context(locale=language, viewport=DESKTOP)
+    install_axe(context)
     page = context.new_page()
     page.set_default_timeout(15000)
     page.errors = []
@@ -66,6 +77,7 @@ def _hotline_password(site) -> str:
 def test_the_demo_portal_admin_changes_options_of_the_sip_trunk(chromium, smoke_site):
     assert smoke_site.seeded_by == "demo"
     context, page = _login(chromium, smoke_site)
+    report = Report()  # QUALITY: every step passes axe at both widths, also with errors shown
     try:
         site = smoke_site.url
         # R-CON-5: from the trunk's contract page.
@@ -73,7 +85,7 @@ def test_the_demo_portal_admin_changes_options_of_the_sip_trunk(chromium, smoke_
         _go(page, "text=V2100101")
         _go(page, "#change-options")
         assert page.is_checked("input[name=contract]:checked")
-        _shot(page, "1-contract")
+        _shot(page, "1-contract", report)
         _go(page, "#wizard-next")
         assert "/numbers" in page.url and "Schritt 2: Rufnummern" in page.content()
 
@@ -82,6 +94,7 @@ def test_the_demo_portal_admin_changes_options_of_the_sip_trunk(chromium, smoke_
         page.select_option("#location_id", label=page.locator("#location_id option", has_text="Zentrale").inner_text())
         _go(page, "#number-add-submit")
         assert page.locator("#file-error").is_visible()  # without the proof: refused at the field
+        _shot(page, "2-numbers-refused", report)
         page.select_option("#kind", "new_block_local")
         page.set_input_files("#file", _file("adressnachweis.pdf"))
         _go(page, "#number-add-submit")
@@ -97,7 +110,7 @@ def test_the_demo_portal_admin_changes_options_of_the_sip_trunk(chromium, smoke_
         _go(page, "#number-add-submit")
         additions = page.inner_text("#number-additions")
         assert "anbieterwechsel.pdf" in additions and "Telekom Deutschland" in additions
-        _shot(page, "2-numbers")
+        _shot(page, "2-numbers", report)
         _go(page, "#wizard-next")
 
         # Step 3: 8 → 11 channels, failover cancelled, the router at Lager Neuss refused with its date.
@@ -112,7 +125,7 @@ def test_the_demo_portal_admin_changes_options_of_the_sip_trunk(chromium, smoke_
         refusal = page.locator("tr", has_text="Lager Neuss").filter(has_text="Business-Router").locator(".field-error")
         assert re.search(r"\d{2}\.\d{2}\.\d{4}", refusal.inner_text()), refusal.inner_text()  # from when
         assert page.locator("tr", has_text="Zusätzlicher Sprachkanal").locator("input").input_value() == "11"
-        _shot(page, "3-options-refused")
+        _shot(page, "3-options-refused", report)
         page.locator("tr", has_text="Lager Neuss").filter(has_text="Business-Router").locator("input").check()
         _go(page, "#wizard-next")
 
@@ -123,10 +136,11 @@ def test_the_demo_portal_admin_changes_options_of_the_sip_trunk(chromium, smoke_
                      "Portierung"):
             assert text in changes, text
         assert "s.kraemer@rheinland-logistik.example" in page.inner_text("#confirmation-recipient")
-        _shot(page, "4-summary")
+        _shot(page, "4-summary", report)
         page.fill("#hotline_password", "falsch")
         _go(page, "#wizard-submit")
         assert page.locator("#hotline_password-error").is_visible()
+        _shot(page, "4-summary-wrong-password", report)
         page.fill("#hotline_password", _hotline_password(smoke_site))
         _go(page, "#wizard-submit")
         assert "/portal/orders/" in page.url
@@ -137,6 +151,7 @@ def test_the_demo_portal_admin_changes_options_of_the_sip_trunk(chromium, smoke_
         page.goto(f"{site}/portal/orders/")
         assert "Optionsänderung" in page.content()
         assert not page.errors, page.errors
+        assert not report.problems, report.summary()
     finally:
         context.close()
 
