@@ -251,3 +251,23 @@ def test_only_the_portal_admin_orders_and_a_pending_contract_carries_its_warning
     contract_page = me.get(f"/portal/contracts/{two['trunk']}").get_data(as_text=True)
     assert 'id="change-options"' in contract_page
     assert 'id="change-options"' not in me.get(f"/portal/contracts/{inactive_id}").get_data(as_text=True)
+
+
+@pytest.mark.rule("R-WIZ-2")
+def test_a_product_without_voice_skips_the_numbers_step(app, two, me):
+    with app.app_context():
+        from app.models import Customer
+        from app.models.enums import ProductKind
+
+        dsl = make_contract(db.session.get(Customer, two["customer"]), make_product(ProductKind.DSL),
+                            status=ContractStatus.ACTIVE)
+        db.session.commit()
+        dsl_id = dsl.id
+    page = me.get(f"/portal/option-order/?contract={dsl_id}")
+    response = me.post("/portal/option-order/", data={"csrf_token": csrf_token_from(page.get_data(as_text=True)),
+                                                      "contract": str(dsl_id)})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/options")
+    draft = int(re.search(r"/option-order/(\d+)/options", response.headers["Location"]).group(1))
+    assert me.get(f"/portal/option-order/{draft}/numbers").headers["Location"].endswith("/options")
+    options = me.get(f"/portal/option-order/{draft}/options").get_data(as_text=True)
+    assert f"/portal/option-order/{draft}/numbers" not in options  # no step 2 in the steps, Back leads to step 1
