@@ -3,6 +3,7 @@ fields with the entered values kept, isolation by URL and form (404), nothing fo
 and one order from a double submit (QUALITY R3)."""
 from __future__ import annotations
 
+import io
 import re
 from datetime import date
 
@@ -271,3 +272,40 @@ def test_a_product_without_voice_skips_the_numbers_step(app, two, me):
     assert me.get(f"/portal/option-order/{draft}/numbers").headers["Location"].endswith("/options")
     options = me.get(f"/portal/option-order/{draft}/options").get_data(as_text=True)
     assert f"/portal/option-order/{draft}/numbers" not in options  # no step 2 in the steps, Back leads to step 1
+
+
+@pytest.mark.rule("S12", "R-WIZ-2")
+def test_an_oversize_upload_is_refused_with_a_clear_page_and_stores_nothing(app, two, me):
+    draft = _start(me, two["trunk"])
+    url = f"/portal/option-order/{draft}/numbers"
+    token = _token(me, url)
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    app.config["MAX_CONTENT_LENGTH"] = 4096
+    try:
+        response = me.post(url, data={"csrf_token": token, "kind": "port_single", **world_of.porting(),
+                                      "file": (io.BytesIO(world_of.PDF + b"0" * 8192), "gross.pdf")},
+                           content_type="multipart/form-data")
+    finally:
+        app.config["MAX_CONTENT_LENGTH"] = limit
+    assert response.status_code == 413
+    assert "zu groß" in response.get_data(as_text=True)
+    with app.app_context():
+        from app.models import DraftUpload
+
+        assert db.session.scalar(select(func.count(DraftUpload.id)).where(DraftUpload.draft_id == draft)) == 0
+        assert db.session.get(OrderDraft, draft).data.get("additions") == []
+
+
+@pytest.mark.rule("R-WIZ-7")
+def test_back_to_step_one_and_forth_keeps_the_draft_and_another_contract_starts_afresh(app, two, me):
+    draft = _start(me, two["trunk"])
+    base = f"/portal/option-order/{draft}"
+    _post(me, f"{base}/options", {f"total-booked:{two['channels']}": "11", f"total-booked:{two['router']}": "1",
+                                  "go": "next"})
+    step_one = me.get(f"/portal/option-order/?draft={draft}").get_data(as_text=True)
+    assert f'id="contract-{two["trunk"]}" value="{two["trunk"]}" checked' in step_one
+    again = me.post(f"/portal/option-order/?draft={draft}",
+                    data={"csrf_token": csrf_token_from(step_one), "contract": str(two["trunk"])})
+    assert again.headers["Location"].endswith(f"{base}/numbers")
+    assert 'value="11"' in me.get(f"{base}/options").get_data(as_text=True)
+    assert "8 → 11" in me.get(f"{base}/summary").get_data(as_text=True)
