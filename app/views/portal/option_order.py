@@ -114,7 +114,7 @@ class PortalOptionOrderView(PortalView):
         return self._page("numbers.html", current, "numbers", form=form, number_step=step,
                           uploads={u.id: u for u in current.uploads}, action_form=StepForm(prefix="action-"),
                           format_number=number_rules.format_number, porting_text=number_rules.porting_numbers_text,
-                          kinds=_kind_hints())
+                          kinds=_kind_hints(), iso_date=date.fromisoformat)
 
     @staticmethod
     def _add_numbers(customer, user, draft, form) -> None:
