@@ -309,3 +309,22 @@ def test_back_to_step_one_and_forth_keeps_the_draft_and_another_contract_starts_
     assert again.headers["Location"].endswith(f"{base}/numbers")
     assert 'value="11"' in me.get(f"{base}/options").get_data(as_text=True)
     assert "8 → 11" in me.get(f"{base}/summary").get_data(as_text=True)
+
+
+@pytest.mark.rule("R-WIZ-6", "R3")
+def test_two_tabs_submitting_at_once_give_one_order(app, two, me):
+    draft = _start(me, two["trunk"])
+    base = f"/portal/option-order/{draft}"
+    _post(me, f"{base}/options", {f"total-booked:{two['channels']}": "11", f"total-booked:{two['router']}": "1",
+                                  "go": "next"})
+    tabs = [me, _client(app, two["user"])]
+    tokens = [_token(tab, f"{base}/summary") for tab in tabs]
+
+    def submit(i):
+        response = tabs[i].post(f"{base}/summary", data={"csrf_token": tokens[i], "hotline_password": two["hotline"]})
+        return response.status_code
+
+    codes = race(app, submit)
+    assert sorted(codes) in ([302, 404], [200, 302]), codes  # the loser: the draft is gone, or "already submitted"
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Order.id)).where(Order.customer_id == two["customer"])) == 1
