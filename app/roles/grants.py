@@ -42,9 +42,11 @@ _ORDERS = {"PortalOrders": ("can_list", "can_show", "can_accept")}
 _INVOICES = {"PortalInvoices": ("can_list", "can_download")}
 _DOCUMENTS = {"PortalDocuments": ("can_list", "can_download")}
 _TICKETS = {"PortalTickets": ("can_list", "can_show")}
+_OPTION_ORDER = {"PortalOptionOrder": ("can_order",)}  # R-WIZ: the wizard, the Portal Admin's alone
 
 PORTAL_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
-    PORTAL_ADMIN: {**_HOME, **_CONTRACTS, **_CLOUD_PHONE_LIST, **_ORDERS, **_INVOICES, **_DOCUMENTS, **_TICKETS},
+    PORTAL_ADMIN: {**_HOME, **_CONTRACTS, **_CLOUD_PHONE_LIST, **_ORDERS, **_INVOICES, **_DOCUMENTS, **_TICKETS,
+                   **_OPTION_ORDER},
     PBX_ADMIN: {**_CLOUD_PHONE_SIGN_ON, **_TICKETS},
     ACCOUNTING: {**_INVOICES, **_TICKETS},
 }

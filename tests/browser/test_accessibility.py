@@ -97,6 +97,7 @@ def test_every_portal_page_of_every_portal_role(chromium_browser, smoke_site, sc
     assert "HomeView.index" in endpoints and "AccountView.profile" in endpoints, endpoints
     if role == PORTAL_ADMIN:  # the crawl really reached the portal's pages and their details
         assert set(SCREENSHOTS) <= endpoints and {"PortalOrderView.show", "PortalTicketView.show"} <= endpoints
+        assert "PortalOptionOrderView.start" in endpoints  # the wizard's step 1 (its other steps: the journey)
         assert sorted(p.name for p in screenshots.iterdir()) == sorted(
             f"{name}-{width}.png" for name in SCREENSHOTS.values() for width in (375, 1280))
     assert not report.problems, report.summary()

@@ -143,3 +143,34 @@ def test_no_message_text_is_written_in_python():
     """The notifications code chooses templates; it holds no gettext of its own."""
     source = (Path(__file__).resolve().parents[2] / "app/services/notifications/messages.py").read_text()
     assert "gettext" not in source and "_(" not in source
+
+
+@pytest.mark.rule("R-WIZ-6")
+def test_the_option_order_confirmation_reads_as_before_from_its_template(app_ctx):
+    """R-WIZ-6: the confirmation is `email/option_order_confirmation.txt`, word for word the former text,
+    in the product's language, with each change's line; its texts are no Python strings any more."""
+    from types import SimpleNamespace
+
+    from app.models.enums import ItemChange
+    from app.services.option_order import confirmation
+
+    change = SimpleNamespace(change=ItemChange.CHANGED, name="Sprachkanal", before=8, after=11,
+                             unit_monthly=4.9, one_time=0)
+    summary = SimpleNamespace(recipient=SimpleNamespace(name=NAME, email="tk@example.com"), changes=[change],
+                              contract=SimpleNamespace(contract_number="V-1"), monthly_after=83.8,
+                              monthly_before=69.1)
+    order = SimpleNamespace(order_number="A2612020001", customer_id=make_customer().id)
+    message = confirmation.queue_confirmation(order, summary)
+    assert message.subject == "Auftragsbestätigung A2612020001"
+    assert message.body == (
+        f"Hallo {NAME},\n\n"
+        "vielen Dank für deinen Auftrag A2612020001 der Auftragsart „Optionsänderung“ zum Vertrag V-1. "
+        "Wir haben folgende Änderungen erhalten:\n\n"
+        "- Geändert: Sprachkanal (8 → 11), je 4,90\xa0€ pro Monat\n\n"
+        "Monatliche Summe ab jetzt: 83,80\xa0€ (bisher: 69,10\xa0€).\n\n"
+        "Den Verlauf des Auftrags siehst du in e:service unter „Deine Aufträge“. Hast du Fragen zu den Optionen? "
+        f"Ruf uns unter {app_ctx.config['HOTLINE_PHONE']} an oder schreib an {app_ctx.config['SERVICE_EMAIL']}.\n\n"
+        "Dein ecotel Team"
+    )
+    source = (Path(__file__).resolve().parents[2] / "app/services/option_order/confirmation.py").read_text()
+    assert "thank you for your order" not in source

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from app.extensions import db
 from app.models import (
-    Contract, Cpe, Invoice, Order, OrderItem, OrderStep, PhoneNumber, SipAccount, Ticket, TicketComment,
+    Contract, Cpe, Invoice, Order, OrderDraft, OrderItem, OrderStep, PhoneNumber, SipAccount, Ticket, TicketComment,
 )
 from app.models.enums import (
     AreaCodeKind, ContractStatus, DocumentType, ItemChange, NumberKind, OrderKind, OrderStatus, ProductKind,
@@ -88,6 +88,13 @@ def build_tenant(tag: str, products: dict, with_users: bool = True) -> Tenant:
             user = make_user(role, customer=customer, password=PASSWORD, mobile="+4917012345678",
                              username=f"{role.split()[0].lower()}.{tag}.{customer.id}")
             tenant.users[role] = user.username
+            if role == PORTAL_ADMIN:  # an option-order draft of the wizard (R-WIZ-7), swept by S1
+                draft = OrderDraft(customer_id=customer.id, user_id=user.id, contract_id=trunk.id,
+                                   token=f"draft-{tag}-{customer.id}", data={},
+                                   expires_at=datetime.utcnow() + timedelta(days=1))
+                db.session.add(draft)
+                db.session.flush()
+                tenant.named["draft"] = draft.id
     return tenant
 
 

@@ -12,6 +12,8 @@ signed-out script request (the technical panel, the customer password).
 """
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from app.roles import ACCOUNTING, ADMIN, PBX_ADMIN, PORTAL_ADMIN, SALES, SERVICE
@@ -51,6 +53,17 @@ MATRIX: dict[tuple[str, str, str | None], tuple] = {
     # --- support tickets (R-TIC-5: all three portal roles) ---
     ("GET", "/portal/tickets/", None):                      (L, 200, 200, 200, 404, 404, 404),
     ("GET", "/portal/tickets/<pk>", "ticket"):              (L, 200, 200, 200, 404, 404, 404),
+    # --- the option-order wizard (R-WIZ): the Portal Admin's alone; <draft> is the Portal Admin's draft ---
+    ("GET", "/portal/option-order/", None):                 (L, 200, 403, 403, 404, 404, 404),
+    ("POST", "/portal/option-order/", None):                (L, 200, 403, 403, 404, 404, 404),
+    ("GET", "/portal/option-order/<draft>/numbers", "draft"): (L, 200, 403, 403, 404, 404, 404),
+    ("POST", "/portal/option-order/<draft>/numbers", "draft"): (L, 200, 403, 403, 404, 404, 404),
+    ("POST", "/portal/option-order/<draft>/numbers/change", "draft"): (L, 302, 403, 403, 404, 404, 404),
+    ("GET", "/portal/option-order/<draft>/options", "draft"): (L, 200, 403, 403, 404, 404, 404),
+    ("POST", "/portal/option-order/<draft>/options", "draft"): (L, 302, 403, 403, 404, 404, 404),
+    ("GET", "/portal/option-order/<draft>/summary", "draft"): (L, 200, 403, 403, 404, 404, 404),
+    ("POST", "/portal/option-order/<draft>/summary", "draft"): (L, 200, 403, 403, 404, 404, 404),
+    ("POST", "/portal/option-order/<draft>/abandon", "draft"): (L, 302, 403, 403, 404, 404, 404),
     # --- back office entry points (R-BO): every menu entry's list ---
     ("GET", "/customers/list/", None):                      (L, 403, 403, 403, 200, 200, 200),
     ("GET", "/contact-persons/list/", None):                (L, 403, 403, 403, 200, 200, 200),
@@ -102,7 +115,7 @@ def _client(app, role, world, signed_in):
 
 
 def _request(client, token, method, rule, fill, world):
-    url = rule.replace("<pk>", str(world["a"].named[fill])) if fill else rule
+    url = re.sub(r"<[a-z_]+>", str(world["a"].named[fill]), rule) if fill else rule
     if method in WRITE_METHODS:
         response = client.open(url, method=method, data={"csrf_token": token}, headers={"X-CSRFToken": token})
     else:

@@ -25,6 +25,7 @@ from app.models.enums import ContractStatus
 from app.models.mixins import utcnow
 from app.services.documents import discard_stored
 from app.services.errors import Invalid, NotFound
+from app.services.tenancy import parse_id
 
 # R-WIZ-1: the wizard offers these contracts; the pending one with a warning.
 OFFERED_STATUSES = (ContractStatus.ACTIVE, ContractStatus.ACTIVE_PENDING)
@@ -74,11 +75,11 @@ def offered_contract(customer, contract_id) -> Contract:
 
 def _owned(model, customer, raw_id):
     """The row of `model` with this id when it belongs to `customer`, else None (ids of others look absent)."""
+    if isinstance(raw_id, int) and not isinstance(raw_id, bool):
+        raw_id = str(raw_id)
     try:
-        ident = int(raw_id)
-    except (TypeError, ValueError):
-        return None
-    if not 1 <= ident <= 2**31 - 1:
+        ident = parse_id(raw_id)  # ASCII digits only: "١" or "²" are no ids (R7)
+    except NotFound:
         return None
     return db.session.scalar(select(model).where(model.id == ident, model.customer_id == customer.id))
 

@@ -11,11 +11,13 @@ from flask_babel import lazy_gettext as _l
 from app.views.portal.cloud_phone import PortalCloudPhoneView
 from app.views.portal.contracts import PortalContractView
 from app.views.portal.documents import PortalDocumentView, PortalInvoiceView
+from app.views.portal.option_order import PortalOptionOrderView
 from app.views.portal.orders import PortalOrderView
 from app.views.portal.tickets import PortalTicketView
 
 PORTAL_MENU = [
     (PortalContractView, "Contracts (portal)", _l("Contracts"), "fa-file-signature"),
+    (PortalOptionOrderView, "Change options (portal)", _l("Change options"), "fa-sliders"),
     (PortalCloudPhoneView, "cloud.phone (portal)", _l("cloud.phone"), "fa-cloud"),
     (PortalOrderView, "Orders (portal)", _l("Orders"), "fa-cart-shopping"),
     (PortalInvoiceView, "Invoices (portal)", _l("Invoices & call records"), "fa-file-invoice"),
