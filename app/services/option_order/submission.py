@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import Document, DraftUpload, Order, OrderDraft, OrderItem, OrderStep, PhoneNumber
-from app.models.enums import NumberStatus, OrderKind, OrderStatus, StepStatus
+from app.models.enums import NumberStatus, OrderKind, OrderStatus, PortingState, StepStatus
 from app.models.mixins import utcnow
 from app.services import audit
 from app.services.documents import discard_stored
@@ -108,6 +108,7 @@ def submit(customer, user, draft_id, hotline_password: str | None, today: date |
                 document=document, porting_carrier=porting.get("carrier"),
                 porting_numbers=numbers.porting_numbers_text(porting) if porting else None,
                 porting_owner=porting.get("owner"),
+                porting_state=PortingState.FORM_RECEIVED if porting else None,
             ))
         _mark_removals([c.phone_number.id for c in summary.changes if c.phone_number is not None])
         for position, name in enumerate(_step_names(summary), start=1):
