@@ -35,6 +35,8 @@ def upgrade():
 def downgrade():
     with op.batch_alter_table('order_item', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_order_item_porting_state'))
+        # The enum's CHECK goes first: SQLite's table copy would otherwise keep it and miss its column.
+        batch_op.drop_constraint('porting_state', type_='check')
         batch_op.drop_column('porting_changed_at')
         batch_op.drop_column('porting_reason')
         batch_op.drop_column('porting_confirmed_date')
