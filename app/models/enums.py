@@ -189,16 +189,6 @@ class StepStatus(LabeledEnum):
     FAILED = "failed"
 
 
-class PortingState(LabeledEnum):
-    """The porting tracker (issue 13 part 7): where the transfer of a ported number stands."""
-
-    FORM_RECEIVED = "form_received"
-    SUBMITTED = "submitted"
-    DATE_CONFIRMED = "date_confirmed"
-    PORTED = "ported"
-    REJECTED = "rejected"
-
-
 # --- Tickets -------------------------------------------------------------
 class TicketKind(LabeledEnum):
     """R-TIC-1."""
@@ -370,11 +360,6 @@ _LABELS = {
     StepStatus.IN_PROGRESS: _l("In progress"),
     StepStatus.DONE: _l("Done"),
     StepStatus.FAILED: _l("Failed"),
-    PortingState.FORM_RECEIVED: _l("Porting form received"),
-    PortingState.SUBMITTED: _l("Submitted to the current provider"),
-    PortingState.DATE_CONFIRMED: _l("Porting date confirmed"),
-    PortingState.PORTED: _l("Ported"),
-    PortingState.REJECTED: _l("Rejected"),
     TicketKind.COMMISSIONING_FAULT: _l("Commissioning fault"),
     TicketKind.FAULT: _l("Fault"),
     TicketKind.CLAIM: _l("Claim"),

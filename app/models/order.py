@@ -9,7 +9,8 @@ from sqlalchemy import (
 from sqlalchemy.orm import relationship
 
 from .bilingual import Localized
-from .enums import ItemChange, NumberOrderKind, OrderKind, OrderStatus, PortingState, StepStatus
+from .enums import ItemChange, NumberOrderKind, OrderKind, OrderStatus, StepStatus
+from .porting_state import PortingState
 from .mixins import CustomerOwnedMixin, TimestampMixin, str_enum
 
 

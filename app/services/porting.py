@@ -29,7 +29,8 @@ from sqlalchemy.orm import selectinload
 
 from app.extensions import db
 from app.models import EServiceUser, Order, OrderItem
-from app.models.enums import Channel, NumberOrderKind, PortingState as S, UserStatus
+from app.models.enums import Channel, NumberOrderKind, UserStatus
+from app.models.porting_state import PortingState as S
 from app.models.mixins import utcnow
 from app.roles import PORTAL_ADMIN
 from app.services import audit

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Document, OrderItem, OutboxMessage
-from app.models.enums import PortingState as S
+from app.models.porting_state import PortingState as S
 from app.roles import ACCOUNTING, PBX_ADMIN, SALES, SERVICE
 from tests import option_order_world as world
 from tests.conftest import csrf_token_from

@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditLog, OrderItem, OutboxMessage
-from app.models.enums import DocumentType, PortingState as S
+from app.models.enums import DocumentType
+from app.models.porting_state import PortingState as S
 from app.roles import PORTAL_ADMIN, SERVICE
 from app.services import option_order as wizard, porting
 from app.services.errors import Invalid, NotFound

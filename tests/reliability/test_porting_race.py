@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AuditLog, EServiceUser, OrderItem, OutboxMessage
-from app.models.enums import PortingState as S
+from app.models.porting_state import PortingState as S
 from app.roles import SERVICE
 from app.services import porting
 from app.services.errors import Invalid

@@ -21,7 +21,8 @@ from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
 from app.models import Document, DraftUpload, Order, OrderDraft, OrderItem, OrderStep, PhoneNumber
-from app.models.enums import NumberStatus, OrderKind, OrderStatus, PortingState, StepStatus
+from app.models.enums import NumberStatus, OrderKind, OrderStatus, StepStatus
+from app.models.porting_state import PortingState
 from app.models.mixins import utcnow
 from app.services import audit
 from app.services.documents import discard_stored
