@@ -88,7 +88,7 @@ def rheinland(b: DemoBuilder):
     ported = b.order(trunk, "A2100006", OrderKind.OPTION_CHANGE, OrderStatus.PROVISIONING, 6, [
         (ItemChange.ADDED, "Portierung einer Einzelrufnummer: +49 211 5550199", None, 0, 1),
     ], steps_done=2)
-    b.porting(ported, "+49 211 5550199", "Vodafone", PortingState.DATE_CONFIRMED, confirmed_in_days=9)
+    b.porting(ported, "+49 211 5550199", "Vodafone", PortingState.DATE_CONFIRMED, confirmed_in_days=14)
     dsl_provision = b.order(dsl, "A2100004", OrderKind.NEW_PROVISION, OrderStatus.PARTIALLY_PROVISIONED, 12, [
         (ItemChange.ADDED, "ecotel DSL business 250 Büro Köln", None, None, None),
         (ItemChange.ADDED, "Business-Router (Miete)", "ROUTER", None, 1),
