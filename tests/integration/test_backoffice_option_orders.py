@@ -8,13 +8,14 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Document, OrderItem, OutboxMessage
+from app.models import Document, Order, OrderItem, OrderStep, OutboxMessage
+from app.models.enums import OrderStatus, StepStatus
 from app.models.porting_state import PortingState as S
 from app.roles import ACCOUNTING, PBX_ADMIN, SALES, SERVICE
 from tests import option_order_world as world
 from tests.conftest import csrf_token_from
 from tests.factories import make_user
-from tests.integration.backoffice_forms import PASSWORD, staff_client
+from tests.integration.backoffice_forms import PASSWORD, flashes, form_data, staff_client
 from tests.integration.test_porting_tracker import ported_order
 
 
@@ -103,3 +104,22 @@ def test_customer_roles_see_nothing_of_the_back_office_orders(app, client, login
     for url in (f"/orders/show/{order_id}", f"/portings/show/{item_id}", f"/portings/state/{item_id}",
                 f"/documents/download/{document_id}", "/portings/list/"):
         assert client.get(url).status_code in (302, 403, 404), url
+
+
+@pytest.mark.rule("R-BO-3", "R-ORD-1")
+def test_service_moves_the_option_order_through_its_status_and_work_steps(app, client, login):
+    order_id, _number, _item, _doc, _customer = _order(app)
+    with app.app_context():
+        step_id = db.session.scalar(select(OrderStep.id).where(OrderStep.order_id == order_id,
+                                                               OrderStep.position == 2))
+    staff = staff_client(app, client, login, SERVICE, "bo.service.steps")
+    url = f"/orders/edit/{order_id}"
+    response = staff.post(url, data=form_data(staff, url, status="partially_provisioned"))
+    assert response.status_code == 302, flashes(response.get_data(as_text=True))
+    url = f"/order-steps/edit/{step_id}"
+    response = staff.post(url, data=form_data(staff, url, status="done", note="Kundenservice hat geprüft"))
+    assert response.status_code == 302, flashes(response.get_data(as_text=True))
+    with app.app_context():
+        assert db.session.get(Order, order_id).status is OrderStatus.PARTIALLY_PROVISIONED
+        step = db.session.get(OrderStep, step_id)
+        assert (step.status, step.note) == (StepStatus.DONE, "Kundenservice hat geprüft")
