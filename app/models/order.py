@@ -10,6 +10,7 @@ from sqlalchemy.orm import relationship
 
 from .bilingual import Localized
 from .enums import ItemChange, NumberOrderKind, OrderKind, OrderStatus, StepStatus
+from .porting_state import PortingState
 from .mixins import CustomerOwnedMixin, TimestampMixin, str_enum
 
 
@@ -72,6 +73,13 @@ class OrderItem(CustomerOwnedMixin, TimestampMixin, Model):
     porting_carrier = Column(String(100))
     porting_numbers = Column(String(100))
     porting_owner = Column(String(120))
+    # The porting tracker (app/services/porting.py): one state per porting item, because the losing
+    # carrier answers a porting request as a whole (one number, or one block with its extension range,
+    # gets one date or one rejection). Empty for items that port nothing.
+    porting_state = Column(str_enum(PortingState, "porting_state"), index=True)
+    porting_confirmed_date = Column(Date)
+    porting_reason = Column(String(500))
+    porting_changed_at = Column(DateTime)
     # Upload that came with the item (address proof, porting form; R-WIZ-2).
     document_id = Column(Integer, ForeignKey("document.id", ondelete="SET NULL"), index=True)
 

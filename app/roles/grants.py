@@ -60,6 +60,9 @@ SALES_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "OrderView": WRITE,
     "OrderItemView": FULL,
     "OrderStepView": WRITE,
+    # Issue 13 part 6/7: the option order's uploads (download) and where its portings stand.
+    "DocumentView": READ + ("can_download",),
+    "PortingView": READ,
     "ProductView": READ,
     "OptionTypeView": READ,
     LOOKUP_VIEW: LOOKUP,
@@ -70,12 +73,13 @@ SERVICE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "OrderView": READ + ("can_edit",),
     "OrderStepView": FULL,
     "OrderItemView": READ,
+    "PortingView": READ + ("can_set_state",),
     "ContractView": READ + ("can_edit",),
     # Tickets and replies.
     "TicketView": WRITE,
     "TicketCommentView": FULL,
     # Documents and invoices.
-    "DocumentView": FULL,
+    "DocumentView": FULL + ("can_download",),
     "InvoiceView": WRITE,
     # Numbers, SIP, forwardings, registrations, DSL, CPE, shipments.
     "PhoneNumberView": WRITE,

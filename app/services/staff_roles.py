@@ -60,6 +60,7 @@ PERMISSION_LABELS = {
     "menu_access": _l("menu entry"),
     "can_access": _l("profile and password"),
     "can_lookup": _l("search"),
+    "can_set_state": _l("set porting state"),
 }
 
 # Views that have no menu entry of their own, by the name staff know them by.

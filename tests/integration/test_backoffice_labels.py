@@ -49,7 +49,7 @@ def test_menu_groups_lines_and_hardware_apart_from_telephony(admin_client):
     assert menu["Technik"] == ["# Telefonie", "Rufnummern", "SIP-Accounts", "Rufumleitungen", "Registrierungs-IPs",
                                "# Anschlüsse & Technik", "DSL-Zugänge", "Endgeräte (CPE)", "Sendungen"]
     assert menu["Aufträge & Support"] == ["# Aufträge", "Aufträge und Angebote", "Auftragspositionen",
-                                          "Arbeitsschritte", "# Support", "Tickets", "Ticket-Kommentare"]
+                                          "Arbeitsschritte", "Portierungen", "# Support", "Tickets", "Ticket-Kommentare"]
     assert "Optionskatalog" in menu["Kunden & Verträge"]
     assert list(menu)[:6] == ["Kunden & Verträge", "Technik", "Aufträge & Support", "Abrechnung & Dokumente", "System",
                               "Sicherheit"]
@@ -61,7 +61,8 @@ def test_a_section_heading_shows_only_above_entries_the_role_may_open(app, clien
 
     sales = staff_client(app, client, login, SALES, "bo-sales-labels")
     menu = _menu(sales.get("/").get_data(as_text=True))
-    assert menu["Aufträge & Support"] == ["# Aufträge", "Aufträge und Angebote", "Auftragspositionen", "Arbeitsschritte"]
+    assert menu["Aufträge & Support"] == ["# Aufträge", "Aufträge und Angebote", "Auftragspositionen", "Arbeitsschritte",
+                                          "Portierungen"]
     assert "Technik" not in menu
 
 

@@ -60,7 +60,8 @@ def make_full_dataset() -> dict:
     order = Order(order_number=f"A{contract.id:06d}", contract=contract, kind=OrderKind.NEW_PROVISION,
                   status=OrderStatus.PROVISIONING, **owned)
     item = OrderItem(order=order, change=ItemChange.ADDED, description="Sprachkanäle +2", quantity_after=2,
-                     option_type=option.option_type, **owned)
+                     option_type=option.option_type, porting_state="form_received", porting_numbers="+49 211 5550123",
+                     porting_carrier="Telekom", **owned)
     step = OrderStep(order=order, position=1, name="Auftrag geprüft", status=StepStatus.DONE, **owned)
     cpe = Cpe(contract=contract, order=order, model="Router X", serial_number=f"SN{contract.id:08d}", **owned)
     shipment = Shipment(cpe=cpe, carrier="DHL", tracking_number="00340434", status=ShipmentStatus.SHIPPED,

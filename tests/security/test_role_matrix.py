@@ -82,10 +82,12 @@ MATRIX: dict[tuple[str, str, str | None], tuple] = {
     ("GET", "/orders/list/", None):                         (L, 403, 403, 403, 200, 200, 200),
     ("GET", "/order-items/list/", None):                    (L, 403, 403, 403, 200, 200, 200),
     ("GET", "/order-steps/list/", None):                    (L, 403, 403, 403, 200, 200, 200),
+    ("GET", "/portings/list/", None):                       (L, 403, 403, 403, 200, 200, 200),
     ("GET", "/tickets/list/", None):                        (L, 403, 403, 403, 403, 200, 200),
     ("GET", "/ticket-comments/list/", None):                (L, 403, 403, 403, 403, 200, 200),
     ("GET", "/invoices/list/", None):                       (L, 403, 403, 403, 403, 200, 200),
-    ("GET", "/documents/list/", None):                      (L, 403, 403, 403, 403, 200, 200),
+    # Sales read documents too: an option order's uploads (issue 13 part 6).
+    ("GET", "/documents/list/", None):                      (L, 403, 403, 403, 200, 200, 200),
     ("GET", "/call-records/list/", None):                   (L, 403, 403, 403, 403, 200, 200),
     ("GET", "/outbox/list/", None):                         (L, 403, 403, 403, 403, 200, 200),
     ("GET", "/audit-log/list/", None):                      (L, 403, 403, 403, 403, 403, 200),

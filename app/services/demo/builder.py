@@ -19,7 +19,7 @@ from app.models import (
     OrderItem, OrderStep, PhoneNumber, Shipment, Ticket, TicketComment,
 )
 from app.models.enums import (
-    AreaCodeKind, ContactConsent, DocumentType, InvoiceDelivery, NumberKind, NumberStatus, OrderKind,
+    AreaCodeKind, ContactConsent, DocumentType, InvoiceDelivery, NumberKind, NumberOrderKind, NumberStatus, OrderKind,
     OrderStatus, ShipmentStatus, StepStatus, TicketKind, TicketStatus, TicketSubject,
 )
 from app.models.mixins import utcnow
@@ -145,6 +145,30 @@ class DemoBuilder:
             self._add(OrderStep(customer=contract.customer, order=order, position=position, name=name,
                                 name_en=name_en, status=step_status, completed_at=completed, note=note_here))
         return order
+
+    def porting(self, order, number_text, carrier, state, confirmed_in_days=None, reason=None):
+        """Turn the order's first item into a single-number porting with its signed form (porting tracker)."""
+        db.session.flush()  # the customer's and order's ids for the document
+        item = order.items[0]
+        contract = order.contract
+        item.number_order_kind = NumberOrderKind.PORT_SINGLE
+        item.number_count = 1
+        item.porting_numbers, item.porting_carrier = number_text, carrier
+        item.porting_owner = contract.customer.company_name
+        item.porting_state, item.porting_reason = state, reason
+        item.porting_confirmed_date = self.today + timedelta(days=confirmed_in_days) if confirmed_in_days else None
+        item.porting_changed_at = utcnow() - timedelta(days=1)
+        item.document = create_document(
+            customer_id=contract.customer.id, doc_type=DocumentType.SIGNED_PORTING_FORM,
+            title=f"Anbieterwechselformular – {order.order_number}",
+            title_en=f"Porting form – {order.order_number}",
+            filename="anbieterwechselformular.pdf", mime_type="application/pdf",
+            data=files.contract_document_pdf(contract.customer, "Anbieterwechselformular",
+                                             [f"Portierung der Rufnummer {number_text}.",
+                                              f"Abgebender Anbieter: {carrier}."]),
+            document_date=self.today - timedelta(days=6), contract=contract, order=order,
+        )
+        return item
 
     def ticket(self, contract, number, kind, status, title, description, comments, express=False, invoice=None,
                age_days=3):

@@ -16,6 +16,7 @@ from app.models.enums import (
     ForwardingScope, InvoiceDelivery, ItemChange, NumberKind, NumberStatus, OrderKind, OrderStatus,
     RegistrationMode, ShipmentStatus, TicketKind, TicketStatus,
 )
+from app.models.porting_state import PortingState
 from app.services.demo.builder import DemoBuilder
 
 
@@ -83,6 +84,11 @@ def rheinland(b: DemoBuilder):
     b.order(trunk, "A2100003", OrderKind.OPTION_CHANGE, OrderStatus.OFFER_CREATED, 1, [
         (ItemChange.ADDED, "Expressentstörung Lager Neuss", "EXPRESS", None, 1),
     ], steps_done=0, note="Angebot auf Wunsch von Frau Krämer")
+    # The porting tracker: a single number on its way from Vodafone, its date confirmed.
+    ported = b.order(trunk, "A2100006", OrderKind.OPTION_CHANGE, OrderStatus.PROVISIONING, 6, [
+        (ItemChange.ADDED, "Portierung einer Einzelrufnummer: +49 211 5550199", None, 0, 1),
+    ], steps_done=2)
+    b.porting(ported, "+49 211 5550199", "Vodafone", PortingState.DATE_CONFIRMED, confirmed_in_days=14)
     dsl_provision = b.order(dsl, "A2100004", OrderKind.NEW_PROVISION, OrderStatus.PARTIALLY_PROVISIONED, 12, [
         (ItemChange.ADDED, "ecotel DSL business 250 Büro Köln", None, None, None),
         (ItemChange.ADDED, "Business-Router (Miete)", "ROUTER", None, 1),

@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from app.extensions import db
 from app.models import Document, DraftUpload, Order, OrderDraft, OrderItem, OrderStep, PhoneNumber
 from app.models.enums import NumberStatus, OrderKind, OrderStatus, StepStatus
+from app.models.porting_state import PortingState
 from app.models.mixins import utcnow
 from app.services import audit
 from app.services.documents import discard_stored
@@ -139,6 +140,7 @@ def place(customer, user, summary, *, key: str | None, uploads: dict | None = No
             document=document, porting_carrier=porting.get("carrier"),
             porting_numbers=numbers.porting_numbers_text(porting) if porting else None,
             porting_owner=porting.get("owner"),
+            porting_state=PortingState.FORM_RECEIVED if porting else None,
         ))
     _mark_removals([c.phone_number.id for c in summary.changes if c.phone_number is not None])
     for position, name in enumerate(_step_names(summary), start=1):

@@ -42,7 +42,8 @@ def owned_document(raw_id, allowed) -> Document:
 
 def download_name(document: Document) -> str:
     """A server-made file name: type, date, id and the stored extension (never the uploader's name)."""
-    extension = {"application/pdf": "pdf", "text/csv": "csv"}.get(document.mime_type, "bin")
+    extension = {"application/pdf": "pdf", "text/csv": "csv", "image/jpeg": "jpg",
+                 "image/png": "png"}.get(document.mime_type, "bin")
     return f"{document.doc_type.value}_{document.document_date:%Y-%m-%d}_{document.id}.{extension}"
 
 

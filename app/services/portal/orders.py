@@ -4,8 +4,8 @@ from __future__ import annotations
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.models import Order, OrderItem
-from app.models.enums import OrderStatus
+from app.models import Document, Order, OrderItem
+from app.models.enums import CONTRACT_DOCUMENT_TYPES, OrderStatus
 from app.models.mixins import utcnow
 from app.services import audit
 from app.services.errors import Invalid
@@ -38,6 +38,15 @@ def order_detail(raw_id) -> Order:
         Order, raw_id, selectinload(Order.items).selectinload(OrderItem.option_type), selectinload(Order.steps),
         with_contract(Order.contract),
     )
+
+
+def order_documents(order: Order) -> list[Document]:
+    """The order's released contract documents (the wizard's uploads: porting form, address proof; R-DOC-2)."""
+    return db.session.scalars(
+        scoped(Document).where(Document.order_id == order.id, Document.released.is_(True),
+                               Document.doc_type.in_(CONTRACT_DOCUMENT_TYPES))
+        .order_by(Document.id)
+    ).all()
 
 
 def accept_offer(raw_id, user) -> Order:

@@ -15,6 +15,7 @@ from app.views.backoffice.customers import ContactPersonView, CustomerView, Loca
 from app.views.backoffice.documents import CallRecordView, DocumentView, InvoiceView
 from app.views.backoffice.lookups import BackofficeLookupView
 from app.views.backoffice.orders import OrderItemView, OrderStepView, OrderView
+from app.views.backoffice.porting import PortingView
 from app.views.backoffice.system import AuditLogView, OutboxMessageView
 from app.views.backoffice.telephony import (
     CallForwardingView, CpeView, DslAccountView, PhoneNumberView, ShipmentView, SipAccountView,
@@ -53,6 +54,7 @@ MENU = [
             (OrderView, "Orders and offers (back office)", _l("Orders and offers"), "fa-cart-shopping"),
             (OrderItemView, "Order items (back office)", _l("Order items"), "fa-list"),
             (OrderStepView, "Work steps (back office)", _l("Work steps"), "fa-list-ol"),
+            (PortingView, "Portings (back office)", _l("Portings"), "fa-right-left"),
         ]),
         (_l("Support"), [
             (TicketView, "Tickets (back office)", _l("Tickets"), "fa-ticket"),
@@ -81,7 +83,7 @@ def _wire_related_views(appbuilder) -> None:
         ContractOptionView, LocationView, PhoneNumberView, SipAccountView, CallForwardingView,
         TrunkRegistrationView, DslAccountView, CpeView, OrderView, TicketView, DocumentView,
     ]
-    OrderView.related_views = [OrderItemView, OrderStepView, CpeView, DocumentView]
+    OrderView.related_views = [OrderItemView, OrderStepView, PortingView, CpeView, DocumentView]
     TicketView.related_views = [TicketCommentView]
     CpeView.related_views = [ShipmentView]
     InvoiceView.related_views = [DocumentView]

@@ -3,7 +3,10 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask import abort, send_file
+from flask_appbuilder import expose
 from flask_appbuilder.fieldwidgets import DatePickerWidget
+from flask_appbuilder.security.decorators import has_access
 from flask_babel import LazyString, gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField, FileRequired
@@ -11,6 +14,8 @@ from wtforms import BooleanField, DateField
 from wtforms.validators import Optional
 
 from app.models import CallRecord, Document, Invoice, Order
+from app.services.documents import DocumentFileMissing, open_document
+from app.services.portal.documents import download_name
 from app.services.uploads import upload_document, upload_limit_mb
 from app.views.backoffice.base import BackofficeModelView, ReadOnlyModelView
 from app.views.backoffice.customers import contract_field, customer_field, customer_shown
@@ -74,7 +79,8 @@ class DocumentView(BackofficeModelView):
     edit_title = _l("Edit document")
     title = _l("Documents")
     same_customer = ("contract", "order", "invoice")
-    base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_delete"]
+    base_permissions = ["can_list", "can_show", "can_add", "can_edit", "can_delete", "can_download"]
+    show_template = "backoffice/document_show.html"
 
     list_columns = ["document_date", "doc_type", "title", "customer", "contract", "released", "size_bytes"]
     search_columns = ["doc_type", "title", "customer_id", "contract_id", "invoice_id", "released",
@@ -125,6 +131,23 @@ class DocumentView(BackofficeModelView):
         "order": AjaxRelationField(_l("Order"), model=Order, lookup="order", required=False),
         "invoice": AjaxRelationField(_l("Invoice"), model=Invoice, lookup="invoice", required=False),
     }
+
+    @expose("/download/<pk>")
+    @has_access
+    def download(self, pk):
+        """Staff download a stored file (e.g. a wizard upload: porting form, address proof), never inline."""
+        document = self.datamodel.get(pk)
+        if document is None:
+            abort(404)
+        try:
+            handle = open_document(document)
+        except DocumentFileMissing:
+            abort(404)
+        response = send_file(handle, mimetype=document.mime_type, as_attachment=True,
+                             download_name=download_name(document), max_age=0)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Cache-Control"] = "no-store"
+        return response
 
     def create_item(self, form):
         """Check and store the upload with its row in one transaction (app/services/uploads.py)."""

@@ -100,6 +100,12 @@ class OrderItemView(BackofficeModelView):
         "quantity_before": _l("Quantity before"),
         "quantity_after": _l("Quantity after"),
         "effective_date": _l("Effective date"),
+        "porting_numbers": _l("Numbers"),
+        "porting_carrier": _l("Current provider"),
+        "porting_owner": _l("Owner of the numbers"),
+        "porting_state": _l("Porting state"),
+        "porting_confirmed_date": _l("Porting date"),
+        "porting_reason": _l("Reason of the rejection"),
     }
     show_fieldsets = [
         (_l("Order item"), {"fields": ["order", "customer", "change", "description", "effective_date"]}),
@@ -108,6 +114,8 @@ class OrderItemView(BackofficeModelView):
             "quantity_before", "quantity_after",
         ]}),
         (_l("Prices"), {"fields": ["monthly_price", "one_time_price"]}),
+        (_l("Porting"), {"fields": ["porting_numbers", "porting_carrier", "porting_owner", "porting_state",
+                                    "porting_confirmed_date", "porting_reason"]}),
         (_l("Upload"), {"fields": ["document"]}),
     ]
     add_columns = [

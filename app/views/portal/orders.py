@@ -37,7 +37,8 @@ class PortalOrderView(PortalView):
     def show(self, pk):
         order = service.order_detail(pk)
         return self.render_template("portal/order_detail.html", order=order, statuses=list(OrderStatus),
-                                    accept_form=AcceptOfferForm())
+                                    accept_form=AcceptOfferForm(), documents=service.order_documents(order),
+                                    portings=[item for item in order.items if item.porting_state is not None])
 
     @expose("/<pk>/accept", methods=["POST"])
     @has_access
