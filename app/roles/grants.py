@@ -34,6 +34,7 @@ ACCOUNT_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
 
 _HOME = {"PortalHome": ("can_customer_password",)}
 _CONTRACTS = {"PortalContracts": ("can_list", "can_show")}
+_CONTRACT_ACTIONS = {"PortalContractActions": ("can_manage",)}  # R-SIP-1..6: Portal Admin only (README)
 _CLOUD_PHONE_LIST = {"PortalCloudPhone": ("can_list",)}
 _CLOUD_PHONE_SIGN_ON = {"PortalCloudPhone": ("can_list", "can_sign_on")}
 _ORDERS = {"PortalOrders": ("can_list", "can_show", "can_accept")}
@@ -42,7 +43,7 @@ _DOCUMENTS = {"PortalDocuments": ("can_list", "can_download")}
 _TICKETS = {"PortalTickets": ("can_list", "can_show")}
 
 PORTAL_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
-    PORTAL_ADMIN: {**_HOME, **_CONTRACTS, **_CLOUD_PHONE_LIST, **_ORDERS, **_INVOICES, **_DOCUMENTS, **_TICKETS},
+    PORTAL_ADMIN: {**_HOME, **_CONTRACTS, **_CONTRACT_ACTIONS, **_CLOUD_PHONE_LIST, **_ORDERS, **_INVOICES, **_DOCUMENTS, **_TICKETS},
     PBX_ADMIN: {**_HOME, **_CLOUD_PHONE_SIGN_ON, **_TICKETS},
     ACCOUNTING: {**_HOME, **_INVOICES, **_TICKETS},
 }
