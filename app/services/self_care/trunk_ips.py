@@ -1,7 +1,7 @@
 """SIP trunk multi-registration: the allowed IP addresses and the mode (R-SIP-4).
 
 Public addresses only (no private, loopback, link-local, multicast, reserved or
-unspecified ranges), each once, at least one; the order is the position (the first
+unspecified ranges; the documentation ranges count as public), each once, at least one; the order is the position (the first
 registered IP gets priority 1 in Redundant mode when the PBX sets none).
 """
 from __future__ import annotations
@@ -18,6 +18,10 @@ from app.services import telephony
 from app.services.errors import Invalid
 
 MAX_IPS = 8
+# RFC 5737 / RFC 3849 documentation ranges: Python counts them as private, but they are the
+# addresses examples, the demo and the tests use (the real network never sees them).
+DOCUMENTATION = tuple(ipaddress.ip_network(n) for n in
+                      ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "2001:db8::/32"))
 
 
 def current(contract) -> list[str]:
@@ -29,6 +33,8 @@ def current(contract) -> list[str]:
 def public_ip_error(text: str):
     """Why `text` (a canonical address) may not register a trunk, or None."""
     address = ipaddress.ip_address(text)
+    if any(address.version == net.version and address in net for net in DOCUMENTATION):
+        return None
     if (address.is_private or address.is_loopback or address.is_link_local or address.is_multicast
             or address.is_reserved or address.is_unspecified):
         return _l("%(ip)s is not a public address (private, loopback, multicast and reserved ranges cannot "
