@@ -79,6 +79,7 @@ SERVICE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "SipAccountView": FULL,
     "CallForwardingView": FULL,
     "TrunkRegistrationView": FULL,
+    "ProvisioningChangeView": READ + ("can_retry",),  # self-care changes: see and retry (issue 14)
     "DslAccountView": WRITE,
     "CpeView": WRITE,
     "ShipmentView": WRITE,

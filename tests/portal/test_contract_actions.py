@@ -475,3 +475,34 @@ def test_another_customers_contract_and_change_are_404(app, shop, signed_in):
                        data={"csrf_token": token["csrf_token"]}).status_code == 404
     with app.app_context():
         assert db.session.get(ProvisioningChange, shop.other_change).state == "failed"
+
+
+# --- back office: Service sees the changes and retries them ------------------------------------
+@pytest.mark.rule("R-SIP-1")
+def test_service_sees_and_retries_a_failed_change(app, shop, client, login, network):
+    from tests.integration.backoffice_forms import staff_client
+
+    network(1)
+    with app.app_context():
+        outcome = changes.submit(db.session.get(Contract, shop.trunk), "sip_password", None, token=None, payload={},
+                                 old_summary=changes.HIDDEN, new_summary=changes.HIDDEN)
+        assert not outcome.applied
+        change_id = outcome.change.id
+    network(0)
+    service = staff_client(app, client, login, "Service", f"service.actions.{shop.trunk}")
+    listing = service.get("/self-care-changes/list/")
+    assert listing.status_code == 200
+    html = listing.get_data(as_text=True)
+    assert "SIP-Passwort zurückgesetzt" in html or "SIP password reset" in html
+    from tests.conftest import csrf_token_from
+
+    show = service.get(f"/self-care-changes/show/{change_id}").get_data(as_text=True)
+    assert "••••••" in show and OLD_SIP not in show
+    token = csrf_token_from(service.get("/contracts/edit/%d" % shop.trunk).get_data(as_text=True))
+    response = service.post("/self-care-changes/action_post", data={
+        "action": "retry", "rowid": [str(change_id)], "csrf_token": token})
+    assert response.status_code == 302
+    with app.app_context():
+        assert db.session.get(ProvisioningChange, change_id).state == "applied"
+        assert db.session.get(Contract, shop.trunk).sip_password != OLD_SIP
+        assert db.session.get(ProvisioningChange, change_id).secret is None
