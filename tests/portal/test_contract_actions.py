@@ -1,155 +1,23 @@
-"""Self-care actions on the contract page (issue 14, SPEC §6 R-SIP-1..7, R-CON-5, QUALITY R2/R3/R7/S1/S14).
+"""Self-care actions on the contract page (issue 14, SPEC §6 R-SIP-1..7, R-CON-5, QUALITY R2/R3/S1/S14).
 
 A real database and the simulated network (latency 0 in tests); PROVISIONING_FAILURE_RATE=1 makes
-the network refuse every change. Each test builds one customer whose SIP trunk has every option
-booked, one trunk without options, and another customer with a forwarding of its own.
+the network refuse every change. The forwarding and IP forms are in test_contract_action_forms.py.
 """
 from __future__ import annotations
 
 import logging
-import re
-from datetime import datetime
-from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import func, select, text
 
 from app.extensions import db
-from app.models import (
-    AuditLog, CallForwarding, Contract, Cpe, DslAccount, OutboxMessage, PhoneNumber, ProvisioningChange, Shipment,
-    TrunkRegistration,
-)
-from app.models.enums import (
-    AreaCodeKind, ContractStatus, ForwardingKind, ForwardingScope, NumberKind, OptionFeature, ProductKind,
-    RegistrationMode, ShipmentStatus,
-)
-from app.roles import PBX_ADMIN, PORTAL_ADMIN
+from app.models import AuditLog, Contract, DslAccount, ProvisioningChange
+from app.models.enums import ContractStatus
 from app.services.self_care import changes
-from tests.factories import make_contract, make_customer, make_option, make_option_type, make_product, make_user
-from tests.portal.conftest import page_token
-from tests.portal.world import PASSWORD
+from tests.portal.actions_world import (  # noqa: F401  - fixtures
+    OLD_SIP, _form_tokens, _forwardings, _secret_nowhere, _shown_secret, _sip_password, network, shop,
+)
 from tests.races import race
-
-OLD_SIP = "Alt#SipPasswort1"
-OLD_DSL = "Alt#DslPasswort1"
-FEATURES = (OptionFeature.FAILOVER_FORWARDING, OptionFeature.PERMANENT_FORWARDING, OptionFeature.MULTI_REGISTRATION,
-            OptionFeature.ROUTER, OptionFeature.DSL_ACCESS)
-
-
-def _number(customer, contract, subscriber, kind=NumberKind.SINGLE, ext=None):
-    number = PhoneNumber(customer=customer, contract=contract, kind=kind, area_code_kind=AreaCodeKind.LOCAL,
-                         area_code="211", subscriber_number=subscriber,
-                         extension_from=ext[0] if ext else None, extension_to=ext[1] if ext else None)
-    db.session.add(number)
-    return number
-
-
-@pytest.fixture
-def shop(app):
-    with app.app_context():
-        product = make_product(ProductKind.SIP_TRUNK, name="SIP-Trunk")
-        options = [make_option_type(feature) for feature in FEATURES]
-        customer = make_customer()
-        trunk = make_contract(customer, product, sip_password=OLD_SIP, registration_mode=RegistrationMode.LOAD_SHARING)
-        for option_type in options:
-            make_option(trunk, option_type)
-        block = _number(customer, trunk, f"55{trunk.id:04d}", NumberKind.BLOCK, ("0", "99"))
-        single = _number(customer, trunk, f"66{trunk.id:04d}")
-        db.session.flush()
-        db.session.add(CallForwarding(customer=customer, contract=trunk, kind=ForwardingKind.FAILOVER,
-                                      scope=ForwardingScope.BLOCK, phone_number=block, target="+4917155501001"))
-        db.session.add(TrunkRegistration(customer=customer, contract=trunk, ip_address="203.0.113.10", position=1))
-        db.session.add(DslAccount(customer=customer, contract=trunk, username=f"dsl{trunk.id}@dsl.example",
-                                  password=OLD_DSL))
-        cpe = Cpe(customer=customer, contract=trunk, model="LANCOM 1793VA", serial_number=f"SN{trunk.id}")
-        db.session.add(cpe)
-        db.session.flush()
-        for status, tracking in ((ShipmentStatus.RETURNED, "TRACK-1"), (ShipmentStatus.DELIVERED, "TRACK-2")):
-            db.session.add(Shipment(customer=customer, cpe=cpe, carrier="DHL", tracking_number=f"{tracking}-{cpe.id}",
-                                    status=status, shipped_at=datetime(2026, 1, 2)))
-        bare = make_contract(customer, product, sip_password="Bare#Passwort1")
-        admin = make_user(PORTAL_ADMIN, customer=customer, password=PASSWORD, mobile="+4917012345678")
-        second_admin = make_user(PORTAL_ADMIN, customer=customer, password=PASSWORD, mobile="+4917012345679")
-        pbx = make_user(PBX_ADMIN, customer=customer, password=PASSWORD, mobile="+4917012345670")
-        other = make_customer()
-        other_trunk = make_contract(other, product, sip_password="Fremd#Passwort1")
-        make_option(other_trunk, options[0])
-        other_number = _number(other, other_trunk, f"77{other_trunk.id:04d}")
-        db.session.flush()
-        other_forwarding = CallForwarding(customer=other, contract=other_trunk, kind=ForwardingKind.FAILOVER,
-                                          scope=ForwardingScope.SINGLE, phone_number=other_number,
-                                          target="+4930123456")
-        other_change = ProvisioningChange(customer=other, contract=other_trunk, kind="failover", state="failed",
-                                          payload={"rows": []}, attempts=1)
-        db.session.add_all([other_forwarding, other_change])
-        db.session.commit()
-        return SimpleNamespace(trunk=trunk.id, bare=bare.id, block=block.id, single=single.id, admin=admin.username,
-                               second_admin=second_admin, pbx=pbx.username, other_trunk=other_trunk.id,
-                               other_number=other_number.id, other_change=other_change.id, customer=customer.id,
-                               admin_email=admin.email, second_email=second_admin.email)
-
-
-@pytest.fixture
-def network(app):
-    """network(failure_rate=…): the simulated network for one test (a fresh adapter)."""
-    saved = app.config.get("PROVISIONING_FAILURE_RATE")
-
-    def _set(failure_rate: float = 0):
-        app.config["PROVISIONING_FAILURE_RATE"] = failure_rate
-        app.extensions.pop("eservice_provisioning", None)
-
-    yield _set
-    app.config["PROVISIONING_FAILURE_RATE"] = saved
-    app.extensions.pop("eservice_provisioning", None)
-
-
-_CSRF = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
-
-
-def _form_tokens(html: str) -> dict:
-    found = _CSRF.search(html)
-    csrf = found.group(1) if found else page_token(html)
-    token = re.search(r'name="token"[^>]*value="([^"]+)"', html) or re.search(r'value="([^"]+)"[^>]*name="token"', html)
-    return {"csrf_token": csrf, "token": token.group(1) if token else ""}
-
-
-def _contract(app, contract_id):
-    with app.app_context():
-        return db.session.get(Contract, contract_id)
-
-
-def _sip_password(app, contract_id):
-    with app.app_context():
-        return db.session.get(Contract, contract_id).sip_password
-
-
-def _forwardings(app, contract_id, kind=ForwardingKind.FAILOVER):
-    with app.app_context():
-        return sorted((f.scope.value, f.phone_number_id, f.extension or "", f.target) for f in db.session.scalars(
-            select(CallForwarding).where(CallForwarding.contract_id == contract_id, CallForwarding.kind == kind)))
-
-
-def _ips(app, contract_id):
-    with app.app_context():
-        return list(db.session.scalars(select(TrunkRegistration.ip_address).where(
-            TrunkRegistration.contract_id == contract_id).order_by(TrunkRegistration.position)))
-
-
-def _shown_secret(html: str) -> str:
-    return re.search(r'id="secret-value" value="([^"]+)"', html).group(1)
-
-
-def _secret_nowhere(app, secret: str, caplog):
-    """S14: the new password is in no audit entry, no outbox message and no log line."""
-    assert secret not in caplog.text
-    with app.app_context():
-        for details in db.session.scalars(select(AuditLog.details)):
-            assert secret not in (details or "")
-        for subject, body in db.session.execute(select(OutboxMessage.subject, OutboxMessage.body)):
-            assert secret not in subject and secret not in body
-        for row in db.session.scalars(select(ProvisioningChange)):
-            assert secret not in (row.old_summary or "") + (row.new_summary or "") + str(row.payload)
-            assert row.secret is None or row.state == "pending"
 
 
 # --- R-SIP-7 / R-CON-5: option gate, status gate, role gate ---------------------------------
@@ -304,140 +172,6 @@ def test_a_fault_midway_leaves_no_partial_rows(app, shop, network):
     assert _forwardings(app, shop.trunk) == before
 
 
-# --- R-SIP-2 / R-SIP-3: forwardings ---------------------------------------------------------
-def _rows_data(html: str, rows: list[dict]) -> dict:
-    data = _form_tokens(html)
-    for i, row in enumerate(rows):
-        for key, value in row.items():
-            if key == "remove":
-                if value:
-                    data[f"rows-{i}-remove"] = "y"
-            else:
-                data[f"rows-{i}-{key}"] = value
-    return data
-
-
-@pytest.mark.rule("R-SIP-2")
-@pytest.mark.rule("R7")
-@pytest.mark.parametrize("row, field, text", [
-    ({"scope": "single", "phone_number_id": "SINGLE", "extension": "", "target": "0211 1234567"}, "target", "+"),
-    ({"scope": "single", "phone_number_id": "SINGLE", "extension": "", "target": "+49 211"}, "target", "+"),
-    ({"scope": "extension", "phone_number_id": "BLOCK", "extension": "1a", "target": "+4930123456"}, "extension", ""),
-    ({"scope": "extension", "phone_number_id": "BLOCK", "extension": "100", "target": "+4930123456"}, "extension", ""),
-    ({"scope": "block", "phone_number_id": "SINGLE", "extension": "", "target": "+4930123456"}, "phone_number_id", ""),
-    ({"scope": "single", "phone_number_id": "OTHER", "extension": "", "target": "+4930123456"}, "phone_number_id", ""),
-    ({"scope": "nonsense", "phone_number_id": "SINGLE", "extension": "", "target": "+4930123456"}, "scope", ""),
-])
-def test_bad_forwardings_are_refused_at_their_field(app, shop, signed_in, row, field, text):
-    client = signed_in(shop.admin)
-    url = f"/portal/contracts/{shop.trunk}/failover"
-    html = client.get(url).get_data(as_text=True)
-    ids = {"SINGLE": str(shop.single), "BLOCK": str(shop.block), "OTHER": str(shop.other_number)}
-    row = {**row, "phone_number_id": ids[row["phone_number_id"]]}
-    existing = {"scope": "block", "phone_number_id": str(shop.block), "extension": "", "target": "+4917155501001"}
-    response = client.post(url, data={**_rows_data(html, [existing, row]), "step": "check"})
-    page = response.get_data(as_text=True)
-    assert response.status_code == 200
-    assert f'id="rows-1-{field}-error"' in page, page[page.find("form-errors") - 200:][:600]
-    assert 'id="forwarding-confirm"' not in page
-    assert _forwardings(app, shop.trunk) == [("block", shop.block, "", "+4917155501001")]
-
-
-@pytest.mark.rule("R-SIP-2")
-def test_a_forwarding_given_twice_is_refused(app, shop, signed_in):
-    client = signed_in(shop.admin)
-    url = f"/portal/contracts/{shop.trunk}/failover"
-    html = client.get(url).get_data(as_text=True)
-    row = {"scope": "extension", "phone_number_id": str(shop.block), "extension": "11", "target": "+4930123456"}
-    response = client.post(url, data={**_rows_data(html, [row, {**row, "target": "+4930999999"}]), "step": "check"})
-    assert 'id="rows-1-extension-error"' in response.get_data(as_text=True)
-
-
-@pytest.mark.rule("R-SIP-2")
-@pytest.mark.rule("R-SIP-3")
-def test_add_replace_remove_after_confirmation_and_admins_are_told(app, shop, signed_in, network):
-    network(0)
-    client = signed_in(shop.admin)
-    url = f"/portal/contracts/{shop.trunk}/failover"
-    html = client.get(url).get_data(as_text=True)
-    rows = [{"scope": "block", "phone_number_id": str(shop.block), "extension": "", "target": "+4917155501001",
-             "remove": True},
-            {"scope": "extension", "phone_number_id": str(shop.block), "extension": "11", "target": "+49 30 123456"},
-            {"scope": "single", "phone_number_id": str(shop.single), "extension": "", "target": "+4940 654321"}]
-    checked = client.post(url, data={**_rows_data(html, rows), "step": "check"})
-    page = checked.get_data(as_text=True)
-    assert 'id="forwarding-confirm"' in page
-    assert _forwardings(app, shop.trunk) == [("block", shop.block, "", "+4917155501001")], "nothing before OK"
-    data = {k: v for k, v in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page)}
-    data.update(_form_tokens(page))
-    done = client.post(url, data={**data, "step": "confirm"})
-    assert 'id="change-applied"' in done.get_data(as_text=True)
-    assert _forwardings(app, shop.trunk) == sorted([("extension", shop.block, "11", "+4930123456"),
-                                                   ("single", shop.single, "", "+4940654321")])
-    with app.app_context():
-        entry = db.session.scalar(select(AuditLog).where(AuditLog.action == "self_care_failover"))
-        assert "+4917155501001" in entry.details and "+4930123456" in entry.details
-        recipients = set(db.session.scalars(select(OutboxMessage.recipient)))
-        assert {shop.admin_email, shop.second_email} <= recipients
-    # Removing the last one is allowed for forwardings (none must remain).
-    html = client.get(url).get_data(as_text=True)
-    rows = [{"scope": "extension", "phone_number_id": str(shop.block), "extension": "11", "target": "+4930123456",
-             "remove": True},
-            {"scope": "single", "phone_number_id": str(shop.single), "extension": "", "target": "+4940654321",
-             "remove": True}]
-    page = client.post(url, data={**_rows_data(html, rows), "step": "check"}).get_data(as_text=True)
-    assert 'id="forwarding-confirm"' in page
-
-
-# --- R-SIP-4: registration IPs ------------------------------------------------------------------
-def _ips_data(html, addresses, mode="redundant"):
-    data = _form_tokens(html)
-    for i, address in enumerate(addresses):
-        data[f"ips-{i}-address"] = address
-    data["mode"] = mode
-    return data
-
-
-@pytest.mark.rule("R-SIP-4")
-@pytest.mark.rule("R7")
-@pytest.mark.parametrize("address", ["10.0.0.1", "192.168.1.1", "127.0.0.1", "224.0.0.1", "240.0.0.1", "0.0.0.0",
-                                     "::1", "fe80::1", "fc00::1", "ff02::1", "172.16.0.1", "999.1.1.1", "abc", "203.0.113.10"])
-def test_bad_private_and_duplicate_ips_are_refused(app, shop, signed_in, address):
-    client = signed_in(shop.admin)
-    url = f"/portal/contracts/{shop.trunk}/registration-ips"
-    html = client.get(url).get_data(as_text=True)
-    page = client.post(url, data={**_ips_data(html, ["203.0.113.10", address]), "step": "check"}).get_data(as_text=True)
-    assert 'id="ips-1-address-error"' in page
-    assert _ips(app, shop.trunk) == ["203.0.113.10"]
-
-
-@pytest.mark.rule("R-SIP-4")
-def test_the_last_ip_cannot_be_removed(app, shop, signed_in):
-    client = signed_in(shop.admin)
-    url = f"/portal/contracts/{shop.trunk}/registration-ips"
-    html = client.get(url).get_data(as_text=True)
-    data = {**_ips_data(html, ["203.0.113.10"]), "ips-0-remove": "y", "step": "check"}
-    page = client.post(url, data=data).get_data(as_text=True)
-    assert 'id="form-errors"' in page and 'id="ips-confirm"' not in page
-
-
-@pytest.mark.rule("R-SIP-4")
-def test_ips_and_mode_are_set_after_confirmation(app, shop, signed_in, network):
-    network(0)
-    client = signed_in(shop.admin)
-    url = f"/portal/contracts/{shop.trunk}/registration-ips"
-    html = client.get(url).get_data(as_text=True)
-    page = client.post(url, data={**_ips_data(html, ["203.0.113.10", "2A00:1450:4001:0::10"]), "step": "check"}
-                       ).get_data(as_text=True)
-    assert 'id="ips-confirm"' in page
-    data = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', page))
-    data.update(_form_tokens(page))
-    done = client.post(url, data={**data, "step": "confirm"})
-    assert 'id="change-applied"' in done.get_data(as_text=True)
-    assert _ips(app, shop.trunk) == ["203.0.113.10", "2a00:1450:4001::10"]
-    assert _contract(app, shop.trunk).registration_mode is RegistrationMode.REDUNDANT
-
-
 # --- R-SIP-5 / R-SIP-6 --------------------------------------------------------------------------
 @pytest.mark.rule("R-SIP-5")
 def test_dsl_password_reset_is_shown_once_and_pushed_to_the_router(app, shop, signed_in, network, caplog):
@@ -506,3 +240,25 @@ def test_service_sees_and_retries_a_failed_change(app, shop, client, login, netw
         assert db.session.get(ProvisioningChange, change_id).state == "applied"
         assert db.session.get(Contract, shop.trunk).sip_password != OLD_SIP
         assert db.session.get(ProvisioningChange, change_id).secret is None
+
+
+@pytest.mark.rule("R-CON-4")
+@pytest.mark.rule("R2")
+def test_a_write_the_network_never_answers_fails_at_the_deadline(app, shop, signed_in):
+    """A hanging network costs the request the deadline: the change is failed, the old password stays."""
+    import time
+
+    saved = {k: app.config.get(k) for k in ("PROVISIONING_LATENCY_SECONDS", "PROVISIONING_TIMEOUT_SECONDS")}
+    app.config.update(PROVISIONING_LATENCY_SECONDS="inf", PROVISIONING_TIMEOUT_SECONDS=0.4)
+    app.extensions.pop("eservice_provisioning", None)
+    try:
+        client = signed_in(shop.admin)
+        url = f"/portal/contracts/{shop.trunk}/sip-password"
+        data = _form_tokens(client.get(url).get_data(as_text=True))
+        started = time.monotonic()
+        html = client.post(url, data=data).get_data(as_text=True)
+        assert time.monotonic() - started < 3
+        assert 'id="change-failed"' in html and _sip_password(app, shop.trunk) == OLD_SIP
+    finally:
+        app.config.update(saved)
+        app.extensions.pop("eservice_provisioning", None)

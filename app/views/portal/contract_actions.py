@@ -9,7 +9,6 @@ from __future__ import annotations
 from flask import abort, flash, g, redirect, request, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access
-from flask_babel import gettext as _
 
 from app.forms.contract_actions import ForwardingsForm, TokenForm, TrunkIpsForm
 from app.models.enums import RegistrationMode
