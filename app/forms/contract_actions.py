@@ -16,6 +16,8 @@ from app.forms.base import EServiceForm
 from app.models.enums import ForwardingScope, RegistrationMode
 
 NEW_ROWS = 2
+# A posted form never makes more rows than this, whatever indices it names (R7).
+MAX_ROWS = 40
 
 
 def _int_or_none(value):
@@ -54,7 +56,7 @@ class ForwardingRowForm(Form):
 
 
 class ForwardingsForm(TokenForm):
-    rows = FieldList(FormField(ForwardingRowForm))
+    rows = FieldList(FormField(ForwardingRowForm), max_entries=MAX_ROWS)
 
     def prepare(self, numbers, current_rows=None):
         """Choices for every row; on first show the current rows plus empty ones for additions."""
@@ -83,7 +85,7 @@ class IpRowForm(Form):
 
 
 class TrunkIpsForm(TokenForm):
-    ips = FieldList(FormField(IpRowForm))
+    ips = FieldList(FormField(IpRowForm), max_entries=MAX_ROWS)
     mode = RadioField(_l("Mode"), choices=[], validate_choice=False)
 
     def prepare(self, current_ips=None, current_mode=None):

@@ -262,3 +262,31 @@ def test_a_write_the_network_never_answers_fails_at_the_deadline(app, shop, sign
     finally:
         app.config.update(saved)
         app.extensions.pop("eservice_provisioning", None)
+
+
+class _OneUnregistered:
+    """A network that knows one SIP account of the contract, not registered."""
+
+    def __init__(self, config):
+        pass
+
+    def technical_status(self, contract, timeout):
+        from app.services.provisioning import SipStatus, TechnicalStatus
+
+        return TechnicalStatus(contract_number=contract.contract_number, locked=False, sip_accounts=[
+            SipStatus(username="x@sip.example", registered=False, proxy=contract.sip_proxy, locked=False)])
+
+
+@pytest.mark.rule("R-CON-3")
+def test_the_sip_table_tells_an_unregistered_account_to_call_the_hotline(app, shop, signed_in):
+    saved = app.config.get("PROVISIONING_ADAPTER")
+    app.config["PROVISIONING_ADAPTER"] = f"{__name__}._OneUnregistered"
+    app.extensions.pop("eservice_provisioning", None)
+    try:
+        client = signed_in(shop.admin)
+        html = client.get(f"/portal/contracts/{shop.trunk}/technical",
+                          headers={"X-Requested-With": "XMLHttpRequest"}).get_data(as_text=True)
+        assert 'id="sip-not-registered"' in html and app.config["HOTLINE_PHONE"] in html
+    finally:
+        app.config["PROVISIONING_ADAPTER"] = saved
+        app.extensions.pop("eservice_provisioning", None)
