@@ -10,7 +10,10 @@
    that transaction fails): the change is marked *failed* and the previous settings stay
    in force; `retry` sends it again (a password change with a fresh password).
 
-The database and the network therefore never disagree silently. A new password is kept
+The database and the network therefore never disagree silently. When the answer is lost at
+the deadline the network may still have taken the change: it is shown as failed (never as
+applied) and a retry sends the same complete settings again, which the adapter sets as a
+whole (a password change sends a fresh password, which replaces the lost one). A new password is kept
 (encrypted) only while its change is pending; it is returned to be shown once when the
 change is applied and never written to a log, an audit entry or a message.
 """
