@@ -17,11 +17,11 @@ from .mixins import CustomerOwnedMixin, EncryptedText, TimestampMixin
 CHANGE_KINDS = ("sip_password", "failover", "permanent", "trunk_ips", "dsl_password")
 CHANGE_STATES = ("pending", "applied", "failed")
 KIND_LABELS = {
-    "sip_password": _l("SIP password reset"),
+    "sip_password": _l("SIP password"),
     "failover": _l("Failover forwarding (ecotel@once)"),
     "permanent": _l("Permanent call forwarding"),
     "trunk_ips": _l("SIP trunk multi-registration"),
-    "dsl_password": _l("DSL password reset"),
+    "dsl_password": _l("DSL password"),
 }
 STATE_LABELS = {"pending": _l("Pending"), "applied": _l("Applied"), "failed": _l("Failed")}
 
