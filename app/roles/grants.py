@@ -36,6 +36,7 @@ ACCOUNT_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
 
 _HOME = {"PortalHome": ("can_customer_password",)}
 _CONTRACTS = {"PortalContracts": ("can_list", "can_show")}
+_CONTRACT_ACTIONS = {"PortalContractActions": ("can_manage",)}  # R-SIP-1..6: Portal Admin only (README)
 _CLOUD_PHONE_LIST = {"PortalCloudPhone": ("can_list",)}
 _CLOUD_PHONE_SIGN_ON = {"PortalCloudPhone": ("can_list", "can_sign_on")}
 _ORDERS = {"PortalOrders": ("can_list", "can_show", "can_accept")}
@@ -45,8 +46,8 @@ _TICKETS = {"PortalTickets": ("can_list", "can_show")}
 _OPTION_ORDER = {"PortalOptionOrder": ("can_order",)}  # R-WIZ: the wizard, the Portal Admin's alone
 
 PORTAL_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
-    PORTAL_ADMIN: {**_HOME, **_CONTRACTS, **_CLOUD_PHONE_LIST, **_ORDERS, **_INVOICES, **_DOCUMENTS, **_TICKETS,
-                   **_OPTION_ORDER},
+    PORTAL_ADMIN: {**_HOME, **_CONTRACTS, **_CONTRACT_ACTIONS, **_CLOUD_PHONE_LIST, **_ORDERS, **_INVOICES, **_DOCUMENTS,
+                   **_TICKETS, **_OPTION_ORDER},
     PBX_ADMIN: {**_CLOUD_PHONE_SIGN_ON, **_TICKETS},
     ACCOUNTING: {**_INVOICES, **_TICKETS},
 }
@@ -86,6 +87,7 @@ SERVICE_PERMISSIONS: dict[str, tuple[str, ...]] = {
     "SipAccountView": FULL,
     "CallForwardingView": FULL,
     "TrunkRegistrationView": FULL,
+    "ProvisioningChangeView": READ + ("can_retry",),  # self-care changes: see and retry (issue 14)
     "DslAccountView": WRITE,
     "CpeView": WRITE,
     "ShipmentView": WRITE,

@@ -55,6 +55,13 @@ ACTION_LABELS = {
     "call_records_exported": _l("Itemised calls exported"),
     "offer_accepted": _l("Offer accepted"),
     "option_order_submitted": _l("Option order submitted"),
+    # Self-care actions on a contract (app/services/self_care/changes.py, issue 14).
+    "self_care_sip_password": _l("SIP password reset"),
+    "self_care_failover": _l("Failover forwarding changed"),
+    "self_care_permanent": _l("Permanent forwarding changed"),
+    "self_care_trunk_ips": _l("Registration IPs changed"),
+    "self_care_dsl_password": _l("DSL password reset"),
+    "self_care_failed": _l("Change not taken by the network"),
 }
 
 

@@ -61,6 +61,8 @@ PERMISSION_LABELS = {
     "can_access": _l("profile and password"),
     "can_lookup": _l("search"),
     "can_set_state": _l("set porting state"),
+    "can_retry": _l("send again"),
+    "can_manage": _l("self-care actions"),
 }
 
 # Views that have no menu entry of their own, by the name staff know them by.

@@ -47,7 +47,7 @@ def test_menu_groups_lines_and_hardware_apart_from_telephony(admin_client):
     lines and hardware keep a section of their own, apart from telephony."""
     menu = _menu(admin_client.get("/").get_data(as_text=True))
     assert menu["Technik"] == ["# Telefonie", "Rufnummern", "SIP-Accounts", "Rufumleitungen", "Registrierungs-IPs",
-                               "# Anschlüsse & Technik", "DSL-Zugänge", "Endgeräte (CPE)", "Sendungen"]
+                               "Self-Care-Änderungen", "# Anschlüsse & Technik", "DSL-Zugänge", "Endgeräte (CPE)", "Sendungen"]
     assert menu["Aufträge & Support"] == ["# Aufträge", "Aufträge und Angebote", "Auftragspositionen",
                                           "Arbeitsschritte", "Portierungen", "# Support", "Tickets", "Ticket-Kommentare"]
     assert "Optionskatalog" in menu["Kunden & Verträge"]

@@ -34,7 +34,8 @@ def make_full_dataset() -> dict:
 
     from app.models import (
         AuditLog, CallForwarding, CallRecord, Cpe, Document, DslAccount, Invoice, Order, OrderItem, OrderStep,
-        PhoneNumber, Shipment, SipAccount, Ticket, TicketComment, TrunkRegistration, ContactPerson,
+        PhoneNumber, ProvisioningChange, Shipment, SipAccount, Ticket, TicketComment, TrunkRegistration,
+        ContactPerson,
     )
     from app.models.enums import (
         AreaCodeKind, Channel, ContactRole, DocumentType, ForwardingKind, ForwardingScope, ItemChange,
@@ -83,8 +84,10 @@ def make_full_dataset() -> dict:
     plain = OutboxMessage(channel=Channel.EMAIL, recipient="a@example.com", subject="Auftragsbestätigung",
                           body="Vielen Dank für Ihren Auftrag.", sensitive=False, customer_id=customer.id)
     audit = AuditLog(action="login", username="someone", customer_id=customer.id, client_ip="127.0.0.1")
+    change = ProvisioningChange(contract=contract, kind="failover", state="failed", payload={"rows": []},
+                                old_summary="+492111234567-* → +4930123456", new_summary="-", attempts=1, **owned)
     db.session.add_all([contact, number, sip, forwarding, registration, dsl, order, item, step, cpe, shipment,
-                        invoice, document, ticket, comment, call, sensitive, plain, audit])
+                        invoice, document, ticket, comment, call, sensitive, plain, audit, change])
     portal_admin = make_user("Portal Admin", customer=customer, totp_secret=SECRET_VALUES[3])
     from flask_appbuilder.security.sqla.models import Group
 

@@ -6,7 +6,8 @@ from datetime import date, datetime, timedelta
 
 from app.extensions import db
 from app.models import (
-    Contract, Cpe, Invoice, Order, OrderDraft, OrderItem, OrderStep, PhoneNumber, SipAccount, Ticket, TicketComment,
+    Contract, Cpe, Invoice, Order, OrderDraft, OrderItem, OrderStep, PhoneNumber, ProvisioningChange, SipAccount,
+    Ticket, TicketComment,
 )
 from app.models.enums import (
     AreaCodeKind, ContractStatus, DocumentType, ItemChange, NumberKind, OrderKind, OrderStatus, ProductKind,
@@ -44,6 +45,10 @@ def build_tenant(tag: str, products: dict, with_users: bool = True) -> Tenant:
                                area_code_kind=AreaCodeKind.LOCAL, area_code="211",
                                subscriber_number=f"7{trunk.id:05d}", extension_from="0", extension_to="99"))
     db.session.add(Cpe(customer=customer, contract=trunk, model="Router X", serial_number=f"SN-{tag}-{trunk.id}"))
+    # A self-care change the network did not take (issue 14): its retry route is swept too.
+    change = ProvisioningChange(customer=customer, contract=trunk, kind="sip_password", state="failed", payload={},
+                                attempts=1)
+    db.session.add(change)
     cloud = make_contract(customer, products["cloud"])
     offer = Order(customer=customer, contract=trunk, order_number=f"A{tag}{trunk.id}", kind=OrderKind.OPTION_CHANGE,
                   status=OrderStatus.OFFER_CREATED, offer_valid_until=date.today() + timedelta(days=30))
@@ -81,7 +86,7 @@ def build_tenant(tag: str, products: dict, with_users: bool = True) -> Tenant:
         "document": [invoice_doc.id, evn_csv.id, contract_doc.id],
     }, named={
         "trunk": trunk.id, "cloud": cloud.id, "offer": offer.id, "done_order": done.id, "ticket": ticket.id,
-        "invoice_doc": invoice_doc.id, "evn_csv": evn_csv.id, "contract_doc": contract_doc.id,
+        "invoice_doc": invoice_doc.id, "evn_csv": evn_csv.id, "contract_doc": contract_doc.id, "change": change.id,
     }, company=customer.company_name)
     if with_users:
         for role in (PORTAL_ADMIN, PBX_ADMIN, ACCOUNTING):

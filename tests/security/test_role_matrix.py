@@ -35,6 +35,21 @@ MATRIX: dict[tuple[str, str, str | None], tuple] = {
     ("GET", "/portal/contracts/", None):                    (L, 200, 403, 403, 404, 404, 404),
     ("GET", "/portal/contracts/<pk>", "trunk"):             (L, 200, 403, 403, 404, 404, 404),
     ("GET", "/portal/contracts/<pk>/technical", "trunk"):   (401, 200, 403, 403, 404, 404, 404),
+    # --- self-care actions (issue 14, R-SIP-1..7): the Portal Admin's alone; the world's trunk has a SIP
+    # --- password but no option booked, so the option-gated actions send the user back (302) ---
+    ("GET", "/portal/contracts/<pk>/sip-password", "trunk"):  (L, 200, 403, 403, 404, 404, 404),
+    ("POST", "/portal/contracts/<pk>/sip-password", "trunk"): (L, 200, 403, 403, 404, 404, 404),
+    ("GET", "/portal/contracts/<pk>/dsl-password", "trunk"):  (L, 302, 403, 403, 404, 404, 404),
+    ("POST", "/portal/contracts/<pk>/dsl-password", "trunk"): (L, 302, 403, 403, 404, 404, 404),
+    ("GET", "/portal/contracts/<pk>/failover", "trunk"):      (L, 302, 403, 403, 404, 404, 404),
+    ("POST", "/portal/contracts/<pk>/failover", "trunk"):     (L, 302, 403, 403, 404, 404, 404),
+    ("GET", "/portal/contracts/<pk>/permanent-forwarding", "trunk"): (L, 302, 403, 403, 404, 404, 404),
+    ("POST", "/portal/contracts/<pk>/permanent-forwarding", "trunk"): (L, 302, 403, 403, 404, 404, 404),
+    ("GET", "/portal/contracts/<pk>/registration-ips", "trunk"): (L, 302, 403, 403, 404, 404, 404),
+    ("POST", "/portal/contracts/<pk>/registration-ips", "trunk"): (L, 302, 403, 403, 404, 404, 404),
+    ("GET", "/portal/contracts/<pk>/router-status", "trunk"): (L, 302, 403, 403, 404, 404, 404),
+    # (302: the sip-password POST above made a newer change, so the old failed one is no longer retried)
+    ("POST", "/portal/contracts/<pk>/changes/<change_id>/retry", "trunk"): (L, 302, 403, 403, 404, 404, 404),
     # --- cloud.phone (R-PBX-1): the Portal Admin sees the list, only the PBX Admin signs on ---
     ("GET", "/portal/cloud-phone/", None):                  (L, 200, 200, 403, 404, 404, 404),
     ("POST", "/portal/cloud-phone/<pk>/sign-on", "cloud"):  (L, 403, 303, 403, 404, 404, 404),
@@ -79,6 +94,7 @@ MATRIX: dict[tuple[str, str, str | None], tuple] = {
     ("GET", "/dsl-accounts/list/", None):                   (L, 403, 403, 403, 403, 200, 200),
     ("GET", "/cpe/list/", None):                            (L, 403, 403, 403, 403, 200, 200),
     ("GET", "/shipments/list/", None):                      (L, 403, 403, 403, 403, 200, 200),
+    ("GET", "/self-care-changes/list/", None):              (L, 403, 403, 403, 403, 200, 200),
     ("GET", "/orders/list/", None):                         (L, 403, 403, 403, 200, 200, 200),
     ("GET", "/order-items/list/", None):                    (L, 403, 403, 403, 200, 200, 200),
     ("GET", "/order-steps/list/", None):                    (L, 403, 403, 403, 200, 200, 200),
@@ -117,7 +133,8 @@ def _client(app, role, world, signed_in):
 
 
 def _request(client, token, method, rule, fill, world):
-    url = re.sub(r"<[a-z_]+>", str(world["a"].named[fill]), rule) if fill else rule
+    url = rule.replace("<change_id>", str(world["a"].named["change"]))  # the trunk's failed self-care change
+    url = re.sub(r"<[a-z_]+>", str(world["a"].named[fill]), url) if fill else url
     if method in WRITE_METHODS:
         response = client.open(url, method=method, data={"csrf_token": token}, headers={"X-CSRFToken": token})
     else:

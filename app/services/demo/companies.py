@@ -39,6 +39,7 @@ def rheinland(b: DemoBuilder):
     depot = b.location(trunk, "Lager Neuss", "Hafenstraße 3", "41460", "Neuss")
     channels = b.option(trunk, "VOICE-CH", quantity=8)
     b.option(trunk, "FAILOVER")
+    b.option(trunk, "PERMANENT")  # issue 14: the trunk offers every self-care action
     b.option(trunk, "MULTIREG")
     b.option(trunk, "PAPER")
     express = b.option(trunk, "EXPRESS", location=hq)
@@ -58,6 +59,8 @@ def rheinland(b: DemoBuilder):
                              scope=ForwardingScope.SINGLE, phone_number=single, target="+4921155501000"))
     for position, ip in enumerate(("203.0.113.10", "203.0.113.11"), start=1):
         b._add(TrunkRegistration(customer=c, contract=trunk, ip_address=ip, position=position))
+    b._add(DslAccount(customer=c, contract=trunk, username="rheinland-neuss@dsl.ecotel.example",
+                      password="Dsl#Neuss-5520"))
 
     cloud = b.contract(c, "V2100102", "CLOUD-PHONE", ContractStatus.ACTIVE, 14, minimum_term_months=15)
     b.option(cloud, "EXTENSION", quantity=25)

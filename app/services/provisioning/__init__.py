@@ -25,7 +25,7 @@ from werkzeug.utils import import_string
 
 from app.extensions import db
 from app.services.provisioning.base import (  # noqa: F401  - the public interface
-    DEFAULT_SIP_PROXY, ContractRef, CpeStatus, ProvisioningAdapter, ProvisioningUnavailable, SipStatus,
+    DEFAULT_SIP_PROXY, ChangeRequest, ContractRef, CpeStatus, ProvisioningAdapter, ProvisioningUnavailable, SipStatus,
     TechnicalStatus,
 )
 
@@ -42,6 +42,13 @@ class DeadlineCaller:
         self._slots = threading.BoundedSemaphore(max_waiting)
 
     def technical_status(self, app, contract: ContractRef, timeout: float) -> TechnicalStatus:
+        return self.call(app, contract, timeout, self.adapter.technical_status, contract, timeout)
+
+    def apply_change(self, app, contract: ContractRef, change: ChangeRequest, timeout: float) -> None:
+        self.call(app, contract, timeout, self.adapter.apply_change, contract, change, timeout)
+
+    def call(self, app, contract: ContractRef, timeout: float, method, *args):
+        """`method(*args)` in a thread of its own; its result, or ProvisioningUnavailable at the deadline."""
         if not self._slots.acquire(blocking=False):
             raise ProvisioningUnavailable("too many calls are still waiting for the network systems")
         outcome: dict = {}
@@ -50,7 +57,7 @@ class DeadlineCaller:
         def call() -> None:
             try:
                 with app.app_context():
-                    outcome["status"] = self.adapter.technical_status(contract, timeout)
+                    outcome["status"] = method(*args)
             except Exception as exc:  # noqa: BLE001 - handed to the waiting request
                 outcome["error"] = exc
             finally:
@@ -98,3 +105,14 @@ def technical_status(contract) -> TechnicalStatus:
     ref = ContractRef.of(contract)
     db.session.commit()
     return _caller().technical_status(current_app._get_current_object(), ref, timeout_seconds())
+
+
+def apply_change(contract, change: ChangeRequest) -> None:
+    """Set `change` in the network for `contract` within the deadline (R-SIP-1..5).
+
+    Raises ProvisioningUnavailable (or the adapter's error) when the network has not taken it.
+    The request's transaction ends first, so no database connection is held while we wait.
+    """
+    ref = ContractRef.of(contract)
+    db.session.commit()
+    _caller().apply_change(current_app._get_current_object(), ref, change, timeout_seconds())

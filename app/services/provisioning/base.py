@@ -67,6 +67,21 @@ class TechnicalStatus:
     registered_ips: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class ChangeRequest:
+    """A write to the network systems (R-SIP-1..5): what to set, as plain values.
+
+    `kind` is one of "sip_password", "failover", "permanent", "trunk_ips", "dsl_password";
+    `settings` the complete new settings of that kind (the network replaces, never merges,
+    so a retry sets the same state again); `secret` a new password, never logged.
+    """
+
+    change_id: int
+    kind: str
+    settings: dict = field(default_factory=dict)
+    secret: str | None = field(default=None, repr=False)
+
+
 class ProvisioningAdapter(Protocol):
     def __init__(self, config) -> None: ...
 
@@ -76,5 +91,13 @@ class ProvisioningAdapter(Protocol):
         Runs in a thread of its own inside an application context (its own database session).
         The caller enforces the same deadline whatever the adapter does: an answer that comes
         later is dropped, and the request has long been answered "unavailable".
+        """
+        ...
+
+    def apply_change(self, contract: ContractRef, change: ChangeRequest, timeout: float) -> None:
+        """Set `change` in the network, giving up after `timeout` with ProvisioningUnavailable.
+
+        Returns only once the network has taken the change; any exception means it has not.
+        Setting the same change twice is harmless (a retry after a lost answer).
         """
         ...

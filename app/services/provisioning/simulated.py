@@ -18,7 +18,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Cpe, SipAccount, TrunkRegistration
 from app.services.provisioning.base import (
-    ContractRef, CpeStatus, ProvisioningUnavailable, SipStatus, TechnicalStatus,
+    ChangeRequest, ContractRef, CpeStatus, ProvisioningUnavailable, SipStatus, TechnicalStatus,
 )
 
 
@@ -80,3 +80,9 @@ class SimulatedProvisioning:
                             firmware="10.80.0" if "LANCOM" in model else "8.02") for model, serial in devices],
             registered_ips=list(ips),
         )
+
+    def apply_change(self, contract: ContractRef, change: ChangeRequest, timeout: float) -> None:
+        """Takes the change after the configured latency, or fails at PROVISIONING_FAILURE_RATE."""
+        self._wait(timeout)
+        if self.failure_rate and random.random() < self.failure_rate:
+            raise ProvisioningUnavailable("the network refused the change")

@@ -16,6 +16,7 @@ from app.views.backoffice.documents import CallRecordView, DocumentView, Invoice
 from app.views.backoffice.lookups import BackofficeLookupView
 from app.views.backoffice.orders import OrderItemView, OrderStepView, OrderView
 from app.views.backoffice.porting import PortingView
+from app.views.backoffice.self_care import ProvisioningChangeView
 from app.views.backoffice.system import AuditLogView, OutboxMessageView
 from app.views.backoffice.telephony import (
     CallForwardingView, CpeView, DslAccountView, PhoneNumberView, ShipmentView, SipAccountView,
@@ -41,6 +42,7 @@ MENU = [
             (SipAccountView, "SIP accounts (back office)", _l("SIP accounts"), "fa-phone-volume"),
             (CallForwardingView, "Call forwardings (back office)", _l("Call forwardings"), "fa-share"),
             (TrunkRegistrationView, "Trunk registrations (back office)", _l("Registration IPs"), "fa-network-wired"),
+            (ProvisioningChangeView, "Self-care changes (back office)", _l("Self-care changes"), "fa-rotate"),
         ]),
         # DSL access, routers and their shipments are lines and hardware, not telephony.
         (_l("Connections & equipment"), [
@@ -81,7 +83,7 @@ def _wire_related_views(appbuilder) -> None:
     ] + ([user_view] if user_view else [])
     ContractView.related_views = [
         ContractOptionView, LocationView, PhoneNumberView, SipAccountView, CallForwardingView,
-        TrunkRegistrationView, DslAccountView, CpeView, OrderView, TicketView, DocumentView,
+        TrunkRegistrationView, DslAccountView, CpeView, OrderView, TicketView, DocumentView, ProvisioningChangeView,
     ]
     OrderView.related_views = [OrderItemView, OrderStepView, PortingView, CpeView, DocumentView]
     TicketView.related_views = [TicketCommentView]

@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from app.views.portal.cloud_phone import PortalCloudPhoneView
+from app.views.portal.contract_actions import PortalContractActionView
 from app.views.portal.contracts import PortalContractView
 from app.views.portal.documents import PortalDocumentView, PortalInvoiceView
 from app.views.portal.option_order import PortalOptionOrderView
@@ -31,3 +32,4 @@ def register_portal_views(appbuilder) -> None:
     """Add the portal views as top-level menu entries (only roles holding them see them)."""
     for view, name, label, icon in PORTAL_MENU:
         appbuilder.add_view(view, name, label=label, icon=icon)
+    appbuilder.add_view_no_menu(PortalContractActionView)  # self-care actions (issue 14)

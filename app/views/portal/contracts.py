@@ -10,6 +10,7 @@ from app.forms.portal import StatusFilterForm
 from app.models.enums import ContractStatus
 from app.services import porting, provisioning
 from app.services.portal import contracts as service
+from app.services.self_care.portal import actions_block
 from app.views.portal.base import PortalView, object_ids, signed_in_or_401
 
 
@@ -50,7 +51,7 @@ class PortalContractView(PortalView):
         detail = service.contract_detail(pk)
         return self.render_template("portal/contract_detail.html", detail=detail, contract=detail.contract,
                                     accounting_phone=current_app.config["ACCOUNTING_PHONE"],
-                                    panel_timeout_ms=panel_timeout_ms(),
+                                    panel_timeout_ms=panel_timeout_ms(), actions=actions_block(detail.contract),
                                     portings=porting.contract_portings(detail.contract.id))
 
     @expose("/<pk>/technical")

@@ -1,0 +1,78 @@
+"""Which self-care actions a contract offers (R-SIP-7, R-CON-5).
+
+An action is offered only when the contract has its option booked (the option
+catalogue's `feature` says which option enables which action), and — for every
+action that changes something — only in status Aktiv. The CPE status only reads,
+so it is offered whenever a router is booked.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import ContractOption, DslAccount, OptionType, SipAccount
+from app.models.enums import OptionFeature, ProductKind
+
+SIP_KINDS = frozenset({ProductKind.SIP_TRUNK, ProductKind.SIP_ACCOUNT})
+
+
+@dataclass(frozen=True)
+class Actions:
+    """What the contract page offers; `any` is whether the actions block appears at all."""
+
+    changeable: bool
+    sip_password: bool = False
+    failover: bool = False
+    permanent: bool = False
+    # cloud.phone with a forwarding option: no form, the manual's "set it in the PBX" instead.
+    forwarding_in_pbx: bool = False
+    trunk_ips: bool = False
+    dsl_password: bool = False
+    router: bool = False
+
+    @property
+    def any(self) -> bool:
+        return any((self.sip_password, self.failover, self.permanent, self.forwarding_in_pbx, self.trunk_ips,
+                    self.dsl_password, self.router))
+
+    def allows(self, kind: str) -> bool:
+        """Whether the change `kind` ("sip_password", "failover", …) may be made now."""
+        return bool(getattr(self, kind, False))
+
+
+def booked_features(contract, today: date | None = None) -> set[OptionFeature]:
+    """The features of the options booked on `contract` that have not ended."""
+    today = today or date.today()
+    rows = db.session.execute(
+        select(OptionType.feature, ContractOption.end_date).join(OptionType, ContractOption.option_type)
+        .where(ContractOption.customer_id == contract.customer_id, ContractOption.contract_id == contract.id)
+    ).all()
+    return {feature for feature, end in rows if end is None or end >= today}
+
+
+def _has(model, contract) -> bool:
+    return db.session.scalar(select(model.id).where(
+        model.customer_id == contract.customer_id, model.contract_id == contract.id).limit(1)) is not None
+
+
+def actions_for(contract, today: date | None = None) -> Actions:
+    """The actions `contract` offers now (R-SIP-7: no option, no button; R-CON-5: changes only when Aktiv)."""
+    features = booked_features(contract, today)
+    kind = contract.product.kind
+    active = contract.allows_changes
+    sip = kind in SIP_KINDS
+    forwarding_option = bool(features & {OptionFeature.FAILOVER_FORWARDING, OptionFeature.PERMANENT_FORWARDING})
+    dsl = OptionFeature.DSL_ACCESS in features or kind is ProductKind.DSL
+    return Actions(
+        changeable=active,
+        sip_password=active and sip and (contract.sip_password is not None or _has(SipAccount, contract)),
+        failover=active and sip and OptionFeature.FAILOVER_FORWARDING in features,
+        permanent=active and sip and OptionFeature.PERMANENT_FORWARDING in features,
+        forwarding_in_pbx=active and kind is ProductKind.CLOUD_PHONE and forwarding_option,
+        trunk_ips=active and kind is ProductKind.SIP_TRUNK and OptionFeature.MULTI_REGISTRATION in features,
+        dsl_password=active and dsl and _has(DslAccount, contract),
+        router=OptionFeature.ROUTER in features,
+    )
