@@ -40,9 +40,11 @@ _ORDERS = {"PortalOrders": ("can_list", "can_show", "can_accept")}
 _INVOICES = {"PortalInvoices": ("can_list", "can_download")}
 _DOCUMENTS = {"PortalDocuments": ("can_list", "can_download")}
 _TICKETS = {"PortalTickets": ("can_list", "can_show")}
+_COMPANY = {"PortalCompany": ("can_list", "can_edit")}  # R-CUS-1..3: the Portal Admin only
 
 PORTAL_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
-    PORTAL_ADMIN: {**_HOME, **_CONTRACTS, **_CLOUD_PHONE_LIST, **_ORDERS, **_INVOICES, **_DOCUMENTS, **_TICKETS},
+    PORTAL_ADMIN: {**_HOME, **_CONTRACTS, **_CLOUD_PHONE_LIST, **_ORDERS, **_INVOICES, **_DOCUMENTS, **_TICKETS,
+                   **_COMPANY},
     PBX_ADMIN: {**_HOME, **_CLOUD_PHONE_SIGN_ON, **_TICKETS},
     ACCOUNTING: {**_HOME, **_INVOICES, **_TICKETS},
 }

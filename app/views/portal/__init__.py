@@ -9,6 +9,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 
 from app.views.portal.cloud_phone import PortalCloudPhoneView
+from app.views.portal.company import PortalCompanyView
 from app.views.portal.contracts import PortalContractView
 from app.views.portal.documents import PortalDocumentView, PortalInvoiceView
 from app.views.portal.orders import PortalOrderView
@@ -21,6 +22,7 @@ PORTAL_MENU = [
     (PortalInvoiceView, "Invoices (portal)", _l("Invoices & call records"), "fa-file-invoice"),
     (PortalDocumentView, "Documents (portal)", _l("Contract documents"), "fa-folder-open"),
     (PortalTicketView, "Tickets (portal)", _l("Support tickets"), "fa-life-ring"),
+    (PortalCompanyView, "Company data (portal)", _l("Your company data"), "fa-building"),
 ]
 PORTAL_VIEWS = tuple(view for view, *_ in PORTAL_MENU)
 
