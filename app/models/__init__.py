@@ -7,7 +7,7 @@ from .document import CallRecord, Document, Invoice
 from .option_order import DraftUpload, OrderDraft
 from .order import Order, OrderItem, OrderStep
 from .outbox import OutboxMessage
-from .security import AuthFailure, EServiceUser, OneTimeToken, PasswordResetRequest, PinChallenge
+from .security import AuthFailure, EServiceUser, OneTimeToken, PasswordResetRequest, PinChallenge, UserSession
 from .telephony import (
     CallForwarding, Cpe, DslAccount, PhoneNumber, Shipment, SipAccount, TrunkRegistration,
 )
@@ -18,5 +18,5 @@ __all__ = [
     "ContractOption", "Cpe", "Customer", "Document", "DraftUpload", "DslAccount", "EServiceUser", "Invoice",
     "Location", "OneTimeToken", "OptionType", "Order", "OrderDraft", "OrderItem", "OrderStep", "OutboxMessage",
     "PasswordResetRequest", "PhoneNumber", "PinChallenge", "Product", "Shipment", "SipAccount", "Ticket", "TicketComment",
-    "TrunkRegistration", "product_option_type",
+    "TrunkRegistration", "UserSession", "product_option_type",
 ]
