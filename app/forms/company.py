@@ -5,7 +5,7 @@ back at the field they name (`exc.fields`).
 """
 from __future__ import annotations
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_pgettext
 from wtforms import BooleanField, HiddenField, PasswordField, RadioField, SelectField, StringField
 from wtforms.fields import EmailField, TelField
 from wtforms.validators import DataRequired
@@ -64,3 +64,24 @@ class ContactForm(EServiceForm):
     email = EmailField(_l("Email"), filters=_strip, render_kw={"maxlength": 254})
     phone = TelField(_l("Phone"), filters=_strip, render_kw={"maxlength": 32})
     mobile = TelField(_l("Mobile number"), filters=_strip, render_kw={"maxlength": 32})
+
+
+class PortalUserForm(EServiceForm):
+    """R-USR-1/3: an account of the company (the role only when creating)."""
+
+    role = RadioField(_l("Role"), choices=[("PBX Admin", lazy_pgettext("role", "PBX Admin")),
+                                                      ("Accounting", lazy_pgettext("role", "Accounting"))])
+    username = StringField(_l("Username"), [DataRequired(REQUIRED)], filters=_strip, render_kw={"maxlength": 80})
+    first_name = StringField(_l("First name"), [DataRequired(REQUIRED)], filters=_strip, render_kw={"maxlength": 64})
+    last_name = StringField(_l("Last name"), [DataRequired(REQUIRED)], filters=_strip, render_kw={"maxlength": 64})
+    email = EmailField(_l("Email"), [DataRequired(REQUIRED)], filters=_strip, render_kw={"maxlength": 254})
+    phone = TelField(_l("Phone"), filters=_strip, render_kw={"maxlength": 32})
+    mobile = TelField(_l("Mobile number"), filters=_strip, render_kw={"maxlength": 32})
+
+
+class UserStatusForm(EServiceForm):
+    """R-USR-3: lock, unlock, or deactivate for good."""
+
+    status = RadioField(_l("Status"), choices=[("active", _l("Active")), ("locked", _l("Locked")),
+                                               ("inactive", _l("Inactive (deleted, final)"))],
+                        validators=[DataRequired(REQUIRED)])

@@ -36,6 +36,9 @@ class EServiceUser(User):
     # A portal account belongs to the company it was made for, for good (app/services/integrity.py):
     # moved to another customer it would see that customer's data.
     __customer_fixed__ = True
+    # Portal accounts are the company's own (R-USR-1..3): `app.services.tenancy` scopes them like any
+    # customer-owned row (staff accounts have no customer and are never found through it).
+    __customer_owned__ = True
 
     customer_id = Column(Integer, ForeignKey("customer.id", ondelete="CASCADE"), index=True)
     phone = Column(String(32))

@@ -40,7 +40,8 @@ _ORDERS = {"PortalOrders": ("can_list", "can_show", "can_accept")}
 _INVOICES = {"PortalInvoices": ("can_list", "can_download")}
 _DOCUMENTS = {"PortalDocuments": ("can_list", "can_download")}
 _TICKETS = {"PortalTickets": ("can_list", "can_show")}
-_COMPANY = {"PortalCompany": ("can_list", "can_edit")}  # R-CUS-1..3: the Portal Admin only
+# R-CUS-1..3, R-USR-1..3: the Portal Admin only.
+_COMPANY = {"PortalCompany": ("can_list", "can_edit"), "PortalUsers": ("can_list", "can_edit")}
 
 PORTAL_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     PORTAL_ADMIN: {**_HOME, **_CONTRACTS, **_CLOUD_PHONE_LIST, **_ORDERS, **_INVOICES, **_DOCUMENTS, **_TICKETS,

@@ -93,6 +93,8 @@ def build_tenant(tag: str, products: dict, with_users: bool = True) -> Tenant:
             user = make_user(role, customer=customer, password=PASSWORD, mobile="+4917012345678",
                              username=f"{role.split()[0].lower()}.{tag}.{customer.id}")
             tenant.users[role] = user.username
+            if role == ACCOUNTING:
+                tenant.named["accounting_user"] = user.id
     return tenant
 
 

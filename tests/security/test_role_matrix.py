@@ -51,6 +51,26 @@ MATRIX: dict[tuple[str, str, str | None], tuple] = {
     # --- support tickets (R-TIC-5: all three portal roles) ---
     ("GET", "/portal/tickets/", None):                      (L, 200, 200, 200, 404, 404, 404),
     ("GET", "/portal/tickets/<pk>", "ticket"):              (L, 200, 200, 200, 404, 404, 404),
+    # --- company data (R-CUS): the Portal Admin only; editing redirects to the lock page until unlocked ---
+    ("GET", "/portal/company/", None):                      (L, 200, 403, 403, 404, 404, 404),
+    ("GET", "/portal/company/unlock", None):                (L, 200, 403, 403, 404, 404, 404),
+    ("POST", "/portal/company/unlock", None):               (L, 422, 403, 403, 404, 404, 404),
+    ("GET", "/portal/company/edit", None):                  (L, 302, 403, 403, 404, 404, 404),
+    ("POST", "/portal/company/edit", None):                 (L, 302, 403, 403, 404, 404, 404),
+    ("GET", "/portal/company/customer-password", None):     (L, 302, 403, 403, 404, 404, 404),
+    ("POST", "/portal/company/customer-password", None):    (L, 302, 403, 403, 404, 404, 404),
+    ("GET", "/portal/company/contacts/new", None):          (L, 302, 403, 403, 404, 404, 404),
+    ("POST", "/portal/company/contacts/new", None):         (L, 302, 403, 403, 404, 404, 404),
+    ("GET", "/portal/company/contacts/<pk>", "contact"):    (L, 302, 403, 403, 404, 404, 404),
+    ("POST", "/portal/company/contacts/<pk>", "contact"):   (L, 302, 403, 403, 404, 404, 404),
+    ("POST", "/portal/company/contacts/<pk>/delete", "contact"): (L, 302, 403, 403, 404, 404, 404),
+    # --- user management (R-USR): the Portal Admin only ---
+    ("GET", "/portal/users/", None):                        (L, 200, 403, 403, 404, 404, 404),
+    ("GET", "/portal/users/new", None):                     (L, 200, 403, 403, 404, 404, 404),
+    ("POST", "/portal/users/new", None):                    (L, 422, 403, 403, 404, 404, 404),
+    ("GET", "/portal/users/<pk>", "accounting_user"):       (L, 200, 403, 403, 404, 404, 404),
+    ("POST", "/portal/users/<pk>", "accounting_user"):      (L, 302, 403, 403, 404, 404, 404),
+    ("POST", "/portal/users/<pk>/status", "accounting_user"): (L, 302, 403, 403, 404, 404, 404),
     # --- back office entry points (R-BO): every menu entry's list ---
     ("GET", "/customers/list/", None):                      (L, 403, 403, 403, 200, 200, 200),
     ("GET", "/contact-persons/list/", None):                (L, 403, 403, 403, 200, 200, 200),

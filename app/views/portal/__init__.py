@@ -14,6 +14,7 @@ from app.views.portal.contracts import PortalContractView
 from app.views.portal.documents import PortalDocumentView, PortalInvoiceView
 from app.views.portal.orders import PortalOrderView
 from app.views.portal.tickets import PortalTicketView
+from app.views.portal.users import PortalUserView
 
 PORTAL_MENU = [
     (PortalContractView, "Contracts (portal)", _l("Contracts"), "fa-file-signature"),
@@ -23,6 +24,7 @@ PORTAL_MENU = [
     (PortalDocumentView, "Documents (portal)", _l("Contract documents"), "fa-folder-open"),
     (PortalTicketView, "Tickets (portal)", _l("Support tickets"), "fa-life-ring"),
     (PortalCompanyView, "Company data (portal)", _l("Your company data"), "fa-building"),
+    (PortalUserView, "Users (portal)", _l("User management"), "fa-users"),
 ]
 PORTAL_VIEWS = tuple(view for view, *_ in PORTAL_MENU)
 
