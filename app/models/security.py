@@ -180,6 +180,8 @@ class UserSession(Model):
 
     id_hash = Column(String(64), primary_key=True)
     user_id = Column(Integer, ForeignKey("ab_user.id", ondelete="CASCADE"), nullable=False, index=True)
+    # The user's session_version when it started: a later bump (logout, lock, new password) ends it too.
+    session_version = Column(Integer, nullable=False)
     created_at = Column(DateTime, nullable=False, default=utcnow)
     last_seen_at = Column(DateTime, nullable=False, default=utcnow)
     client_ip = Column(String(45))

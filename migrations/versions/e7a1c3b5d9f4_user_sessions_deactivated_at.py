@@ -21,6 +21,7 @@ def upgrade():
         'user_session',
         sa.Column('id_hash', sa.String(length=64), nullable=False),
         sa.Column('user_id', sa.Integer(), nullable=False),
+        sa.Column('session_version', sa.Integer(), nullable=False),
         sa.Column('created_at', sa.DateTime(), nullable=False),
         sa.Column('last_seen_at', sa.DateTime(), nullable=False),
         sa.Column('client_ip', sa.String(length=45)),
