@@ -6,12 +6,12 @@ back at the field they name (`exc.fields`).
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l, lazy_pgettext
-from wtforms import BooleanField, HiddenField, PasswordField, RadioField, SelectField, StringField
+from wtforms import BooleanField, DateField, HiddenField, PasswordField, RadioField, SelectField, StringField
 from wtforms.fields import EmailField, TelField
-from wtforms.validators import DataRequired
+from wtforms.validators import DataRequired, Optional
 
 from app.forms.auth import REQUIRED, SIGN_IN_MAXLENGTH
-from app.forms.base import EServiceForm
+from app.forms.base import EServiceForm, FilterForm
 from app.models.enums import ContactConsent, InvoiceDelivery
 from app.services.portal.contacts import EDITABLE_ROLES
 
@@ -85,3 +85,17 @@ class UserStatusForm(EServiceForm):
     status = RadioField(_l("Status"), choices=[("active", _l("Active")), ("locked", _l("Locked")),
                                                ("inactive", _l("Inactive (deleted, final)"))],
                         validators=[DataRequired(REQUIRED)])
+
+
+class AuditFilterForm(FilterForm):
+    """The company audit log's filter: user, kind, date range (GET; a bad date is shown at its field)."""
+
+    user = SelectField(_l("User"), choices=[], validate_choice=False)
+    kind = SelectField(_l("Kind"), choices=[], name="type", validate_choice=False)
+    date_from = DateField(_l("From"), [Optional()], name="from")
+    date_to = DateField(_l("To"), [Optional()], name="to")
+
+    def __init__(self, args, users, kinds):
+        super().__init__(args)
+        self.user.choices = [("", _l("All users"))] + [(str(i), name) for i, name in users]
+        self.kind.choices = [("", _l("All kinds"))] + list(kinds)

@@ -41,7 +41,8 @@ _INVOICES = {"PortalInvoices": ("can_list", "can_download")}
 _DOCUMENTS = {"PortalDocuments": ("can_list", "can_download")}
 _TICKETS = {"PortalTickets": ("can_list", "can_show")}
 # R-CUS-1..3, R-USR-1..3: the Portal Admin only.
-_COMPANY = {"PortalCompany": ("can_list", "can_edit"), "PortalUsers": ("can_list", "can_edit")}
+_COMPANY = {"PortalCompany": ("can_list", "can_edit"), "PortalUsers": ("can_list", "can_edit"),
+            "PortalAuditLog": ("can_list",)}
 
 PORTAL_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     PORTAL_ADMIN: {**_HOME, **_CONTRACTS, **_CLOUD_PHONE_LIST, **_ORDERS, **_INVOICES, **_DOCUMENTS, **_TICKETS,

@@ -71,6 +71,9 @@ MATRIX: dict[tuple[str, str, str | None], tuple] = {
     ("GET", "/portal/users/<pk>", "accounting_user"):       (L, 200, 403, 403, 404, 404, 404),
     ("POST", "/portal/users/<pk>", "accounting_user"):      (L, 302, 403, 403, 404, 404, 404),
     ("POST", "/portal/users/<pk>/status", "accounting_user"): (L, 302, 403, 403, 404, 404, 404),
+    # --- the company's own audit log: the Portal Admin only ---
+    ("GET", "/portal/audit-log/", None):                    (L, 200, 403, 403, 404, 404, 404),
+    ("GET", "/portal/audit-log/export.csv", None):          (L, 200, 403, 403, 404, 404, 404),
     # --- back office entry points (R-BO): every menu entry's list ---
     ("GET", "/customers/list/", None):                      (L, 403, 403, 403, 200, 200, 200),
     ("GET", "/contact-persons/list/", None):                (L, 403, 403, 403, 200, 200, 200),

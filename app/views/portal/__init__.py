@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from app.views.portal.audit_log import PortalAuditLogView
 from app.views.portal.cloud_phone import PortalCloudPhoneView
 from app.views.portal.company import PortalCompanyView
 from app.views.portal.contracts import PortalContractView
@@ -25,6 +26,7 @@ PORTAL_MENU = [
     (PortalTicketView, "Tickets (portal)", _l("Support tickets"), "fa-life-ring"),
     (PortalCompanyView, "Company data (portal)", _l("Your company data"), "fa-building"),
     (PortalUserView, "Users (portal)", _l("User management"), "fa-users"),
+    (PortalAuditLogView, "Audit log (portal)", _l("Audit log"), "fa-clipboard-list"),
 ]
 PORTAL_VIEWS = tuple(view for view, *_ in PORTAL_MENU)
 
