@@ -24,14 +24,22 @@ PORTAL_MENU = [
     (PortalInvoiceView, "Invoices (portal)", _l("Invoices & call records"), "fa-file-invoice"),
     (PortalDocumentView, "Documents (portal)", _l("Contract documents"), "fa-folder-open"),
     (PortalTicketView, "Tickets (portal)", _l("Support tickets"), "fa-life-ring"),
+]
+# The Portal Admin's administration pages, in one menu (the navbar stays one row at 1280 px).
+ADMIN_CATEGORY = ("Administration (portal)", _l("Administration"), "fa-building")
+PORTAL_ADMIN_MENU = [
     (PortalCompanyView, "Company data (portal)", _l("Your company data"), "fa-building"),
     (PortalUserView, "Users (portal)", _l("User management"), "fa-users"),
     (PortalAuditLogView, "Audit log (portal)", _l("Audit log"), "fa-clipboard-list"),
 ]
-PORTAL_VIEWS = tuple(view for view, *_ in PORTAL_MENU)
+PORTAL_VIEWS = tuple(view for view, *_ in PORTAL_MENU + PORTAL_ADMIN_MENU)
 
 
 def register_portal_views(appbuilder) -> None:
     """Add the portal views as top-level menu entries (only roles holding them see them)."""
     for view, name, label, icon in PORTAL_MENU:
         appbuilder.add_view(view, name, label=label, icon=icon)
+    category, category_label, category_icon = ADMIN_CATEGORY
+    for view, name, label, icon in PORTAL_ADMIN_MENU:
+        appbuilder.add_view(view, name, label=label, icon=icon, category=category, category_label=category_label,
+                            category_icon=category_icon)
