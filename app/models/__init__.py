@@ -8,7 +8,7 @@ from .option_order import DraftUpload, OrderDraft
 from .order import Order, OrderItem, OrderStep
 from .outbox import OutboxMessage
 from .self_care import ProvisioningChange
-from .security import AuthFailure, EServiceUser, OneTimeToken, PasswordResetRequest, PinChallenge
+from .security import AuthFailure, EServiceUser, OneTimeToken, PasswordResetRequest, PinChallenge, UserSession
 from .telephony import (
     CallForwarding, Cpe, DslAccount, PhoneNumber, Shipment, SipAccount, TrunkRegistration,
 )
@@ -18,6 +18,6 @@ __all__ = [
     "AuditLog", "AuthFailure", "CallForwarding", "CallRecord", "ContactPerson", "Contract",
     "ContractOption", "Cpe", "Customer", "Document", "DraftUpload", "DslAccount", "EServiceUser", "Invoice",
     "Location", "OneTimeToken", "OptionType", "Order", "OrderDraft", "OrderItem", "OrderStep", "OutboxMessage",
-    "PasswordResetRequest", "PhoneNumber", "ProvisioningChange", "PinChallenge", "Product", "Shipment", "SipAccount", "Ticket", "TicketComment",
-    "TrunkRegistration", "product_option_type",
+    "PasswordResetRequest", "PhoneNumber", "ProvisioningChange", "PinChallenge", "Product", "Shipment", "SipAccount",
+    "Ticket", "TicketComment", "TrunkRegistration", "UserSession", "product_option_type",
 ]

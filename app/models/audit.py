@@ -11,6 +11,9 @@ class AuditLog(Model):
     """One event; `details` never holds a secret (QUALITY S14)."""
 
     __tablename__ = "audit_log"
+    # A company's own entries are read through `app.services.tenancy` (its audit log page); staff and
+    # system entries have no customer and are never found there.
+    __customer_owned__ = True
     __table_args__ = (Index("ix_audit_log_customer_time", "customer_id", "occurred_at"),)
 
     id = Column(Integer, primary_key=True)

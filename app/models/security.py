@@ -36,6 +36,9 @@ class EServiceUser(User):
     # A portal account belongs to the company it was made for, for good (app/services/integrity.py):
     # moved to another customer it would see that customer's data.
     __customer_fixed__ = True
+    # Portal accounts are the company's own (R-USR-1..3): `app.services.tenancy` scopes them like any
+    # customer-owned row (staff accounts have no customer and are never found through it).
+    __customer_owned__ = True
 
     customer_id = Column(Integer, ForeignKey("customer.id", ondelete="CASCADE"), index=True)
     phone = Column(String(32))
@@ -52,6 +55,8 @@ class EServiceUser(User):
     # username_key(username), kept in step by `_keep_username_key` on every path that sets a
     # username (profile, back office, customer creation, FAB's own commands); unique (R-AUTH-1).
     username_key = Column(String(USERNAME_KEY_LENGTH), nullable=False, unique=True, index=True)
+    # R-AUTH-10: when the account was deactivated (its personal data erased then; username released later).
+    deactivated_at = Column(DateTime)
 
     customer = relationship("Customer", foreign_keys=[customer_id])
 
@@ -162,3 +167,22 @@ class PasswordResetRequest(Model):
     username = Column(String(200), nullable=False)
     client_ip = Column(String(45), nullable=False)
     requested_at = Column(DateTime, nullable=False, default=utcnow, index=True)
+
+
+class UserSession(Model):
+    """One signed-in browser session (QUALITY S8): listed on My profile, ended from any worker.
+
+    The cookie carries a random id; only its SHA-256 is the primary key, so each request
+    checks its session with one primary-key lookup, and deleting the row ends it everywhere.
+    """
+
+    __tablename__ = "user_session"
+
+    id_hash = Column(String(64), primary_key=True)
+    user_id = Column(Integer, ForeignKey("ab_user.id", ondelete="CASCADE"), nullable=False, index=True)
+    # The user's session_version when it started: a later bump (logout, lock, new password) ends it too.
+    session_version = Column(Integer, nullable=False)
+    created_at = Column(DateTime, nullable=False, default=utcnow)
+    last_seen_at = Column(DateTime, nullable=False, default=utcnow)
+    client_ip = Column(String(45))
+    user_agent = Column(String(255))

@@ -44,10 +44,13 @@ _INVOICES = {"PortalInvoices": ("can_list", "can_download")}
 _DOCUMENTS = {"PortalDocuments": ("can_list", "can_download")}
 _TICKETS = {"PortalTickets": ("can_list", "can_show")}
 _OPTION_ORDER = {"PortalOptionOrder": ("can_order",)}  # R-WIZ: the wizard, the Portal Admin's alone
+# R-CUS-1..3, R-USR-1..3: the Portal Admin only.
+_COMPANY = {"PortalCompany": ("can_list", "can_edit"), "PortalUsers": ("can_list", "can_edit"),
+            "PortalAuditLog": ("can_list",)}
 
 PORTAL_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     PORTAL_ADMIN: {**_HOME, **_CONTRACTS, **_CONTRACT_ACTIONS, **_CLOUD_PHONE_LIST, **_ORDERS, **_INVOICES, **_DOCUMENTS,
-                   **_TICKETS, **_OPTION_ORDER},
+                   **_TICKETS, **_OPTION_ORDER, **_COMPANY},
     PBX_ADMIN: {**_CLOUD_PHONE_SIGN_ON, **_TICKETS},
     ACCOUNTING: {**_INVOICES, **_TICKETS},
 }

@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import time
 
-from flask import current_app, session
+from flask import current_app, request, session
+
+from app.services.auth import user_sessions
 
 
 _VERSION = "_auth_ver"
 _SIGNED_IN_AT = "_auth_at"
 _LAST_SEEN = "_auth_seen"
-_KEYS = (_VERSION, _SIGNED_IN_AT, _LAST_SEEN, "_user_id", "_fresh", "_id", "_2fa")
+_SESSION_ID = "_sid"  # the random id of this session's server-side row (app/services/auth/user_sessions.py)
+_KEYS = (_VERSION, _SIGNED_IN_AT, _LAST_SEEN, _SESSION_ID, "_user_id", "_fresh", "_id", "_2fa")
 
 
 def start(user) -> None:
@@ -25,11 +28,18 @@ def start(user) -> None:
     session[_VERSION] = user.session_version
     session[_SIGNED_IN_AT] = now
     session[_LAST_SEEN] = now
+    session[_SESSION_ID] = user_sessions.open_session(user, request.remote_addr, request.headers.get("User-Agent"))
+
+
+def current_id() -> str | None:
+    """This browser's session id (for listing and ending the user's other sessions)."""
+    return session.get(_SESSION_ID)
 
 
 def restamp(user) -> None:
-    """Keep the current session alive after a change that ended all others."""
+    """Keep the current session alive after a change that ended all others (their rows are deleted)."""
     session[_VERSION] = user.session_version
+    user_sessions.keep_only(user, session.get(_SESSION_ID))
 
 
 def is_current(user) -> bool:
@@ -45,11 +55,15 @@ def is_current(user) -> bool:
         return False
     if now - last_seen > cfg["SESSION_IDLE_TIMEOUT"].total_seconds():
         return False
+    # The server-side row: deleted on another worker ("sign out this session", lock), it ends here too.
+    if not user_sessions.check(user, session.get(_SESSION_ID)):
+        return False
     session[_LAST_SEEN] = int(now)
     return True
 
 
 def clear() -> None:
-    """Forget the sign-in of this browser session (keeps language choice)."""
+    """Forget the sign-in of this browser session (keeps language choice) and delete its row."""
+    user_sessions.forget(session.get(_SESSION_ID))
     for key in _KEYS:
         session.pop(key, None)

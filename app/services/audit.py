@@ -62,6 +62,15 @@ ACTION_LABELS = {
     "self_care_trunk_ips": _l("Registration IPs changed"),
     "self_care_dsl_password": _l("DSL password reset"),
     "self_care_failed": _l("Change not taken by the network"),
+    "option_booked": _l("Option booked"),
+    "unlock_failed": _l("Wrong password at unlocking"),
+    "company_data_changed": _l("Company data changed"),
+    "hotline_password_changed": _l("Customer password changed"),
+    "contact_added": _l("Contact person added"),
+    "contact_changed": _l("Contact person changed"),
+    "contact_removed": _l("Contact person removed"),
+    "portal_user_edited": _l("Account edited by the Portal Admin"),
+    "session_ended": _l("Session signed out"),
 }
 
 
@@ -72,6 +81,7 @@ OBJECT_TYPE_LABELS = {
     "contract": _l("Contract"),
     "order": _l("Order"),
     "role": _l("Role"),
+    "contact_person": _l("Contact person"),
 }
 
 

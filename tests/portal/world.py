@@ -6,11 +6,11 @@ from datetime import date, datetime, timedelta
 
 from app.extensions import db
 from app.models import (
-    Contract, Cpe, Invoice, Order, OrderDraft, OrderItem, OrderStep, PhoneNumber, ProvisioningChange, SipAccount,
-    Ticket, TicketComment,
+    ContactPerson, Contract, Cpe, Invoice, Order, OrderDraft, OrderItem, OrderStep, PhoneNumber, ProvisioningChange,
+    SipAccount, Ticket, TicketComment,
 )
 from app.models.enums import (
-    AreaCodeKind, ContractStatus, DocumentType, ItemChange, NumberKind, OrderKind, OrderStatus, ProductKind,
+    AreaCodeKind, ContactRole, ContractStatus, DocumentType, ItemChange, NumberKind, OrderKind, OrderStatus, ProductKind,
     StepStatus, TicketKind, TicketStatus, TicketSubject,
 )
 from app.roles import ACCOUNTING, ADMIN, PBX_ADMIN, PORTAL_ADMIN, SALES, SERVICE
@@ -81,12 +81,17 @@ def build_tenant(tag: str, products: dict, with_users: bool = True) -> Tenant:
     contract_doc = create_document(customer_id=customer.id, doc_type=DocumentType.ORDER_CONFIRMATION,
                                    title="Auftragsbestätigung", filename="ab.pdf", mime_type="application/pdf",
                                    data=pdf, document_date=date(2026, 9, 1), contract=trunk)
+    contact = ContactPerson(customer_id=customer.id, role=ContactRole.TECHNICAL, first_name="Kim",
+                            last_name=f"Kontakt {tag}", email=f"kim.{tag}.{customer.id}@example.com")
+    db.session.add(contact)
+    db.session.flush()
     tenant = Tenant(customer.id, ids={
         "contract": [trunk.id, cloud.id], "order": [offer.id, done.id], "ticket": [ticket.id],
-        "document": [invoice_doc.id, evn_csv.id, contract_doc.id],
+        "document": [invoice_doc.id, evn_csv.id, contract_doc.id], "contact_person": [contact.id],
     }, named={
         "trunk": trunk.id, "cloud": cloud.id, "offer": offer.id, "done_order": done.id, "ticket": ticket.id,
         "invoice_doc": invoice_doc.id, "evn_csv": evn_csv.id, "contract_doc": contract_doc.id, "change": change.id,
+        "contact": contact.id,
     }, company=customer.company_name)
     if with_users:
         for role in (PORTAL_ADMIN, PBX_ADMIN, ACCOUNTING):
@@ -100,6 +105,8 @@ def build_tenant(tag: str, products: dict, with_users: bool = True) -> Tenant:
                 db.session.add(draft)
                 db.session.flush()
                 tenant.named["draft"] = draft.id
+            if role == ACCOUNTING:
+                tenant.named["accounting_user"] = user.id
     return tenant
 
 

@@ -36,6 +36,7 @@ GLOBAL_TABLES = {
     "pin_challenge": "keyed by user; looked up by login attempt only",
     "auth_failure": "sign-in throttling, keyed by user and client IP",
     "password_reset_request": "a typed username before anyone knows whose it is; lives until worked (seconds)",
+    "user_session": "keyed by user; listed only as the signed-in user's own sessions",
 }
 
 # Tables whose rows may belong to no customer: they carry the column (FK, indexed) but allow NULL.

@@ -14,6 +14,7 @@ from flask_babel import lazy_gettext as _l
 from app import context
 from app.extensions import db
 from app.models import EServiceUser
+from app.models.enums import UserStatus
 from app.roles import PORTAL_ROLES
 from app.services import audit
 from app.services.account_rules import password_errors, username_errors
@@ -72,7 +73,12 @@ def edit_account(user: EServiceUser, columns: Iterable[str], apply_changes: Call
     errors = status_errors(old_status, user.status)
     if errors:
         raise Invalid(*errors)
-    check_account(user)
+    if user.status is UserStatus.INACTIVE and old_status is not UserStatus.INACTIVE:
+        from app.services.auth import erasure
+
+        erasure.erase(user)  # R-AUTH-10: deactivated means deleted, on the back office's path too
+    else:
+        check_account(user)
     changed = [column for column in columns if comparable(user, column) != before[column]]
     if changed:
         audit.record(audit.USER_EDITED, user, details=f"changed: {', '.join(changed)} by {context.actor_name()}")

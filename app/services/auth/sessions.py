@@ -16,6 +16,18 @@ def end_all(user) -> None:
     user.session_version = (user.session_version or 1) + 1
 
 
+def delete_rows(user) -> None:
+    """Delete the user's server-side session rows: each of those sessions ends on its next request."""
+    from sqlalchemy import delete
+
+    from app.extensions import db
+    from app.models import UserSession
+
+    if user.id is not None:
+        db.session.execute(delete(UserSession).where(UserSession.user_id == user.id)
+                           .execution_options(synchronize_session=False))
+
+
 def bump_on_security_change(db_session, _flush_context, _instances) -> None:
     """Lock, deactivation or a new password ends every session, whichever path changed it."""
     for obj in db_session.dirty:

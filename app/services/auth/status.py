@@ -44,4 +44,9 @@ def set_status(user: EServiceUser, status: UserStatus) -> None:
     user.status = status
     if status is not UserStatus.ACTIVE:
         sessions.end_all(user)
+        sessions.delete_rows(user)
+    if status is UserStatus.INACTIVE:
+        from app.services.auth import erasure
+
+        erasure.erase(user)  # R-AUTH-10: deactivated means deleted
     db.session.commit()

@@ -58,6 +58,18 @@ def _purge_order_drafts():
     return drafts.purge_expired()
 
 
+def _purge_sessions():
+    from app.services.auth import user_sessions
+
+    return user_sessions.purge_stale()
+
+
+def _release_usernames():
+    from app.services.auth import erasure
+
+    return erasure.release_usernames()
+
+
 JOBS: dict[str, Job] = {
     job.name: job
     for job in (
@@ -72,6 +84,10 @@ JOBS: dict[str, Job] = {
             _purge_evn_documents),
         Job("purge-order-drafts", "R-WIZ-7: delete option orders left unfinished past ORDER_DRAFT_HOURS, with their "
             "uploads", 3600, _purge_order_drafts),
+        Job("purge-sessions", "S8: delete session records past their idle or absolute timeout", 3600,
+            _purge_sessions),
+        Job("release-usernames", "R-AUTH-10: free the usernames of accounts deactivated more than 90 days ago",
+            24 * 3600, _release_usernames),
     )
 }
 

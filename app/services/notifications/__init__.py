@@ -9,7 +9,8 @@ is what the delivery job and `flask --app run outbox deliver` run to retry.
 from .adapters import ConsoleAdapter, DeliveryError, HttpSmsAdapter, SmtpAdapter, adapter_for
 from .delivery import deliver_after_response, deliver_due, deliver_ids, deliver_now, deliver_one, run_after_response
 from .messages import (
-    queue, queue_activation_email, queue_email_changed_notice, queue_pin_sms, queue_reset_email, recipient_locale,
+    queue, queue_activation_email, queue_email_changed_notice, queue_pin_sms, queue_reset_email, queue_username_changed_email,
+    recipient_locale,
 )
 from .listing import latest_messages
 
@@ -18,5 +19,6 @@ __all__ = [
     "ConsoleAdapter", "DeliveryError", "HttpSmsAdapter", "SmtpAdapter", "adapter_for", "deliver_after_response",
     "deliver_due", "deliver_ids", "deliver_now", "deliver_one", "latest_messages", "queue",
     "queue_activation_email", "queue_email_changed_notice", "queue_pin_sms", "queue_reset_email",
+    "queue_username_changed_email",
     "recipient_locale", "run_after_response",
 ]

@@ -93,3 +93,11 @@ def queue_email_changed_notice(user, previous_email: str) -> OutboxMessage:
     subject, body = render_message("email/email_changed.txt", locale, name=user.full_name,
                                    username=user.username, hotline=current_app.config["HOTLINE_PHONE"])
     return queue(Channel.EMAIL, previous_email, subject, body, locale=locale, sensitive=False, user=user)
+
+
+def queue_username_changed_email(user, link: str, hours: int) -> OutboxMessage:
+    """R-USR-3: the new username and a set-password link that confirms it."""
+    locale = recipient_locale(user)
+    subject, body = render_message("email/username_changed.txt", locale, name=user.full_name,
+                                   username=user.username, link=link, hours=hours)
+    return queue(Channel.EMAIL, user.email, subject, body, locale=locale, sensitive=True, user=user)

@@ -4,14 +4,15 @@ from __future__ import annotations
 from flask import flash, g, redirect, request, session, url_for
 from flask_appbuilder import BaseView, expose
 from flask_appbuilder.security.decorators import has_access
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 
+from app.forms.base import ConfirmForm
 from app.forms.account import ChangePasswordForm, ProfileForm, TotpDisableForm, TotpEnableForm
 from app.roles.grants import ACCOUNT_VIEW
 from app.security import sessions as auth_sessions
 from app.security.auth_views import no_store
 from app.services.account_rules import PASSWORD_HINT, USERNAME_HINT, password_warnings
-from app.services.auth import passwords, profile, totp
+from app.services.auth import passwords, profile, totp, user_sessions
 from app.services.errors import Invalid
 
 _TOTP_PENDING = "_totp_pending"
@@ -26,7 +27,8 @@ class AccountView(BaseView):
 
     route_base = "/account"
     class_permission_name = ACCOUNT_VIEW
-    method_permission_name = {"profile": "access", "password": "access", "totp": "access"}
+    method_permission_name = {"profile": "access", "password": "access", "totp": "access",
+                              "end_session": "access", "end_other_sessions": "access"}
     base_permissions = ["can_access"]
     default_view = "profile"
 
@@ -52,7 +54,27 @@ class AccountView(BaseView):
         return self.render_template(
             "account/profile.html", form=form, user=user, username_hint=USERNAME_HINT,
             unlocked=status != 200, title=_("My profile"),
+            sessions=user_sessions.list_sessions(user, auth_sessions.current_id()), session_form=ConfirmForm(),
         ), status
+
+    @expose("/sessions/end", methods=["POST"])
+    @has_access
+    def end_session(self):
+        """Sign out one other session of the own account: it ends at once, on every worker (S8)."""
+        if ConfirmForm().validate_on_submit():
+            user_sessions.end_session(_current_user(), request.form.get("session", ""), auth_sessions.current_id())
+            flash(_("The session has been signed out."), "success")
+        return redirect(url_for("AccountView.profile") + "#sessions")
+
+    @expose("/sessions/end-others", methods=["POST"])
+    @has_access
+    def end_other_sessions(self):
+        """"Sign out everywhere else": every other session of the own account ends at once."""
+        if ConfirmForm().validate_on_submit():
+            count = user_sessions.end_others(_current_user(), auth_sessions.current_id())
+            flash(ngettext("%(num)d other session has been signed out.", "%(num)d other sessions have been signed out.",
+                           count), "success")
+        return redirect(url_for("AccountView.profile") + "#sessions")
 
     @expose("/password", methods=["GET", "POST"])
     @has_access

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from app.views.portal.audit_log import PortalAuditLogView
 from app.views.portal.cloud_phone import PortalCloudPhoneView
 from app.views.portal.contract_actions import PortalContractActionView
+from app.views.portal.company import PortalCompanyView
 from app.views.portal.contracts import PortalContractView
 from app.views.portal.documents import PortalDocumentView, PortalInvoiceView
 from app.views.portal.option_order import PortalOptionOrderView
 from app.views.portal.orders import PortalOrderView
 from app.views.portal.tickets import PortalTicketView
+from app.views.portal.users import PortalUserView
 
 PORTAL_MENU = [
     (PortalContractView, "Contracts (portal)", _l("Contracts"), "fa-file-signature"),
@@ -25,7 +28,14 @@ PORTAL_MENU = [
     (PortalDocumentView, "Documents (portal)", _l("Contract documents"), "fa-folder-open"),
     (PortalTicketView, "Tickets (portal)", _l("Support tickets"), "fa-life-ring"),
 ]
-PORTAL_VIEWS = tuple(view for view, *_ in PORTAL_MENU)
+# The Portal Admin's administration pages, in one menu (the navbar stays one row at 1280 px).
+ADMIN_CATEGORY = ("Administration (portal)", _l("Administration"), "fa-building")
+PORTAL_ADMIN_MENU = [
+    (PortalCompanyView, "Company data (portal)", _l("Your company data"), "fa-building"),
+    (PortalUserView, "Users (portal)", _l("User management"), "fa-users"),
+    (PortalAuditLogView, "Audit log (portal)", _l("Audit log"), "fa-clipboard-list"),
+]
+PORTAL_VIEWS = tuple(view for view, *_ in PORTAL_MENU + PORTAL_ADMIN_MENU)
 
 
 def register_portal_views(appbuilder) -> None:
@@ -33,3 +43,7 @@ def register_portal_views(appbuilder) -> None:
     for view, name, label, icon in PORTAL_MENU:
         appbuilder.add_view(view, name, label=label, icon=icon)
     appbuilder.add_view_no_menu(PortalContractActionView)  # self-care actions (issue 14)
+    category, category_label, category_icon = ADMIN_CATEGORY
+    for view, name, label, icon in PORTAL_ADMIN_MENU:
+        appbuilder.add_view(view, name, label=label, icon=icon, category=category, category_label=category_label,
+                            category_icon=category_icon)
