@@ -39,7 +39,7 @@ _CLOUD_PHONE_SIGN_ON = {"PortalCloudPhone": ("can_list", "can_sign_on")}
 _ORDERS = {"PortalOrders": ("can_list", "can_show", "can_accept")}
 _INVOICES = {"PortalInvoices": ("can_list", "can_download")}
 _DOCUMENTS = {"PortalDocuments": ("can_list", "can_download")}
-_TICKETS = {"PortalTickets": ("can_list", "can_show")}
+_TICKETS = {"PortalTickets": ("can_list", "can_show", "can_add")}
 
 PORTAL_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     PORTAL_ADMIN: {**_HOME, **_CONTRACTS, **_CLOUD_PHONE_LIST, **_ORDERS, **_INVOICES, **_DOCUMENTS, **_TICKETS},
