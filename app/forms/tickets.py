@@ -49,3 +49,21 @@ class ReplyForm(EServiceForm):
 
     body = TextAreaField(_l("Your reply"), render_kw={"rows": 4, "maxlength": 10000})
     attachments = MultipleFileField(_l("Attachments (PDF, JPEG, PNG or text log)"), render_kw={"accept": ACCEPT})
+
+
+class StaffTicketForm(EServiceForm):
+    """R-TIC-5 in the back office: status, flag, assignee, and a reply or an internal note with files."""
+
+    status = SelectField(_l("Status"), choices=[], validate_choice=False)
+    contact_support = BooleanField(_l("Contact support (the customer should call us)"))
+    assignee = SelectField(_l("Assignee"), choices=[], validate_choice=False)
+    body = TextAreaField(_l("Reply or note"), render_kw={"rows": 5, "maxlength": 10000})
+    internal = BooleanField(_l("Internal note (the customer never sees it, no email)"))
+    attachments = MultipleFileField(_l("Attachments (PDF, JPEG, PNG or text log)"), render_kw={"accept": ACCEPT})
+
+    def __init__(self, *args, staff=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        from app.models.enums import TicketStatus
+
+        self.status.choices = [(s.value, s.label) for s in TicketStatus]
+        self.assignee.choices = [("", _l("Nobody"))] + [(str(m.id), m.full_name or m.username) for m in staff]

@@ -52,11 +52,10 @@ def visible_attachments(ticket: Ticket) -> dict[int | None, list[TicketAttachmen
     return shown
 
 
-def attachment(raw_ticket_id, raw_file_id) -> TicketAttachment:
-    """One file of the customer's ticket, NotFound for another ticket's, another customer's or an internal one."""
-    ticket = get_owned_or_404(Ticket, raw_ticket_id)
+def attachment(raw_file_id) -> TicketAttachment:
+    """One file of the customer's tickets, NotFound for another customer's or one of an internal note."""
     row = get_owned_or_404(TicketAttachment, raw_file_id)
-    if row.ticket_id != ticket.id or (row.comment is not None and row.comment.internal):
+    if row.comment is not None and row.comment.internal:
         raise NotFound()
     return row
 

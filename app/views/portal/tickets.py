@@ -126,14 +126,14 @@ class PortalTicketView(PortalView):
         ticket, comments = service.ticket_detail(pk)
         return self.render_template("portal/ticket_detail.html", ticket=ticket, comments=comments,
                                     files=service.visible_attachments(ticket), form=form,
-                                    limit_mb=upload_limit_mb()), 400
+                                    limit_mb=upload_limit_mb())
 
-    @expose("/<pk>/files/<file_id>")
+    @expose("/files/<pk>")
     @has_access
-    @object_ids(pk="Ticket", file_id="TicketAttachment")
-    def download(self, pk, file_id):
+    @object_ids(pk="TicketAttachment")
+    def download(self, pk):
         """A file of the thread, under a server-made name (S12); never one of an internal note."""
-        row = service.attachment(pk, file_id)
+        row = service.attachment(pk)
         try:
             handle = open_document(row)
         except DocumentFileMissing:
