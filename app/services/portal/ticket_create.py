@@ -26,8 +26,8 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from app.models import Contract, ContractOption, Invoice, OrderDraft, Ticket
-from app.models.enums import OptionFeature, TicketKind, TicketStatus, TicketSubject
+from app.models import Contract, ContractOption, Invoice, Order, OrderDraft, OrderItem, Ticket
+from app.models.enums import ItemChange, OptionFeature, OrderStatus, TicketKind, TicketStatus, TicketSubject
 from app.models.mixins import utcnow
 from app.services import option_order, ticket_files, ticket_mail
 from app.services.errors import Invalid, NotFound
@@ -35,6 +35,7 @@ from app.services.option_order import drafts, options
 from app.services.tenancy import current_customer, get_owned_or_404, scoped
 
 SUGGESTIONS = 10
+OPEN_ORDER_STATUSES = (OrderStatus.OFFER_ACCEPTED, OrderStatus.PROVISIONING, OrderStatus.PARTIALLY_PROVISIONED)
 TITLE_MAX = 200
 DESCRIPTION_MAX = 10000
 
@@ -140,13 +141,28 @@ def express_offer(contract: Contract | None, option: ContractOption | None = Non
         lines = [line for line in lines if line.location is None or line.location.id == option.location_id]
     if any(line.current > 0 for line in lines if line.location is None):
         return None
+    ordered = _ordered_sites(contract)
     for line in lines:
+        site = line.location.id if line.location else None
+        if (line.option_type.id, site) in ordered:
+            continue  # booked already and not yet switched on: not a second time
         if line.current == 0 and not options.line_errors(line, 1, today):
             t = line.option_type
             return ExpressOffer(t.id, line.location.id if line.location else None,
                                 line.location.name if line.location else None, t.name,
                                 Decimal(t.monthly_price or 0), Decimal(t.one_time_price or 0))
     return None
+
+
+def _ordered_sites(contract: Contract) -> set[tuple[int, int | None]]:
+    """(option type, site) of options added by the contract's orders still being provisioned."""
+    rows = db.session.execute(
+        scoped(OrderItem, OrderItem.option_type_id, OrderItem.location_id)
+        .join(Order, Order.id == OrderItem.order_id)
+        .where(Order.contract_id == contract.id, Order.status.in_(OPEN_ORDER_STATUSES),
+               OrderItem.option_type_id.isnot(None), OrderItem.change == ItemChange.ADDED)
+    ).all()
+    return {(type_id, location_id) for type_id, location_id in rows}
 
 
 def _resolve(data: TicketInput) -> tuple[dict, dict[str, list]]:
