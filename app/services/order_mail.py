@@ -29,20 +29,24 @@ def _items(order) -> list[str]:
 
 def queue_offer_accepted(order, user) -> list:
     """R-ORD-4: to the offer's sales advisor and the Sales team's address (each once)."""
+    from flask_babel import gettext as _
+
     advisor = order.created_by
     recipients = []
-    if advisor is not None and advisor.customer_id is None and advisor.email:
-        recipients.append(advisor.email)
-    team = current_app.config.get("SALES_TEAM_EMAIL")
-    if team and team not in recipients:
-        recipients.append(team)
+    with force_locale(_locale()):
+        if advisor is not None and advisor.customer_id is None and advisor.email:
+            recipients.append((advisor.email, advisor.full_name or advisor.username))
+        team = current_app.config.get("SALES_TEAM_EMAIL")
+        if team and team not in [address for address, _name in recipients]:
+            recipients.append((team, _("Sales team")))
     customer = order.customer
-    subject, body = render_message(
-        "email/offer_accepted.txt", _locale(), number=order.order_number, company=customer.company_name,
-        customer_number=customer.customer_number, author=getattr(user, "full_name", "") or user.username,
-        contract=order.contract.contract_number if order.contract else "–", items=_items(order))
     messages = []
-    for address in recipients:
+    for address, name in recipients:
+        subject, body = render_message(
+            "email/offer_accepted.txt", _locale(), name=name, number=order.order_number,
+            company=customer.company_name, customer_number=customer.customer_number,
+            author=getattr(user, "full_name", "") or user.username,
+            contract=order.contract.contract_number if order.contract else "–", items=_items(order))
         message = queue(Channel.EMAIL, address, subject, body, locale=_locale(), sensitive=False)
         message.customer_id = order.customer_id
         messages.append(message)

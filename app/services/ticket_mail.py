@@ -37,9 +37,13 @@ def _author(user) -> str:
 
 
 def _send_to_team(ticket, template: str, **values):
+    from flask_babel import force_locale, gettext as _
+
     locale = _staff_locale()
     customer = ticket.customer
-    subject, body = render_message(template, locale, number=ticket.ticket_number, title=ticket.title,
+    with force_locale(locale):
+        team = _("customer service team")
+    subject, body = render_message(template, locale, name=team, number=ticket.ticket_number, title=ticket.title,
                                    company=customer.company_name, customer_number=customer.customer_number,
                                    **values)
     message = queue(Channel.EMAIL, team_address(), subject, body, locale=locale, sensitive=False)
