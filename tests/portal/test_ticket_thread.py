@@ -61,6 +61,9 @@ def test_staff_reply_reaches_the_creator_who_answers_and_the_team_is_emailed(app
     page = customer.get(f"/portal/tickets/{a.named['ticket']}").get_data(as_text=True)
     assert "Bitte starte den Router neu." in page and "anleitung.pdf" in page
     assert 'id="ticket-contact-support"' in page
+    # R-TIC-4: the list explains the flag on the page itself and shows it in the flagged row only.
+    listing = customer.get("/portal/tickets/").get_data(as_text=True)
+    assert 'id="contact-support-explained"' in listing and "Kontaktieren Sie Support" in listing
     start = _last_id(app)
     response = customer.post(f"/portal/tickets/{a.named['ticket']}/reply", content_type="multipart/form-data",
                              data={"csrf_token": page_token(page), "body": "Erledigt, Log anbei.",
