@@ -261,3 +261,17 @@ def test_choosing_express_books_it_as_an_order_with_the_ticket(app, world, signe
         assert ticket.order.items[0].location.name == "Lager Neuss"
     # Booked now: no second offer for the same contract.
     assert client.get("/portal/tickets/subject-options", query_string={"contract": number}).get_json()["express"] is None
+
+
+@pytest.mark.rule("R-TIC-2")
+def test_without_javascript_the_form_shows_the_contracts_options_on_request(app, world, signed_in):
+    """No script: the number is typed, "Show the contract's options" reloads the form with them, nothing is saved."""
+    a = world["a"]
+    contract, _, option = _numbers(app, a)
+    client = signed_in(a.users[PORTAL_ADMIN])
+    csrf, token, html = _form(client)
+    assert "<script>" not in html and " onclick=" not in html
+    before = _tickets(app, a.customer_id)
+    page = _post(client, csrf=csrf, token=token, contract=contract, show_options="1").get_data(as_text=True)
+    assert f'<option value="{option}">' in page
+    assert _tickets(app, a.customer_id) == before
