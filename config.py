@@ -183,6 +183,10 @@ class Config:
     HOTLINE_PHONE = os.environ.get("HOTLINE_PHONE", "0800 032 68 35")
     ACCOUNTING_PHONE = os.environ.get("ACCOUNTING_PHONE", "0211 550 07-332")
     SERVICE_EMAIL = os.environ.get("SERVICE_EMAIL", "service@ecotel.de")
+    # Where customers' new tickets and replies are emailed (R-TIC-5); empty: SERVICE_EMAIL.
+    TICKET_TEAM_EMAIL = os.environ.get("TICKET_TEAM_EMAIL", "")
+    # The Sales team's address, told of every offer accepted in the portal besides its advisor (R-ORD-4).
+    SALES_TEAM_EMAIL = os.environ.get("SALES_TEAM_EMAIL", "vertrieb@ecotel.de")
     HELP_URL = os.environ.get("HELP_URL", "https://www.ecotel.de/hilfe-service/")
     PBX_URL = os.environ.get("PBX_URL", "https://cloudpbx.ecotel.de")
 

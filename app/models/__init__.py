@@ -12,12 +12,12 @@ from .security import AuthFailure, EServiceUser, OneTimeToken, PasswordResetRequ
 from .telephony import (
     CallForwarding, Cpe, DslAccount, PhoneNumber, Shipment, SipAccount, TrunkRegistration,
 )
-from .ticket import Ticket, TicketComment
+from .ticket import Ticket, TicketAttachment, TicketComment
 
 __all__ = [
     "AuditLog", "AuthFailure", "CallForwarding", "CallRecord", "ContactPerson", "Contract",
     "ContractOption", "Cpe", "Customer", "Document", "DraftUpload", "DslAccount", "EServiceUser", "Invoice",
     "Location", "OneTimeToken", "OptionType", "Order", "OrderDraft", "OrderItem", "OrderStep", "OutboxMessage",
     "PasswordResetRequest", "PhoneNumber", "ProvisioningChange", "PinChallenge", "Product", "Shipment", "SipAccount",
-    "Ticket", "TicketComment", "TrunkRegistration", "UserSession", "product_option_type",
+    "Ticket", "TicketAttachment", "TicketComment", "TrunkRegistration", "UserSession", "product_option_type",
 ]

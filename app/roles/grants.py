@@ -42,7 +42,7 @@ _CLOUD_PHONE_SIGN_ON = {"PortalCloudPhone": ("can_list", "can_sign_on")}
 _ORDERS = {"PortalOrders": ("can_list", "can_show", "can_accept")}
 _INVOICES = {"PortalInvoices": ("can_list", "can_download")}
 _DOCUMENTS = {"PortalDocuments": ("can_list", "can_download")}
-_TICKETS = {"PortalTickets": ("can_list", "can_show")}
+_TICKETS = {"PortalTickets": ("can_list", "can_show", "can_add")}
 _OPTION_ORDER = {"PortalOptionOrder": ("can_order",)}  # R-WIZ: the wizard, the Portal Admin's alone
 # R-CUS-1..3, R-USR-1..3: the Portal Admin only.
 _COMPANY = {"PortalCompany": ("can_list", "can_edit"), "PortalUsers": ("can_list", "can_edit"),

@@ -7,14 +7,14 @@ from datetime import date, datetime, timedelta
 from app.extensions import db
 from app.models import (
     ContactPerson, Contract, Cpe, Invoice, Order, OrderDraft, OrderItem, OrderStep, PhoneNumber, ProvisioningChange,
-    SipAccount, Ticket, TicketComment,
+    SipAccount, Ticket, TicketAttachment, TicketComment,
 )
 from app.models.enums import (
     AreaCodeKind, ContactRole, ContractStatus, DocumentType, ItemChange, NumberKind, OrderKind, OrderStatus, ProductKind,
     StepStatus, TicketKind, TicketStatus, TicketSubject,
 )
 from app.roles import ACCOUNTING, ADMIN, PBX_ADMIN, PORTAL_ADMIN, SALES, SERVICE
-from app.services.documents import create_document
+from app.services.documents import create_document, store_bytes
 from tests.factories import make_contract, make_customer, make_location, make_option, make_option_type, make_product, make_user
 
 PASSWORD = "Sicher#Kennwort42"
@@ -32,6 +32,11 @@ class Tenant:
 
     def all_ids(self) -> set[int]:
         return {i for values in self.ids.values() for i in values}
+
+
+def _stored(data: bytes) -> dict:
+    key, size, sha256 = store_bytes(data)
+    return {"storage_key": key, "size_bytes": size, "sha256": sha256}
 
 
 def build_tenant(tag: str, products: dict, with_users: bool = True) -> Tenant:
@@ -71,6 +76,10 @@ def build_tenant(tag: str, products: dict, with_users: bool = True) -> Tenant:
     db.session.flush()
     db.session.add(TicketComment(customer=customer, ticket=ticket, body="Wir prüfen.", internal=False))
     db.session.add(TicketComment(customer=customer, ticket=ticket, body="INTERN-NOTIZ", internal=True))
+    ticket_file = TicketAttachment(customer=customer, ticket=ticket, filename="router.log", mime_type="text/plain",
+                                   **_stored(b"router log\n"))
+    db.session.add(ticket_file)
+    db.session.flush()
     pdf = b"%PDF-1.4\n% Rechnung\n"
     invoice_doc = create_document(customer_id=customer.id, doc_type=DocumentType.INVOICE, title="Rechnung",
                                   filename="x.pdf", mime_type="application/pdf", data=pdf,
@@ -87,9 +96,11 @@ def build_tenant(tag: str, products: dict, with_users: bool = True) -> Tenant:
     db.session.flush()
     tenant = Tenant(customer.id, ids={
         "contract": [trunk.id, cloud.id], "order": [offer.id, done.id], "ticket": [ticket.id],
+        "ticket_file": [ticket_file.id],
         "document": [invoice_doc.id, evn_csv.id, contract_doc.id], "contact_person": [contact.id],
     }, named={
         "trunk": trunk.id, "cloud": cloud.id, "offer": offer.id, "done_order": done.id, "ticket": ticket.id,
+        "ticket_file": ticket_file.id,
         "invoice_doc": invoice_doc.id, "evn_csv": evn_csv.id, "contract_doc": contract_doc.id, "change": change.id,
         "contact": contact.id,
     }, company=customer.company_name)

@@ -40,7 +40,7 @@ OK = {200, 302, 303}
 MALFORMED_IDS = ["0", "-1", "1e3", "1.5", "abc", "99999999999", "2147483648", "99999999999999999999", "²", "١",
                  "0x1", "1_0"]
 # Query arguments portal code reads that name no object (anything else must be declared with @object_ids).
-NOT_IDS = {"page", "sort", "status", "type", "from", "to", "next"}  # next: a path to return to
+NOT_IDS = {"page", "sort", "status", "type", "from", "to", "next", "kind", "q"}  # next: a path to return to; kind, q: the ticket type-ahead
 PORTAL_SOURCES = sorted((ROOT / "app" / "views" / "portal").glob("*.py")) + [
     ROOT / "app" / "views" / "home.py", *sorted((ROOT / "app" / "services" / "portal").glob("*.py"))]
 

@@ -102,6 +102,12 @@ MATRIX: dict[tuple[str, str, str | None], tuple] = {
     # --- the company's own audit log: the Portal Admin only ---
     ("GET", "/portal/audit-log/", None):                    (L, 200, 403, 403, 404, 404, 404),
     ("GET", "/portal/audit-log/export.csv", None):          (L, 200, 403, 403, 404, 404, 404),
+    ("GET", "/portal/tickets/new", None):                   (L, 200, 200, 200, 404, 404, 404),
+    ("POST", "/portal/tickets/new", None):                  (L, 200, 200, 200, 404, 404, 404),
+    ("GET", "/portal/tickets/suggest", None):               (401, 200, 200, 200, 404, 404, 404),
+    ("GET", "/portal/tickets/subject-options", None):       (401, 404, 404, 404, 404, 404, 404),
+    ("POST", "/portal/tickets/<pk>/reply", "ticket"):       (L, 200, 200, 200, 404, 404, 404),
+    ("GET", "/portal/tickets/files/<pk>", "ticket_file"):   (L, 200, 200, 200, 404, 404, 404),
     # --- back office entry points (R-BO): every menu entry's list ---
     ("GET", "/customers/list/", None):                      (L, 403, 403, 403, 200, 200, 200),
     ("GET", "/contact-persons/list/", None):                (L, 403, 403, 403, 200, 200, 200),

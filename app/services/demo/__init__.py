@@ -17,6 +17,7 @@ from app.models import Customer, EServiceUser
 from app.models.enums import SecondFactor, UserStatus
 from app.roles import SMS_PIN_ROLES
 from app.services.auth.passwords import hash_password
+from app.services.demo.tickets import link_ticket_creators
 from app.services.customers import PortalAdminData, build_portal_admin
 from app.services.demo import companies
 from app.services.demo.builder import DemoBuilder
@@ -126,6 +127,7 @@ def seed_demo(only_if_empty: bool = False, echo=print) -> bool:
         wrote = bool(_ensure_logins(existing, echo)) or wrote
         wrote = bool(_ensure_pending_portal_admin(existing, echo)) or wrote
         wrote = bool(_ensure_composed_role(echo)) or wrote
+        wrote = bool(link_ticket_creators(existing)) or wrote  # staff replies email them (R-TIC-5)
         db.session.commit()
     except Exception:
         db.session.rollback()

@@ -7,7 +7,7 @@ from app.extensions import db
 from app.models import Document, Order, OrderItem
 from app.models.enums import CONTRACT_DOCUMENT_TYPES, OrderStatus
 from app.models.mixins import utcnow
-from app.services import audit
+from app.services import audit, order_mail
 from app.services.errors import Invalid
 from app.services.portal.paging import Page, Sort, order_by, paginate, parse_sort, with_contract
 from app.services.tenancy import get_owned_or_404, scoped, scoped_update
@@ -66,6 +66,7 @@ def accept_offer(raw_id, user) -> Order:
         db.session.rollback()
         raise Invalid(_not_an_open_offer())
     audit.record(ORDER_ACCEPTED, user, object_type="order", object_id=str(order.id), details=order.order_number)
+    order_mail.queue_offer_accepted(order, user)  # its sales advisor and the Sales team (R-ORD-4)
     db.session.commit()
     db.session.refresh(order)
     return order

@@ -1,15 +1,19 @@
-"""Support tickets of the signed-in customer, read side (R-TIC-4)."""
+"""Support tickets of the signed-in customer: the list (R-TIC-4), the thread and replies (R-TIC-5)."""
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.models import Ticket, TicketComment
+from app.models import Ticket, TicketAttachment, TicketComment
 from app.models.enums import TicketStatus
+from app.services import ticket_files, ticket_mail
+from app.services.errors import Invalid, NotFound
 from app.services.portal.paging import Page, paginate, with_contract
 from app.services.tenancy import get_owned_or_404, scoped
 
 CLOSED_SHOWN = 10
+REPLY_MAX = 10000
 
 
 def ticket_lists(page: int) -> tuple[Page, list[Ticket]]:
@@ -32,3 +36,61 @@ def ticket_detail(raw_id) -> tuple[Ticket, list[TicketComment]]:
         .order_by(TicketComment.created_at, TicketComment.id)
     ).all()
     return ticket, list(comments)
+
+
+def visible_attachments(ticket: Ticket) -> dict[int | None, list[TicketAttachment]]:
+    """{comment id (None: the ticket's own): files} the customer may see: never those of an internal note."""
+    rows = db.session.execute(
+        scoped(TicketAttachment, TicketAttachment, TicketComment.internal)
+        .outerjoin(TicketComment, TicketAttachment.comment_id == TicketComment.id)
+        .where(TicketAttachment.ticket_id == ticket.id).order_by(TicketAttachment.id)
+    ).all()
+    shown: dict[int | None, list[TicketAttachment]] = {}
+    for attachment, internal in rows:
+        if not internal:
+            shown.setdefault(attachment.comment_id, []).append(attachment)
+    return shown
+
+
+def attachment(raw_file_id) -> TicketAttachment:
+    """One file of the customer's tickets, NotFound for another customer's or one of an internal note."""
+    row = get_owned_or_404(TicketAttachment, raw_file_id)
+    if row.comment is not None and row.comment.internal:
+        raise NotFound()
+    return row
+
+
+def reply(raw_id, user, body: str | None, files) -> TicketComment:
+    """R-TIC-5: a customer user's reply with files; the team is emailed; one transaction."""
+    ticket = get_owned_or_404(Ticket, raw_id)
+    body = (body or "").strip()
+    errors: dict[str, list] = {}
+    if not body:
+        errors["body"] = [_l("Please write your reply.")]
+    elif len(body) > REPLY_MAX:
+        errors["body"] = [_l("The reply may have at most %(count)d characters.", count=REPLY_MAX)]
+    if ticket.status is TicketStatus.CLOSED:
+        errors["body"] = [_l("This ticket is closed. Please create a new ticket.")]
+    try:
+        checked = ticket_files.checked(files)
+    except Invalid as exc:
+        errors["attachments"] = exc.messages
+    if errors:
+        db.session.rollback()
+        raise Invalid(fields=errors)
+    comment = TicketComment(customer_id=ticket.customer_id, ticket=ticket, author_id=user.id, body=body,
+                            internal=False)
+    stored = []
+    try:
+        db.session.add(comment)
+        if ticket.status is TicketStatus.WAITING_FOR_CUSTOMER:
+            ticket.status = TicketStatus.IN_PROGRESS
+        stored = ticket_files.store(ticket, comment, checked)
+        db.session.flush()
+        ticket_mail.queue_customer_reply(ticket, comment, user, stored)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        ticket_files.discard(stored)
+        raise
+    return comment

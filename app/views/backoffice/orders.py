@@ -5,6 +5,7 @@ from flask import g
 from flask_babel import lazy_gettext as _l
 
 from app.models import ContractOption, Document, Location, OptionType, Order, OrderItem, OrderStep, PhoneNumber
+from app.services import order_mail
 from app.services.order_kinds import check_order_kind, kinds_for
 from app.views.backoffice.base import BackofficeModelView
 from app.views.backoffice.customers import contract_field, customer_field, customer_shown
@@ -64,6 +65,7 @@ class OrderView(BackofficeModelView):
         super().pre_add(item)
         check_order_kind(self._roles(), item.kind)
         item.created_by_id = g.user.id
+        order_mail.queue_order_confirmation(item)  # R-ORD-2: committed with the order
 
     def pre_update(self, item):
         """A kind outside the user's may only stay as it was (R-ORD-3)."""

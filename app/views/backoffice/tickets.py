@@ -1,13 +1,20 @@
 """Support tickets and their comment thread (SPEC §8, R-TIC-5, R-BO-3)."""
 from __future__ import annotations
 
-from flask import g
-from flask_babel import lazy_gettext as _l
+from flask import abort, flash, g, redirect, request, send_file, url_for
+from flask_appbuilder import expose
+from flask_appbuilder.security.decorators import has_access
+from flask_babel import gettext as _, lazy_gettext as _l
 
 from app.models import ContactPerson, ContractOption, Invoice, Ticket, TicketComment
 from app.models.enums import TicketStatus, TicketSubject
 from app.models.mixins import utcnow
+from app.errors import show_on_form
+from app.forms.tickets import StaffTicketForm
+from app.services import ticket_thread
+from app.services.documents import DocumentFileMissing, open_document
 from app.services.errors import Invalid
+from app.services.uploads import upload_limit_mb
 from app.views.backoffice.base import BackofficeModelView
 from app.views.backoffice.customers import contract_field, customer_field, customer_shown
 from app.views.backoffice.datamodel import BackofficeInterface
@@ -27,18 +34,23 @@ class TicketView(BackofficeModelView):
     title = _l("Tickets")
     same_customer = ("contract", "contract_option", "invoice", "contact_person")
 
-    list_columns = ["ticket_number", "customer", "kind", "title", "status", "contact_support", "created_at"]
+    # The queue: oldest first (then by kind), filtered by status, kind and customer.
+    list_columns = ["ticket_number", "customer", "kind", "title", "status", "contact_support", "assignee",
+                    "created_at"]
     search_columns = ["ticket_number", "customer_id", "contract_id", "kind", "status", "contact_support",
                       "express_clearing", "title", "created_at"]
     text_filters = {"customer_id": CUSTOMER_FILTERS, "contract_id": CONTRACT_FILTERS}
-    base_order = ("id", "desc")
+    base_order = ("created_at", "asc")
     order_columns = ["ticket_number", "kind", "status", "created_at"]
+    show_template = "backoffice/ticket_show.html"
+    method_permission_name = {"thread": "show", "work": "edit", "attachment": "show"}
     label_columns = {
         # A ticket is *about* a contract or an invoice ("Bezug"); an email has a subject line.
         "subject": _l("Regarding"),
         "contact_support": _l("Contact support"),
         "express_clearing": _l("Express fault clearing (paid)"),
         "closed_at": _l("Closed"),
+        "assignee": _l("Assignee"),
     }
     show_fieldsets = [
         (_l("Ticket"), {"fields": ["ticket_number", "customer", "kind", "status", "contact_support", "title"]}),
@@ -86,6 +98,62 @@ class TicketView(BackofficeModelView):
             item.closed_at = utcnow()
         elif item.status is not TicketStatus.CLOSED:
             item.closed_at = None
+
+    # --- the conversation (R-TIC-5) ------------------------------------
+    def _thread_page(self, ticket, form, status=200):
+        comments, files = ticket_thread.thread(ticket)
+        return self.render_template("backoffice/ticket_thread.html", ticket=ticket, comments=comments, files=files,
+                                    form=form, limit_mb=upload_limit_mb()), status
+
+    @expose("/thread/<pk>")
+    @has_access
+    def thread(self, pk):
+        """The whole thread (internal notes marked) with the form to reply and set status, flag, assignee."""
+        ticket = ticket_thread.load(pk)
+        form = StaffTicketForm(staff=ticket_thread.staff_members(), obj=None)
+        form.status.data = ticket.status.value
+        form.contact_support.data = ticket.contact_support
+        form.assignee.data = str(ticket.assignee_id or "")
+        return self._thread_page(ticket, form)
+
+    @expose("/thread/<pk>", methods=["POST"])
+    @has_access
+    def work(self, pk):
+        ticket = ticket_thread.load(pk)
+        form = StaffTicketForm(staff=ticket_thread.staff_members())
+        if form.validate():
+            try:
+                comment = ticket_thread.work(
+                    ticket, g.user, body=form.body.data, internal=form.internal.data,
+                    files=[(f.stream, f.filename) for f in request.files.getlist("attachments")],
+                    status=form.status.data, contact_support=form.contact_support.data,
+                    assignee_id=form.assignee.data)
+            except Invalid as exc:
+                show_on_form(exc, form)
+            else:
+                if comment is None:
+                    flash(_("The ticket has been saved."), "success")
+                elif comment.internal:
+                    flash(_("The internal note has been saved; the customer does not see it."), "success")
+                else:
+                    flash(_("The reply has been sent to the customer."), "success")
+                return redirect(url_for(".thread", pk=ticket.id))
+        return self._thread_page(ticket, form, 400)
+
+    @expose("/thread/<pk>/files/<file_id>")
+    @has_access
+    def attachment(self, pk, file_id):
+        row = ticket_thread.attachment(ticket_thread.load(pk), file_id)
+        try:
+            handle = open_document(row)
+        except DocumentFileMissing:
+            abort(404)
+        extension = row.filename.rsplit(".", 1)[-1] if "." in row.filename else "bin"
+        response = send_file(handle, mimetype=row.mime_type, as_attachment=True,
+                             download_name=f"ticket_{row.ticket_id}_{row.id}.{extension}", max_age=0)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["Cache-Control"] = "no-store"
+        return response
 
 
 class TicketCommentView(BackofficeModelView):
