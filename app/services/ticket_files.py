@@ -101,3 +101,22 @@ def discard(rows: list[TicketAttachment]) -> None:
     """Remove the files of rows whose transaction failed (no file without its row)."""
     for row in rows:
         discard_stored(row.storage_key)
+
+
+def save_with_files(ticket, comment, files: list[tuple[bytes, str, str]], notify) -> list[TicketAttachment]:
+    """Add `comment` with its files, call `notify(stored)` (the outbox email), commit: one transaction.
+
+    A failure anywhere rolls all of it back and removes the files already written (QUALITY R2).
+    """
+    stored: list[TicketAttachment] = []
+    try:
+        db.session.add(comment)
+        stored = store(ticket, comment, files)
+        db.session.flush()
+        notify(stored)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        discard(stored)
+        raise
+    return stored

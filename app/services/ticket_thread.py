@@ -89,19 +89,15 @@ def work(ticket: Ticket, user, *, body: str | None, internal: bool, files, statu
     ticket.closed_at = (ticket.closed_at or utcnow()) if new_status is TicketStatus.CLOSED else None
     ticket.contact_support = bool(contact_support)
     ticket.assignee = assignee
-    comment, stored = None, []
-    try:
-        if body:
-            comment = TicketComment(customer_id=ticket.customer_id, ticket=ticket, author_id=user.id, body=body,
-                                    internal=bool(internal))
-            db.session.add(comment)
-            stored = ticket_files.store(ticket, comment, checked)
-            db.session.flush()
-            if not comment.internal:
-                ticket_mail.queue_staff_reply(ticket, comment, stored)
+    if not body:
         db.session.commit()
-    except Exception:
-        db.session.rollback()
-        ticket_files.discard(stored)
-        raise
+        return None
+    comment = TicketComment(customer_id=ticket.customer_id, ticket=ticket, author_id=user.id, body=body,
+                            internal=bool(internal))
+
+    def notify(stored):
+        if not comment.internal:
+            ticket_mail.queue_staff_reply(ticket, comment, stored)
+
+    ticket_files.save_with_files(ticket, comment, checked, notify)
     return comment

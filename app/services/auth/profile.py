@@ -16,6 +16,7 @@ from app.services.auth import passwords, throttle, usernames
 from app.services.auth.signin import SecondStep, second_step_for
 from app.services.customers import normalise_email
 from app.services.errors import Invalid
+from app.services.phones import parse_valid
 
 _MOBILE_TYPES = (phonenumbers.PhoneNumberType.MOBILE, phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE)
 
@@ -25,12 +26,7 @@ def normalise_mobile(value: str | None) -> str | None:
     value = (value or "").strip()
     if not value:
         return None
-    try:
-        number = phonenumbers.parse(value, "DE")
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_valid_number(number):
-        raise Invalid(_l("Please enter a valid mobile number, for example +49 171 1234567."))
+    number = parse_valid(value, _l("Please enter a valid mobile number, for example +49 171 1234567."))
     if phonenumbers.number_type(number) not in _MOBILE_TYPES:
         # The SMS PIN goes to this number (R-AUTH-6): a landline cannot receive it.
         raise Invalid(_l("This is not a mobile number. The SMS PIN can only be sent to a mobile number, "

@@ -28,6 +28,7 @@ from app.models.enums import ContactConsent, InvoiceDelivery, OptionFeature
 from app.services import audit
 from app.services.customers import normalise_email
 from app.services.errors import Invalid, NotFound
+from app.services.phones import parse_valid
 from app.services.option_order import book_option
 from app.services.option_order.drafts import OFFERED_STATUSES
 from app.services.tenancy import scoped
@@ -60,12 +61,7 @@ def normalise_phone(value: str | None, *, required: bool = False) -> str | None:
         if required:
             raise Invalid(_l("Please enter a phone number."))
         return None
-    try:
-        number = phonenumbers.parse(value, "DE")
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_valid_number(number):
-        raise Invalid(_l("Please enter a valid phone number, for example +49 89 1234567."))
+    number = parse_valid(value, _l("Please enter a valid phone number, for example +49 89 1234567."))
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
 
 

@@ -80,17 +80,8 @@ def reply(raw_id, user, body: str | None, files) -> TicketComment:
         raise Invalid(fields=errors)
     comment = TicketComment(customer_id=ticket.customer_id, ticket=ticket, author_id=user.id, body=body,
                             internal=False)
-    stored = []
-    try:
-        db.session.add(comment)
-        if ticket.status is TicketStatus.WAITING_FOR_CUSTOMER:
-            ticket.status = TicketStatus.IN_PROGRESS
-        stored = ticket_files.store(ticket, comment, checked)
-        db.session.flush()
-        ticket_mail.queue_customer_reply(ticket, comment, user, stored)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        ticket_files.discard(stored)
-        raise
+    if ticket.status is TicketStatus.WAITING_FOR_CUSTOMER:
+        ticket.status = TicketStatus.IN_PROGRESS
+    ticket_files.save_with_files(ticket, comment, checked,
+                                 lambda stored: ticket_mail.queue_customer_reply(ticket, comment, user, stored))
     return comment

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, send_file
+from flask import abort
 from flask_appbuilder import expose
 from flask_appbuilder.fieldwidgets import DatePickerWidget
 from flask_appbuilder.security.decorators import has_access
@@ -14,7 +14,6 @@ from wtforms import BooleanField, DateField
 from wtforms.validators import Optional
 
 from app.models import CallRecord, Document, Invoice, Order
-from app.services.documents import DocumentFileMissing, open_document
 from app.services.portal.documents import download_name
 from app.services.uploads import upload_document, upload_limit_mb
 from app.views.backoffice.base import BackofficeModelView, ReadOnlyModelView
@@ -22,6 +21,7 @@ from app.views.backoffice.customers import contract_field, customer_field, custo
 from app.views.backoffice.datamodel import BackofficeInterface
 from app.views.backoffice.filters import CONTRACT_FILTERS, CUSTOMER_FILTERS, INVOICE_FILTERS
 from app.views.backoffice.widgets import AjaxRelationField
+from app.views.downloads import send_stored
 
 
 class InvoiceView(BackofficeModelView):
@@ -139,15 +139,7 @@ class DocumentView(BackofficeModelView):
         document = self.datamodel.get(pk)
         if document is None:
             abort(404)
-        try:
-            handle = open_document(document)
-        except DocumentFileMissing:
-            abort(404)
-        response = send_file(handle, mimetype=document.mime_type, as_attachment=True,
-                             download_name=download_name(document), max_age=0)
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Cache-Control"] = "no-store"
-        return response
+        return send_stored(document, as_attachment=True, name=download_name(document))
 
     def create_item(self, form):
         """Check and store the upload with its row in one transaction (app/services/uploads.py)."""

@@ -1,7 +1,7 @@
 """Support tickets and their comment thread (SPEC §8, R-TIC-5, R-BO-3)."""
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, request, send_file, url_for
+from flask import flash, g, redirect, request, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import gettext as _, lazy_gettext as _l
@@ -12,7 +12,7 @@ from app.models.mixins import utcnow
 from app.errors import show_on_form
 from app.forms.tickets import StaffTicketForm
 from app.services import ticket_thread
-from app.services.documents import DocumentFileMissing, open_document
+from app.views.downloads import send_stored, ticket_file_name
 from app.services.errors import Invalid
 from app.services.uploads import upload_limit_mb
 from app.views.backoffice.base import BackofficeModelView
@@ -144,16 +144,7 @@ class TicketView(BackofficeModelView):
     @has_access
     def attachment(self, pk, file_id):
         row = ticket_thread.attachment(ticket_thread.load(pk), file_id)
-        try:
-            handle = open_document(row)
-        except DocumentFileMissing:
-            abort(404)
-        extension = row.filename.rsplit(".", 1)[-1] if "." in row.filename else "bin"
-        response = send_file(handle, mimetype=row.mime_type, as_attachment=True,
-                             download_name=f"ticket_{row.ticket_id}_{row.id}.{extension}", max_age=0)
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Cache-Control"] = "no-store"
-        return response
+        return send_stored(row, as_attachment=True, name=ticket_file_name(row))
 
 
 class TicketCommentView(BackofficeModelView):

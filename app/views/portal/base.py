@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import functools
 
-from flask import Response, abort, jsonify, request, send_file, stream_with_context, url_for
+from flask import Response, jsonify, request, stream_with_context, url_for
 from flask_appbuilder import BaseView
 from flask_babel import gettext as _
 
-from app.services.documents import DocumentFileMissing, open_document
 from app.services.portal.documents import download_name
+from app.views.downloads import send_stored
 from app.services.portal.paging import page_number
 from app.services.tenancy import tenant_id
 
@@ -121,16 +121,8 @@ class PortalView(BaseView):
 
 
 def send_document(document, as_attachment: bool) -> Response:
-    """A stored file with a server-made name, its MIME type and nosniff (QUALITY S12)."""
-    try:
-        handle = open_document(document)
-    except DocumentFileMissing:
-        abort(404)
-    response = send_file(handle, mimetype=document.mime_type, as_attachment=as_attachment,
-                         download_name=download_name(document), max_age=0)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    """A stored document with a server-made name, its MIME type and nosniff (QUALITY S12)."""
+    return send_stored(document, as_attachment=as_attachment, name=download_name(document))
 
 
 def stream_csv(chunks, filename: str) -> Response:

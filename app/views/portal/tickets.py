@@ -1,14 +1,14 @@
 """Support tickets: list (R-TIC-4), create (R-TIC-1..3, R-HOME-4), the thread with replies (R-TIC-5)."""
 from __future__ import annotations
 
-from flask import abort, current_app, flash, g, jsonify, redirect, request, send_file, url_for
+from flask import current_app, flash, g, jsonify, redirect, request, url_for
 from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access
 from flask_babel import format_currency, gettext as _
 
 from app.errors import show_on_form
 from app.forms.tickets import ReplyForm, TicketForm
-from app.services.documents import DocumentFileMissing, open_document
+from app.views.downloads import send_stored, ticket_file_name
 from app.services.errors import Invalid, NotFound
 from app.services.uploads import upload_limit_mb
 from app.services.portal import ticket_create, tickets as service
@@ -134,16 +134,7 @@ class PortalTicketView(PortalView):
     def download(self, pk):
         """A file of the thread, under a server-made name (S12); never one of an internal note."""
         row = service.attachment(pk)
-        try:
-            handle = open_document(row)
-        except DocumentFileMissing:
-            abort(404)
-        extension = row.filename.rsplit(".", 1)[-1] if "." in row.filename else "bin"
-        response = send_file(handle, mimetype=row.mime_type, as_attachment=True,
-                             download_name=f"ticket_{row.ticket_id}_{row.id}.{extension}", max_age=0)
-        response.headers["X-Content-Type-Options"] = "nosniff"
-        response.headers["Cache-Control"] = "no-store"
-        return response
+        return send_stored(row, as_attachment=True, name=ticket_file_name(row))
 
 
 def _express_label(offer) -> str:
