@@ -44,10 +44,11 @@ _INVOICES = {"PortalInvoices": ("can_list", "can_download")}
 _DOCUMENTS = {"PortalDocuments": ("can_list", "can_download")}
 _TICKETS = {"PortalTickets": ("can_list", "can_show")}
 _OPTION_ORDER = {"PortalOptionOrder": ("can_order",)}  # R-WIZ: the wizard, the Portal Admin's alone
+_API_KEYS = {"PortalApiKeys": ("can_list", "can_create", "can_revoke")}  # issue 19: the Portal Admin's alone
 
 PORTAL_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     PORTAL_ADMIN: {**_HOME, **_CONTRACTS, **_CONTRACT_ACTIONS, **_CLOUD_PHONE_LIST, **_ORDERS, **_INVOICES, **_DOCUMENTS,
-                   **_TICKETS, **_OPTION_ORDER},
+                   **_TICKETS, **_OPTION_ORDER, **_API_KEYS},
     PBX_ADMIN: {**_CLOUD_PHONE_SIGN_ON, **_TICKETS},
     ACCOUNTING: {**_INVOICES, **_TICKETS},
 }

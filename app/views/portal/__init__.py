@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from app.views.portal.api_keys import PortalApiKeyView
 from app.views.portal.cloud_phone import PortalCloudPhoneView
 from app.views.portal.contract_actions import PortalContractActionView
 from app.views.portal.contracts import PortalContractView
@@ -24,6 +25,7 @@ PORTAL_MENU = [
     (PortalInvoiceView, "Invoices (portal)", _l("Invoices & call records"), "fa-file-invoice"),
     (PortalDocumentView, "Documents (portal)", _l("Contract documents"), "fa-folder-open"),
     (PortalTicketView, "Tickets (portal)", _l("Support tickets"), "fa-life-ring"),
+    (PortalApiKeyView, "API keys (portal)", _l("API keys"), "fa-key"),
 ]
 PORTAL_VIEWS = tuple(view for view, *_ in PORTAL_MENU)
 
