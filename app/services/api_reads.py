@@ -16,6 +16,7 @@ from app.models import (
 )
 from app.models.enums import BILLING_DOCUMENT_TYPES, CONTRACT_DOCUMENT_TYPES
 from app.services.errors import Invalid, NotFound
+from app.services.option_order.options import bookable_types
 from app.services.portal.paging import Page, paginate
 from app.services.portal.tickets import ticket_detail as portal_ticket_detail
 from app.services.portal.orders import order_detail as portal_order_detail
@@ -65,14 +66,14 @@ def contracts(page: int, per_page: int, status=None) -> Page:
     return paginate(statement, page, per_page)
 
 
-def contract(raw_id) -> tuple[Contract, list[ContractOption], list[PhoneNumber]]:
-    """One contract of the company with its options and phone numbers."""
+def contract(raw_id) -> tuple[Contract, list[ContractOption], list[PhoneNumber], list]:
+    """One contract of the company with its options, phone numbers and the option types it may book."""
     row = get_owned_or_404(Contract, raw_id)
     options = db.session.scalars(scoped(ContractOption).where(ContractOption.contract_id == row.id)
                                  .order_by(ContractOption.id)).all()
     numbers = db.session.scalars(scoped(PhoneNumber).where(PhoneNumber.contract_id == row.id)
                                  .order_by(PhoneNumber.id)).all()
-    return row, list(options), list(numbers)
+    return row, list(options), list(numbers), bookable_types(row)
 
 
 def orders(page: int, per_page: int, status=None, date_from=None, date_to=None) -> Page:

@@ -120,7 +120,7 @@ def test_session_sign_in_does_not_authenticate_the_api(world, signed_in):
 
 def test_read_key_cannot_write(app, world):
     _grant, secret = make_key(app, world["a"].users[PORTAL_ADMIN])
-    response = new_client(app).post("/api/v1/contracts", headers=bearer(secret), json={})
+    response = new_client(app).post("/api/v1/option-orders", headers=bearer(secret), json={})
     assert response.status_code == 403
     assert response.mimetype == "application/problem+json"
 

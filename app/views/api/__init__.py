@@ -1,7 +1,7 @@
 """The REST API under /api/v1 (issue 19): key-authenticated reads of the key's company."""
 from __future__ import annotations
 
-from app.views.api import openapi, reads  # noqa: F401  - routes register on the blueprint
+from app.views.api import openapi, reads, writes  # noqa: F401  - routes register on the blueprint
 from app.views.api.base import api
 
 

@@ -58,6 +58,25 @@ def document() -> dict:
         "/call-records": _operation("Itemised calls of a period (at most 31 days)", _PAGING + _DATES + [
             {"name": "contract", "in": "query", "schema": {"type": "integer", "minimum": 1}}]),
     }
+    paths["/option-orders"] = {"post": {
+        "summary": "Place an option order (read-write key of a Portal Admin), as the portal's wizard does",
+        "description": "options: {line key: new total}; line keys come from GET /contracts/{pk} "
+                       "(booked:<option id>, new:<option type id>:<location id or empty>); 0 cancels. "
+                       "customer_password: the company's customer password (hotline password).",
+        "tags": ["write"],
+        "requestBody": {"required": True, "content": {"application/json": {"schema": {
+            "type": "object", "required": ["contract_id", "options", "customer_password"],
+            "properties": {"contract_id": {"type": "integer", "minimum": 1},
+                           "options": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}},
+                           "customer_password": {"type": "string"}}}}}},
+        "responses": {"201": {"description": "The order was placed", "content": {"application/json": {
+            "schema": {"type": "object"}}}},
+            **{code: {"description": text, "content": {"application/problem+json": {
+                "schema": {"$ref": "#/components/schemas/Problem"}}}}
+               for code, text in (("400", "Refused input"), ("401", "No valid API key"),
+                                  ("403", "Read-only key, or the user may not order"), ("404", "Not found"),
+                                  ("429", "Rate limit reached (see Retry-After)"))}},
+    }}
     return {
         "openapi": "3.1.0",
         "info": {"title": "e:service API", "version": "1",

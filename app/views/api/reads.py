@@ -32,7 +32,7 @@ def _contract(row) -> dict:
 
 
 def _option(row) -> dict:
-    return {"id": row.id, "option": row.option_type.name if row.option_type else None, "quantity": row.quantity,
+    return {"id": row.id, "line_key": f"booked:{row.id}", "option": row.option_type.name if row.option_type else None, "quantity": row.quantity,
             "monthly_price": _money(row.monthly_price), "one_time_price": _money(row.one_time_price),
             "start_date": _iso(row.start_date), "end_date": _iso(row.end_date)}
 
@@ -86,8 +86,12 @@ def contracts():
 @api.get("/contracts/<pk>")
 @object_ids(pk="Contract")
 def contract(pk):
-    row, options, numbers = reads.contract(pk)
-    return {**_contract(row), "options": [_option(o) for o in options], "numbers": [_number(n) for n in numbers]}
+    row, options, numbers, bookable = reads.contract(pk)
+    locations = [{"id": loc.id, "name": loc.name} for loc in row.locations]
+    offered = [{"option_type_id": t.id, "name": t.name, "location_bound": bool(t.location_bound),
+                "line_key": f"new:{t.id}:" + ("<location id>" if t.location_bound else "")} for t in bookable]
+    return {**_contract(row), "options": [_option(o) for o in options], "numbers": [_number(n) for n in numbers],
+            "locations": locations, "bookable_options": offered}
 
 
 @api.get("/orders")
