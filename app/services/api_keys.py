@@ -86,6 +86,16 @@ def revoke_key(user, raw_id) -> ApiKeyGrant:
     return grant
 
 
+def status_of(grant: ApiKeyGrant, now: datetime | None = None) -> str:
+    """"revoked", "expired" or "active", as the key list shows it."""
+    key = grant.api_key
+    if key.revoked_on is not None or not key.active:
+        return "revoked"
+    if key.expires_on is not None and key.expires_on <= (now or utcnow()):
+        return "expired"
+    return "active"
+
+
 def key_user(grant: ApiKeyGrant):
     """The portal user who made the key (as the product's user class, with its company and status)."""
     return db.session.scalar(select(EServiceUser).where(EServiceUser.id == grant.api_key.user_id))

@@ -14,7 +14,6 @@ from flask_login import current_user
 from app.forms.api_keys import ApiKeyForm
 from app.forms.base import ConfirmForm
 from app.services import api_keys as service
-from app.models.mixins import utcnow
 from app.services.errors import Invalid
 from app.views.portal.base import PortalView, object_ids
 
@@ -26,8 +25,10 @@ class PortalApiKeyView(PortalView):
     base_permissions = ["can_list", "can_create", "can_revoke"]
 
     def _page(self, form, new_key=None, status=200):
-        return self.render_template("portal/api_keys.html", form=form, keys=service.list_keys(),
-                                    new_key=new_key, revoke_form=ConfirmForm(), now=utcnow()), status
+        keys = service.list_keys()
+        return self.render_template("portal/api_keys.html", form=form, keys=keys, new_key=new_key,
+                                    statuses={grant.id: service.status_of(grant) for grant in keys},
+                                    revoke_form=ConfirmForm()), status
 
     @expose("/")
     @has_access
