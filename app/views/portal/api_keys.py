@@ -49,7 +49,7 @@ class PortalApiKeyView(PortalView):
             else:
                 page, _status = self._page(ApiKeyForm(formdata=None), new_key=new_key)
                 return page, 201, {"Cache-Control": "no-store"}
-        return self._page(form, status=400)
+        return self._page(form)  # the form again, its errors at the fields
 
     @expose("/<pk>/revoke", methods=["POST"])
     @has_access
