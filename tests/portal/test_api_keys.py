@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+import pytest
+
 from flask_appbuilder.security.sqla.models import ApiKey
 from sqlalchemy import select
 
@@ -53,6 +55,7 @@ def test_portal_admin_creates_lists_and_revokes_a_key(app, world, signed_in):
     assert actions == {api_keys.KEY_CREATED, api_keys.KEY_REVOKED}
 
 
+@pytest.mark.rule("S1", "S2")
 def test_only_the_portal_admin_manages_keys_and_never_another_companys(app, world, signed_in):
     assert signed_in(world["a"].users[ACCOUNTING]).get("/portal/api-keys/").status_code in (302, 403, 404)
     grant_b, _secret = make_key(app, world["b"].users[PORTAL_ADMIN])
@@ -62,6 +65,7 @@ def test_only_the_portal_admin_manages_keys_and_never_another_companys(app, worl
     assert _key_row(app, grant_b).revoked_on is None
 
 
+@pytest.mark.rule("S14")
 def test_key_is_stored_hashed_never_in_clear(app, world):
     grant_id, secret = make_key(app, world["a"].users[PORTAL_ADMIN])
     key = _key_row(app, grant_id)
@@ -71,6 +75,7 @@ def test_key_is_stored_hashed_never_in_clear(app, world):
     assert len(key.key_prefix) < len(secret) // 2
 
 
+@pytest.mark.rule("R7")
 def test_bad_form_input_is_shown_at_the_field(app, world, signed_in):
     client = signed_in(world["a"].users[PORTAL_ADMIN])
     token = page_token(client.get("/portal/api-keys/").get_data(as_text=True))
@@ -81,6 +86,7 @@ def test_bad_form_input_is_shown_at_the_field(app, world, signed_in):
         assert db.session.scalar(select(ApiKey.id)) is None
 
 
+@pytest.mark.rule("S8")
 def test_refused_keys_answer_401_problem_json(app, world):
     admin = world["a"].users[PORTAL_ADMIN]
     client = new_client(app)
@@ -107,6 +113,7 @@ def test_refused_keys_answer_401_problem_json(app, world):
     assert client.get("/api/v1/contracts", headers=bearer(good)).status_code == 401
 
 
+@pytest.mark.rule("S9")
 def test_session_sign_in_does_not_authenticate_the_api(world, signed_in):
     client = signed_in(world["a"].users[PORTAL_ADMIN])
     assert client.get("/portal/api-keys/").status_code == 200

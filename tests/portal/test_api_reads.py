@@ -1,6 +1,7 @@
 """REST API reads and the option-order write (issue 19): own rows only, paging cap, filters, problem+json."""
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -17,6 +18,7 @@ DETAILS = {"contract": "/api/v1/contracts/{}", "order": "/api/v1/orders/{}", "ti
            "document": "/api/v1/documents/{}/download"}
 
 
+@pytest.mark.rule("S1")
 def test_lists_hold_only_the_keys_company(app, world):
     a, b = world["a"], world["b"]
     _grant, secret = make_key(app, a.users[PORTAL_ADMIN])
@@ -31,6 +33,7 @@ def test_lists_hold_only_the_keys_company(app, world):
             assert not ids & set(b.ids.get(kind, [])), name
 
 
+@pytest.mark.rule("S1", "S13")
 def test_another_companys_ids_answer_404(app, world):
     a, b = world["a"], world["b"]
     _grant, secret = make_key(app, a.users[PORTAL_ADMIN])
@@ -66,6 +69,7 @@ def test_order_detail_has_steps_and_ticket_has_replies(app, world):
     assert "replies" in ticket
 
 
+@pytest.mark.rule("R7")
 def test_page_size_is_capped_and_filters_are_checked(app, world):
     _grant, secret = make_key(app, world["a"].users[PORTAL_ADMIN])
     client = new_client(app)
@@ -93,6 +97,7 @@ def test_openapi_document_and_docs_page_need_no_key(app):
     assert "unsafe-inline" not in docs.headers["Content-Security-Policy"].split("script-src")[1].split(";")[0]
 
 
+@pytest.mark.rule("R-WIZ-6", "R7")
 def test_option_order_through_the_wizard_service_audited_with_the_key_name(app):
     with app.app_context():
         w = option_order_world.build()
