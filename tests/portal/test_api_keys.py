@@ -83,7 +83,9 @@ def test_bad_form_input_is_shown_at_the_field(app, world, signed_in):
         before = db.session.scalar(select(func.count(ApiKey.id)))
     response = client.post("/portal/api-keys/", data={"csrf_token": token, "name": "x", "scope": "read",
                                                       "expires_on": (date.today() - timedelta(days=1)).isoformat()})
-    assert response.status_code == 200 and "api-key-secret" not in response.get_data(as_text=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and "api-key-secret" not in html
+    assert "Das Ablaufdatum muss in der Zukunft liegen." in html or "The expiry date must lie in the future." in html
     with app.app_context():
         assert db.session.scalar(select(func.count(ApiKey.id))) == before
 
@@ -147,3 +149,10 @@ def test_rate_limit_answers_429_with_retry_after(app, world):
     assert codes[:3] == [200, 200, 200] and codes[3] == 429
     assert last.status_code == 429 and 1 <= int(last.headers["Retry-After"]) <= 60
     assert last.mimetype == "application/problem+json"
+
+
+@pytest.mark.rule("S2")
+def test_a_key_stops_when_its_maker_no_longer_holds_the_portal_admin_role(app, world):
+    _grant, secret = make_key(app, world["a"].users[ACCOUNTING])
+    response = new_client(app).get("/api/v1/contracts", headers=bearer(secret))
+    assert response.status_code == 401

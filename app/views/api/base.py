@@ -7,7 +7,7 @@ portal's request hook does, so the services scope every query by `app.services.t
 """
 from __future__ import annotations
 
-from flask import Blueprint, g, jsonify, request
+from flask import Blueprint, current_app, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from app import context
@@ -18,6 +18,7 @@ from app.services.errors import ServiceError
 api = Blueprint("api_v1", __name__, url_prefix="/api/v1")
 csrf.exempt(api)
 PUBLIC_ENDPOINTS = {"api_v1.openapi", "api_v1.docs"}
+KEY_VIEW = "PortalApiKeys"  # the permission whose holders make keys (app/roles/grants.py)
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found", 405: "Method Not Allowed",
           413: "Payload Too Large", 429: "Too Many Requests", 500: "Internal Server Error"}
@@ -54,12 +55,15 @@ def _authenticate():
     grant = api_keys.authenticate(presented_key())
     if grant is None:
         return problem(401, "a valid API key is required (Authorization: Bearer <key> or X-API-Key)")
+    user = api_keys.key_user(grant)
+    if not current_app.appbuilder.sm._has_view_access(user, "can_list", KEY_VIEW):
+        # The key's maker no longer manages the company's keys (role taken away): the key stops with that.
+        return problem(401, "a valid API key is required (Authorization: Bearer <key> or X-API-Key)")
     wait = api_keys.take_request(grant)
     if wait is not None:
         return problem(429, "rate limit of this key reached", {"Retry-After": str(wait)})
     if request.method in WRITE_METHODS and grant.scope != api_keys.READ_WRITE:
         return problem(403, "this key may only read")
-    user = api_keys.key_user(grant)
     g.api_grant = grant
     context.bind(user, request.remote_addr)
     return None
