@@ -25,7 +25,6 @@ PORTAL_MENU = [
     (PortalInvoiceView, "Invoices (portal)", _l("Invoices & call records"), "fa-file-invoice"),
     (PortalDocumentView, "Documents (portal)", _l("Contract documents"), "fa-folder-open"),
     (PortalTicketView, "Tickets (portal)", _l("Support tickets"), "fa-life-ring"),
-    (PortalApiKeyView, "API keys (portal)", _l("API keys"), "fa-key"),
 ]
 PORTAL_VIEWS = tuple(view for view, *_ in PORTAL_MENU)
 
@@ -35,3 +34,4 @@ def register_portal_views(appbuilder) -> None:
     for view, name, label, icon in PORTAL_MENU:
         appbuilder.add_view(view, name, label=label, icon=icon)
     appbuilder.add_view_no_menu(PortalContractActionView)  # self-care actions (issue 14)
+    appbuilder.add_view_no_menu(PortalApiKeyView)  # issue 19: in the user menu (the navbar has no room left)
