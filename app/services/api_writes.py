@@ -7,16 +7,47 @@ names the API key in the audit log.
 """
 from __future__ import annotations
 
+import hashlib
+
+from sqlalchemy.exc import IntegrityError
+
 from app.extensions import db
+from app.models import Order
 from app.services import audit, option_order
-from app.services.errors import ServiceError
+from app.services.errors import Invalid, ServiceError
+from app.services.tenancy import scoped
 
 API_WRITE = "api_write"
 
 
-def order_options(customer, user, key_name: str, contract_id, choices: dict, customer_password: str | None):
-    """Place an option order for `contract_id` with the new totals `choices` {line key: total}."""
+def submission_key(grant_id: int, idempotency_key: str) -> str:
+    """The order's submission key for a client's `Idempotency-Key` (per API key)."""
+    return hashlib.sha256(f"api:{grant_id}:{idempotency_key}".encode()).hexdigest()
+
+
+def replayed_order(token: str | None) -> Order | None:
+    """The company's order placed earlier under the same idempotency key, if any."""
+    if token is None:
+        return None
+    return db.session.scalar(scoped(Order).where(Order.submission_key == token))
+
+
+def order_options(customer, user, key_name: str, contract_id, choices: dict, customer_password: str | None,
+                  token: str | None = None):
+    """Place an option order for `contract_id` with the new totals `choices` {line key: total}.
+
+    With `token` (from `submission_key`) a repeated request places nothing and the caller
+    answers with the first order (`replayed_order`); a parallel one loses at the unique key.
+    """
     draft = option_order.start(customer, user, contract_id)
+    if token is not None:
+        draft.token = token  # the order's submission key: unique, so one order per idempotency key
+        try:
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+            _drop_draft(customer, user, draft.id)
+            raise Invalid("a request with this Idempotency-Key is being processed") from None
     try:
         option_order.choose_options(customer, user, draft.id, choices)
         order = option_order.submit(customer, user, draft.id, customer_password)

@@ -120,3 +120,11 @@ def test_option_order_through_the_wizard_service_audited_with_the_key_name(app):
         details = db.session.scalar(select(AuditLog.details).where(AuditLog.action == "api_write"))
     assert "Warenwirtschaft" in details
     assert client.get(response.json["url"], headers=bearer(read_key)).status_code == 200
+    # With an Idempotency-Key a repeated request places no second order and answers with the first.
+    once = {**bearer(write_key), "Idempotency-Key": "bestellung-42"}
+    first = client.post("/api/v1/option-orders", headers=once, json={**body, "options": {line: 12}})
+    again = client.post("/api/v1/option-orders", headers=once, json={**body, "options": {line: 12}})
+    assert (first.status_code, again.status_code) == (201, 200)
+    assert first.json["id"] == again.json["id"]
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Order.id))) == 2

@@ -64,6 +64,9 @@ def document() -> dict:
                        "(booked:<option id>, new:<option type id>:<location id or empty>); 0 cancels. "
                        "customer_password: the company's customer password (hotline password).",
         "tags": ["write"],
+        "parameters": [{"name": "Idempotency-Key", "in": "header", "required": False,
+                        "description": "a repeated request with the same key places nothing and answers 200 "
+                                       "with the first order", "schema": {"type": "string", "maxLength": 200}}],
         "requestBody": {"required": True, "content": {"application/json": {"schema": {
             "type": "object", "required": ["contract_id", "options", "customer_password"],
             "properties": {"contract_id": {"type": "integer", "minimum": 1},
@@ -71,6 +74,8 @@ def document() -> dict:
                            "customer_password": {"type": "string"}}}}}},
         "responses": {"201": {"description": "The order was placed", "content": {"application/json": {
             "schema": {"type": "object"}}}},
+            "200": {"description": "Placed earlier under the same Idempotency-Key", "content": {
+                "application/json": {"schema": {"type": "object"}}}},
             **{code: {"description": text, "content": {"application/problem+json": {
                 "schema": {"$ref": "#/components/schemas/Problem"}}}}
                for code, text in (("400", "Refused input"), ("401", "No valid API key"),

@@ -34,7 +34,18 @@ def option_order():
                       "(string) are required")
     if not all(isinstance(v, int) and not isinstance(v, bool) and 0 <= v <= 100000 for v in choices.values()):
         raise Invalid("every new total is a whole number from 0")
+    raw_key = request.headers.get("Idempotency-Key", "").strip()
+    if len(raw_key) > 200:
+        raise Invalid("Idempotency-Key: at most 200 characters")
+    token = api_writes.submission_key(grant.id, raw_key) if raw_key else None
+    earlier = api_writes.replayed_order(token)
+    if earlier is not None:
+        return _order_body(earlier), 200
     order = api_writes.order_options(current_customer(), user, grant.api_key.name, str(contract_id),
-                                     {str(k)[:60]: v for k, v in choices.items()}, password)
+                                     {str(k)[:60]: v for k, v in choices.items()}, password, token)
+    return _order_body(order), 201
+
+
+def _order_body(order) -> dict:
     return {"id": order.id, "order_number": order.order_number, "status": order.status.value,
-            "url": f"/api/v1/orders/{order.id}"}, 201
+            "url": f"/api/v1/orders/{order.id}"}
