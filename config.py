@@ -163,6 +163,8 @@ class Config:
     ORDER_DRAFT_LIFETIME = timedelta(hours=int(os.environ.get("ORDER_DRAFT_HOURS", 24)))
     # Wrong customer passwords at a submit, per account within LOCKOUT_WINDOW, before submits are refused.
     HOTLINE_PASSWORD_FAILURE_LIMIT = int(os.environ.get("HOTLINE_PASSWORD_FAILURE_LIMIT", 5))
+    # Issue 19: requests per API key and minute (a fixed window counted in the database).
+    API_RATE_LIMIT_PER_MINUTE = int(os.environ.get("API_RATE_LIMIT_PER_MINUTE", 120))
 
     # --- Scheduled jobs (R-JOB) ---------------------------------------------
     # CPU niceness of the scheduler process: on a host it shares with the web

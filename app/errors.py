@@ -32,6 +32,10 @@ def _wants_json() -> bool:
 
 def _render(status: int, detail: str | None = None):
     title, text = _MESSAGES.get(status, _MESSAGES[500 if status >= 500 else 400])
+    if request.path.startswith("/api/"):
+        from app.views.api.base import problem
+
+        return problem(status, str(detail) if detail else None)
     if _wants_json():
         return {"status": status, "message": str(title), "detail": str(detail or text)}, status
     if status >= 500:

@@ -1,4 +1,5 @@
 """All models, imported once so that SQLAlchemy and Alembic see every table."""
+from .api_key import ApiKeyGrant
 from .audit import AuditLog
 from .catalog import OptionType, Product, product_option_type
 from .contract import Contract, ContractOption
@@ -15,7 +16,7 @@ from .telephony import (
 from .ticket import Ticket, TicketAttachment, TicketComment
 
 __all__ = [
-    "AuditLog", "AuthFailure", "CallForwarding", "CallRecord", "ContactPerson", "Contract",
+    "ApiKeyGrant", "AuditLog", "AuthFailure", "CallForwarding", "CallRecord", "ContactPerson", "Contract",
     "ContractOption", "Cpe", "Customer", "Document", "DraftUpload", "DslAccount", "EServiceUser", "Invoice",
     "Location", "OneTimeToken", "OptionType", "Order", "OrderDraft", "OrderItem", "OrderStep", "OutboxMessage",
     "PasswordResetRequest", "PhoneNumber", "ProvisioningChange", "PinChallenge", "Product", "Shipment", "SipAccount",

@@ -47,10 +47,11 @@ _OPTION_ORDER = {"PortalOptionOrder": ("can_order",)}  # R-WIZ: the wizard, the 
 # R-CUS-1..3, R-USR-1..3: the Portal Admin only.
 _COMPANY = {"PortalCompany": ("can_list", "can_edit"), "PortalUsers": ("can_list", "can_edit"),
             "PortalAuditLog": ("can_list",)}
+_API_KEYS = {"PortalApiKeys": ("can_list", "can_create", "can_revoke")}  # issue 19: the Portal Admin's alone
 
 PORTAL_PERMISSIONS: dict[str, dict[str, tuple[str, ...]]] = {
     PORTAL_ADMIN: {**_HOME, **_CONTRACTS, **_CONTRACT_ACTIONS, **_CLOUD_PHONE_LIST, **_ORDERS, **_INVOICES, **_DOCUMENTS,
-                   **_TICKETS, **_OPTION_ORDER, **_COMPANY},
+                   **_TICKETS, **_OPTION_ORDER, **_COMPANY, **_API_KEYS},
     PBX_ADMIN: {**_CLOUD_PHONE_SIGN_ON, **_TICKETS},
     ACCOUNTING: {**_INVOICES, **_TICKETS},
 }

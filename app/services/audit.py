@@ -34,6 +34,9 @@ ROLE_DELETED = "role_deleted"
 # What the back office shows for each action code (also the codes other areas record).
 ACTION_LABELS = {
     SIGN_IN: _l("Signed in"),
+    "api_key_created": _l("API key created"),
+    "api_key_revoked": _l("API key revoked"),
+    "api_write": _l("Change through the API"),
     SIGN_IN_FAILED: _l("Sign-in failed"),
     SIGN_OUT: _l("Signed out"),
     PIN_FAILED: _l("Wrong PIN or code"),
@@ -82,6 +85,7 @@ OBJECT_TYPE_LABELS = {
     "order": _l("Order"),
     "role": _l("Role"),
     "contact_person": _l("Contact person"),
+    "api_key": _l("API key"),
 }
 
 

@@ -1,7 +1,10 @@
 """The one place that registers views and builds the menu (DESIGN rule 2)."""
 from __future__ import annotations
 
+from flask import current_app
+
 from app.views.account import register_account_views
+from app.views.api import register_api
 from app.views.backoffice import register_backoffice_views
 from app.views.portal import register_portal_views
 
@@ -15,3 +18,4 @@ def register_views(appbuilder) -> None:
     register_account_views(appbuilder)
     register_portal_views(appbuilder)
     register_backoffice_views(appbuilder)
+    register_api(current_app)

@@ -35,7 +35,9 @@ NOT_A_PAGE = re.compile(
     r"\.(delete|download|action|action_post|export|view|sign_on|logout|customer_password|technical"
     r"|api_\w+|\w+_download)$|^LocaleView\.|^(AuthDBView|EServiceAuthView)\.logout$",
 )
-NOT_A_PAGE_PATH = re.compile(r"\.(csv|pdf|zip)$|/logout/?$|/lang/")
+# /api/: the REST API and its swagger-ui documentation (FAB's bundled third-party UI, a developer tool,
+# not a portal page; its own contrast and select labels are swagger-ui's, see README "API").
+NOT_A_PAGE_PATH = re.compile(r"\.(csv|pdf|zip)$|/logout/?$|/lang/|^/api/")
 
 
 @dataclass

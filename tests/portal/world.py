@@ -116,9 +116,24 @@ def build_tenant(tag: str, products: dict, with_users: bool = True) -> Tenant:
                 db.session.add(draft)
                 db.session.flush()
                 tenant.named["draft"] = draft.id
+                tenant.named["api_key"] = _api_key(customer, user, tag).id  # issue 19, swept by S1
             if role == ACCOUNTING:
                 tenant.named["accounting_user"] = user.id
     return tenant
+
+
+def _api_key(customer, user, tag: str):
+    """A personal API key of the company (hashes only: no test signs in with it)."""
+    from flask_appbuilder.security.sqla.models import ApiKey
+
+    from app.models import ApiKeyGrant
+
+    key = ApiKey(name=f"ERP {tag}", key_hash=f"unused-{tag}-{customer.id}", lookup_hash=f"lookup-{tag}-{customer.id}",
+                 key_prefix="esv_test", user_id=user.id, scopes="read", active=True)
+    grant = ApiKeyGrant(api_key=key, customer_id=customer.id, scope="read", window_start=0, window_count=0)
+    db.session.add_all([key, grant])
+    db.session.flush()
+    return grant
 
 
 def build_world() -> dict:

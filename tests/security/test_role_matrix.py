@@ -108,6 +108,10 @@ MATRIX: dict[tuple[str, str, str | None], tuple] = {
     ("GET", "/portal/tickets/subject-options", None):       (401, 404, 404, 404, 404, 404, 404),
     ("POST", "/portal/tickets/<pk>/reply", "ticket"):       (L, 200, 200, 200, 404, 404, 404),
     ("GET", "/portal/tickets/files/<pk>", "ticket_file"):   (L, 200, 200, 200, 404, 404, 404),
+    # --- personal API keys (issue 19): the Portal Admin's alone ---
+    ("GET", "/portal/api-keys/", None):                     (L, 200, 403, 403, 404, 404, 404),
+    ("POST", "/portal/api-keys/", None):                    (L, 200, 403, 403, 404, 404, 404),
+    ("POST", "/portal/api-keys/<pk>/revoke", "api_key"):    (L, 302, 403, 403, 404, 404, 404),
     # --- back office entry points (R-BO): every menu entry's list ---
     ("GET", "/customers/list/", None):                      (L, 403, 403, 403, 200, 200, 200),
     ("GET", "/contact-persons/list/", None):                (L, 403, 403, 403, 200, 200, 200),

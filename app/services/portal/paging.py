@@ -31,7 +31,8 @@ class Page:
 def page_number(raw) -> int:
     """A page number from the query string; anything odd is page 1."""
     text = str(raw or "1")
-    return int(text) if text.isdigit() and 0 < len(text) < 7 and int(text) > 0 else 1
+    # ASCII digits only: "²".isdigit() is true, but int("²") raises (R7: no 500 for an odd page).
+    return int(text) if text.isascii() and text.isdigit() and 0 < len(text) < 7 and int(text) > 0 else 1
 
 
 def paginate(statement, page: int, per_page: int | None = None) -> Page:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from app.views.portal.api_keys import PortalApiKeyView
 from app.views.portal.audit_log import PortalAuditLogView
 from app.views.portal.cloud_phone import PortalCloudPhoneView
 from app.views.portal.contract_actions import PortalContractActionView
@@ -38,6 +39,7 @@ PORTAL_ADMIN_MENU = [
     (PortalCompanyView, "Company data (portal)", _l("Your company data"), "fa-building"),
     (PortalUserView, "Users (portal)", _l("User management"), "fa-users"),
     (PortalAuditLogView, "Audit log (portal)", _l("Audit log"), "fa-clipboard-list"),
+    (PortalApiKeyView, "API keys (portal)", _l("API keys"), "fa-key"),
 ]
 PORTAL_VIEWS = tuple(view for view, *_ in PORTAL_CONTRACT_MENU + PORTAL_MENU + PORTAL_ADMIN_MENU)
 
