@@ -66,3 +66,44 @@ def _drop_draft(customer, user, draft_id) -> None:
         option_order.discard(customer, user, draft_id)
     except ServiceError:
         db.session.rollback()  # already gone (submitted by a parallel request)
+
+
+def ticket_token(grant_id: int, idempotency_key: str | None) -> str:
+    """The ticket form's single-use token for an API request: from the client's Idempotency-Key, else new."""
+    import base64
+
+    if not idempotency_key:
+        from app.services.portal.ticket_create import new_token
+
+        return new_token()
+    digest = hashlib.sha256(f"api:{grant_id}:{idempotency_key}".encode()).digest()
+    return base64.urlsafe_b64encode(digest).decode("ascii")[:32]
+
+
+def create_ticket(user, key_name: str, data, token: str):
+    """A ticket as the portal's form makes it (R-TIC-1..3, one per token), audited with the key's name."""
+    from app.models import Ticket
+    from app.services.portal.ticket_create import create, submission_key
+    from app.services.tenancy import current_customer
+
+    data.token = token
+    earlier = db.session.scalar(scoped(Ticket, Ticket.id).where(
+        Ticket.submission_key == submission_key(current_customer(), token)))
+    ticket = create(user, data, [])
+    if earlier is not None:
+        return ticket  # the same Idempotency-Key again: the first ticket, written and audited once
+    audit.record(API_WRITE, user, object_type="ticket", object_id=str(ticket.id),
+                 details=f"API key “{key_name}”: ticket {ticket.ticket_number}")
+    db.session.commit()
+    return ticket
+
+
+def reply_ticket(user, key_name: str, ticket_id, body: str | None):
+    """A reply on one of the company's tickets as the portal writes it (R-TIC-5), audited with the key's name."""
+    from app.services.portal.tickets import reply
+
+    comment = reply(ticket_id, user, body, [])
+    audit.record(API_WRITE, user, object_type="ticket", object_id=str(comment.ticket_id),
+                 details=f"API key “{key_name}”: reply on ticket {comment.ticket_id}")
+    db.session.commit()
+    return comment

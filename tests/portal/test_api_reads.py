@@ -128,3 +128,44 @@ def test_option_order_through_the_wizard_service_audited_with_the_key_name(app):
     assert first.json["id"] == again.json["id"]
     with app.app_context():
         assert db.session.scalar(select(func.count(Order.id))) == 2
+
+
+@pytest.mark.rule("R-TIC-1", "R-TIC-5", "S1")
+def test_tickets_are_created_and_answered_through_the_portals_services(app, world):
+    """Issue 19: create a ticket and reply to one with a read-write key, audited with the key's name; another
+    company's contract or ticket is refused; a read key may not write; one Idempotency-Key, one ticket."""
+    from app.models import Contract, Ticket, TicketComment
+
+    a, b = world["a"], world["b"]
+    with app.app_context():
+        own = db.session.get(Contract, a.named["trunk"]).contract_number
+        foreign = db.session.get(Contract, b.named["trunk"]).contract_number
+    _g, read_key = make_key(app, a.users[PORTAL_ADMIN])
+    _g, write_key = make_key(app, a.users[PORTAL_ADMIN], scope=api_keys.READ_WRITE, name="Leitstand")
+    client = new_client(app)
+    body = {"kind": "fault", "subject": "contract", "contract_number": own, "title": "Keine Verbindung",
+            "description": "Seit 8 Uhr kein Freizeichen."}
+    assert client.post("/api/v1/tickets", headers=bearer(read_key), json=body).status_code == 403
+    refused = client.post("/api/v1/tickets", headers=bearer(write_key), json={**body, "contract_number": foreign})
+    assert refused.status_code == 400 and refused.mimetype == "application/problem+json"
+    for bad in ({}, {**body, "kind": "nonsense"}, {**body, "express": "ja"}, {**body, "title": ["x"]}):
+        assert client.post("/api/v1/tickets", headers=bearer(write_key), json=bad).status_code == 400
+    once = {**bearer(write_key), "Idempotency-Key": "stoerung-7"}
+    first = client.post("/api/v1/tickets", headers=once, json=body)
+    again = client.post("/api/v1/tickets", headers=once, json=body)
+    assert first.status_code == 201, first.get_data(as_text=True)
+    assert again.status_code == 201 and again.json["id"] == first.json["id"]
+    ticket_id = first.json["id"]
+    reply = client.post(f"/api/v1/tickets/{ticket_id}/replies", headers=bearer(write_key), json={"body": "Update"})
+    assert reply.status_code == 201
+    assert client.post(f"/api/v1/tickets/{b.named['ticket']}/replies", headers=bearer(write_key),
+                       json={"body": "x"}).status_code == 404
+    assert client.post(f"/api/v1/tickets/{ticket_id}/replies", headers=bearer(write_key),
+                       json={"body": ""}).status_code == 400
+    with app.app_context():
+        ticket = db.session.get(Ticket, ticket_id)
+        assert ticket.customer_id == a.customer_id and ticket.title == "Keine Verbindung"
+        assert db.session.scalar(select(func.count(Ticket.id)).where(Ticket.title == "Keine Verbindung")) == 1
+        assert db.session.scalar(select(func.count(TicketComment.id)).where(TicketComment.ticket_id == ticket_id)) == 1
+        details = db.session.scalars(select(AuditLog.details).where(AuditLog.action == "api_write")).all()
+    assert len(details) == 2 and all("Leitstand" in d for d in details)

@@ -70,6 +70,11 @@ def new_token() -> str:
     return secrets.token_urlsafe(24)
 
 
+def submission_key(customer, token: str) -> str:
+    """The ticket's unique key for one form's token: one ticket per form (QUALITY R3)."""
+    return f"{customer.id}:{token}"[:64]
+
+
 def _ticket_number() -> str:
     return f"T{utcnow():%y%m%d}{secrets.randbelow(10**6):06d}"
 
@@ -216,7 +221,7 @@ def create(user, data: TicketInput, files, today: date | None = None) -> Ticket:
     token = (data.token or "").strip()
     if not (8 <= len(token) <= 43):
         raise Invalid(_l("The form has expired. Please open it again."))
-    key = f"{customer.id}:{token}"[:64]
+    key = submission_key(customer, token)
     existing = db.session.scalar(scoped(Ticket).where(Ticket.submission_key == key))
     if existing is not None:
         return existing

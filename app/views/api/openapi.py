@@ -39,7 +39,7 @@ def _operation(summary, parameters=(), content="application/json", tag="read"):
 
 def document() -> dict:
     """The OpenAPI document of every operation the blueprint serves."""
-    from app.models.enums import ContractStatus, DocumentType, OrderStatus, TicketStatus
+    from app.models.enums import ContractStatus, DocumentType, OrderStatus, TicketKind, TicketStatus, TicketSubject
 
     def values(enum_cls):
         return [m.value for m in enum_cls]
@@ -82,6 +82,19 @@ def document() -> dict:
                                   ("403", "Read-only key, or the user may not order"), ("404", "Not found"),
                                   ("429", "Rate limit reached (see Retry-After)"))}},
     }}
+    paths["/tickets"]["post"] = _write_operation(
+        "Create a ticket as the portal's form does (a key whose user may create tickets; files only in the portal)",
+        {"type": "object", "required": ["kind", "subject", "title", "description"],
+         "properties": {"kind": {"type": "string", "enum": [k.value for k in TicketKind]},
+                        "subject": {"type": "string", "enum": [s.value for s in TicketSubject]},
+                        "contract_number": {"type": "string"}, "option_id": {"type": "integer", "minimum": 1},
+                        "invoice_number": {"type": "string"}, "title": {"type": "string", "maxLength": 500},
+                        "description": {"type": "string"}, "express": {"type": "boolean"}}},
+        idempotent=True)
+    paths["/tickets/{pk}/replies"] = {"post": _write_operation(
+        "Reply on one of the company's tickets (the carrier's team is emailed)",
+        {"type": "object", "required": ["body"], "properties": {"body": {"type": "string"}}},
+        parameters=[{"name": "pk", "in": "path", "required": True, "schema": {"type": "integer", "minimum": 1}}])}
     return {
         "openapi": "3.1.0",
         "info": {"title": "e:service API", "version": "1",
@@ -110,3 +123,22 @@ def openapi():
 @object_ids()
 def docs():
     return render_template("api/docs.html", spec_url=url_for("api_v1.openapi"))
+
+
+def _write_operation(summary: str, schema: dict, *, idempotent: bool = False, parameters: list | None = None) -> dict:
+    params = list(parameters or [])
+    if idempotent:
+        params.append({"name": "Idempotency-Key", "in": "header", "required": False,
+                       "description": "a repeated request with the same key creates nothing more",
+                       "schema": {"type": "string", "maxLength": 200}})
+    return {
+        "summary": summary, "tags": ["write"], "parameters": params,
+        "requestBody": {"required": True, "content": {"application/json": {"schema": schema}}},
+        "responses": {"201": {"description": "Created", "content": {"application/json": {
+            "schema": {"type": "object"}}}},
+            **{code: {"description": text, "content": {"application/problem+json": {
+                "schema": {"$ref": "#/components/schemas/Problem"}}}}
+               for code, text in (("400", "Refused input"), ("401", "No valid API key"),
+                                  ("403", "Read-only key, or the user may not do this"), ("404", "Not found"),
+                                  ("429", "Rate limit reached (see Retry-After)"))}},
+    }
