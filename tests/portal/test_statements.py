@@ -133,3 +133,33 @@ def test_the_start_page_dashboard_with_1_or_60_contracts(app, world, signed_in):
     html = client.get("/").get_data(as_text=True)
     assert "weitere Termine" in html and "7 Verträge sind gesperrt." in html
     assert sixty == one <= LIMIT, (one, sixty)
+
+
+@pytest.mark.rule("P5", "P8")
+def test_the_wizard_steps_with_a_full_draft(app):
+    """The four steps of the option order stay within P5 with numbers, a porting and option changes."""
+    from tests import option_order_world as world
+    from tests.auth_helpers import complete_login_with_pin
+    from tests.security.auth_fixtures import new_client
+    from tests.sql_counting import statements_of
+    from app.models.enums import DocumentType
+    from app.services import option_order as wizard
+
+    with app.app_context():
+        w = world.build()
+        draft = wizard.start(w.customer, w.user, w.trunk.id)
+        form = wizard.attach_upload(w.customer, w.user, draft.id, DocumentType.SIGNED_PORTING_FORM, *world.pdf())
+        wizard.add_numbers(w.customer, w.user, draft.id, {"kind": "port_single", "upload_id": form.id,
+                                                          "porting": world.porting()})
+        wizard.mark_removal(w.customer, w.user, draft.id, w.numbers[0].id)
+        wizard.choose_options(w.customer, w.user, draft.id, {f"booked:{w.channels.id}": 11,
+                                                             f"new:{w.failover_type.id}:": 1})
+        username, draft_id = w.user.username, draft.id
+    client = new_client(app)
+    assert complete_login_with_pin(client, username, "Sicher#Kennwort42", app=app).status_code == 302
+    client.get("/")
+    for step in ("numbers", "options", "summary"):
+        url = f"/portal/option-order/{draft_id}/{step}"
+        statements, response = statements_of(app, lambda: client.get(url))
+        assert response.status_code == 200, url
+        assert len(statements) <= LIMIT, (url, len(statements), "\n".join(s[:160] for s in statements))

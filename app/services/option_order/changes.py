@@ -132,20 +132,20 @@ def _number_changes(draft, data: dict, today: date, errors: dict) -> list[Change
         changes.append(Change(ItemChange.ADDED, None, 0, clean["count"], option_type=None, location=location,
                               number_kind=kind, number_count=clean["count"], upload=upload,
                               porting=clean["porting"]))
-    removal_problems = numbers.removal_errors(draft, data["removals"])
+    by_id = numbers.contract_numbers(draft.contract) if data["removals"] else {}
+    removal_problems = numbers.removal_errors(draft, data["removals"], by_id)
     if removal_problems:
         errors.setdefault("removals", []).extend(removal_problems)
     else:
-        for number in db.session.scalars(select(PhoneNumber).where(
-                PhoneNumber.customer_id == draft.customer_id, PhoneNumber.id.in_(data["removals"] or [0]))
-                .order_by(PhoneNumber.id)):
+        for ident in sorted(data["removals"]):
+            number = by_id[ident]
             changes.append(Change(ItemChange.REDUCED, None, 1, 0, location=number.location, phone_number=number))
     return changes
 
 
-def _option_changes(draft, today: date, errors: dict) -> list[Change]:
+def _option_changes(draft, today: date, errors: dict, booked: list) -> list[Change]:
     changes = []
-    for line in options.lines(draft, today):
+    for line in options.lines(draft, today, booked):
         if line.chosen == line.current:
             continue
         problems = options.line_errors(line, line.chosen, today)
@@ -174,11 +174,12 @@ def plan(draft, today: date) -> Summary:
         raise drafts.invalid({"contract": [_l("Contract %(number)s cannot be changed any more: it is %(status)s.",
                                               number=contract.contract_number, status=contract.status.label)]})
     data = drafts.data_of(draft)
-    changes = _number_changes(draft, data, today, errors) + _option_changes(draft, today, errors)
+    booked = options.booked_options(contract, today)
+    changes = _number_changes(draft, data, today, errors) + _option_changes(draft, today, errors, booked)
     if errors:
         raise drafts.invalid(errors)
     monthly_before = _price(contract.product.monthly_price) + sum(
-        (_price(o.monthly_price) * o.quantity for o in options.booked_options(contract, today)), ZERO)
+        (_price(o.monthly_price) * o.quantity for o in booked), ZERO)
     monthly_after = monthly_before + sum(
         ((c.monthly_after - c.monthly_before) for c in changes if c.unit_monthly is not None), ZERO)
     notes = []

@@ -234,13 +234,18 @@ def _owned_number(draft, phone_number_id) -> PhoneNumber:
     return number
 
 
-def removal_errors(draft, removals) -> list:
+def contract_numbers(contract) -> dict[int, PhoneNumber]:
+    """The contract's numbers by id (one statement, for checking removals and naming them)."""
+    return {n.id: n for n in _numbers(contract)}
+
+
+def removal_errors(draft, removals, numbers: dict[int, PhoneNumber] | None = None) -> list:
     """R-WIZ-3: each number can be removed, and at least one of the contract's numbers stays."""
     if not removals:
         return []
     if not applies(draft.contract):
         return [_l("This product has no phone numbers to change.")]
-    numbers = {n.id: n for n in _numbers(draft.contract)}
+    numbers = contract_numbers(draft.contract) if numbers is None else numbers
     errors = []
     for ident in removals:
         number = numbers.get(ident)

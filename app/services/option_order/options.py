@@ -76,8 +76,8 @@ def bookable_types(contract) -> list[OptionType]:
     return sorted((t for t in contract.product.option_types if t.active), key=lambda t: (t.name, t.id))
 
 
-def lines(draft, today: date) -> list[OptionLine]:
-    """Every line of step 3 with the draft's choices filled in."""
+def lines(draft, today: date, booked: list[ContractOption] | None = None) -> list[OptionLine]:
+    """Every line of step 3 with the draft's choices filled in (`booked`: the booked options, if loaded)."""
     contract = draft.contract
     data = drafts.data_of(draft)
     locations = db.session.scalars(
@@ -89,7 +89,7 @@ def lines(draft, today: date) -> list[OptionLine]:
     hotline = current_app.config["HOTLINE_PHONE"]
     result: list[OptionLine] = []
     booked_keys = set()
-    for option in booked_options(contract, today):
+    for option in booked_options(contract, today) if booked is None else booked:
         rule = option.option_type_id in offered_ids
         line = OptionLine(
             key=f"booked:{option.id}", option_type=option.option_type, contract_option=option,
