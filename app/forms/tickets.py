@@ -31,12 +31,15 @@ class TicketForm(EServiceForm):
                                      "data-suggest": "invoice"})
     title = StringField(_l("Title"), render_kw={"maxlength": 200})
     description = TextAreaField(_l("Description"), render_kw={"rows": 6, "maxlength": 10000})
+    # Manual "Deine Kundendaten": contact persons "können dann z. B. bei der Erstellung von Tickets ausgewählt werden".
+    contact = SelectField(_l("Contact person for this ticket (optional)"), choices=[], validate_choice=False)
     attachments = MultipleFileField(_l("Attachments (PDF, JPEG, PNG or text log)"), render_kw={"accept": ACCEPT})
     express = BooleanField(_l("One-time express fault clearing (paid)"))
     token = HiddenField()
 
-    def __init__(self, *args, option_choices=None, **kwargs):
+    def __init__(self, *args, option_choices=None, contact_choices=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.contact.choices = [("", _l("Nobody in particular"))] + list(contact_choices or [])
         self.kind.choices = [("", _l("Please choose"))] + [(k.value, k.label) for k in TicketKind]
         self.subject.choices = [(s.value, s.label) for s in TicketSubject]
         self.option.choices = [("", _l("No particular option"))] + list(option_choices or [])

@@ -110,6 +110,9 @@ def test_company_admin_journey(app, live_url, world, new_page):
     page.click("#contact-save")
     page.wait_for_url("**/portal/company/")
     assert "Berta" in page.inner_text("#company-contacts")
+    # ... and is offered as the contact of a new ticket at once (manual: "bei der Erstellung von Tickets").
+    page.goto(f"{live_url}/portal/tickets/new")
+    assert "Berta Beleg" in page.inner_text("#contact")
 
     # User management: an Accounting user, activated by the emailed link, signs in with a PIN.
     page.goto(f"{live_url}/portal/users/")

@@ -275,3 +275,35 @@ def test_without_javascript_the_form_shows_the_contracts_options_on_request(app,
     page = _post(client, csrf=csrf, token=token, contract=contract, show_options="1").get_data(as_text=True)
     assert f'<option value="{option}">' in page
     assert _tickets(app, a.customer_id) == before
+
+
+@pytest.mark.rule("R-CUS-3", "R-TIC-1")
+def test_the_companys_contact_persons_are_offered_on_the_ticket_and_no_one_elses(app, world, signed_in):
+    """Manual, "Neue Kontaktpersonen hinzufügen": they "können dann z. B. bei der Erstellung von Tickets
+    ausgewählt werden". A contact added now is offered at once; another company's contact id is refused."""
+    from app.models import ContactPerson
+    from app.models.enums import ContactRole
+
+    a, b = world["a"], world["b"]
+    own_contract, _, _ = _numbers(app, a)
+    with app.app_context():
+        added = ContactPerson(customer_id=a.customer_id, role=ContactRole.TECHNICAL, first_name="Nora",
+                              last_name="Neu", email="nora.neu@example.com")
+        db.session.add(added)
+        db.session.commit()
+        added_id = added.id
+        foreign = db.session.get(ContactPerson, b.named["contact"])
+        foreign_id, foreign_name = foreign.id, foreign.last_name
+    client = signed_in(a.users[PORTAL_ADMIN])
+    csrf, token, html = _form(client)
+    assert f'value="{added_id}"' in html and "Nora Neu" in html and foreign_name not in html
+    refused = _post(client, csrf=csrf, token=token, contract=own_contract, contact=str(foreign_id))
+    assert 'id="contact-error"' in refused.get_data(as_text=True)
+    created = _post(client, csrf=csrf, token=token, contract=own_contract, contact=str(added_id))
+    assert created.status_code == 302
+    page = client.get(created.headers["Location"]).get_data(as_text=True)
+    assert "Nora Neu" in page
+    with app.app_context():
+        ticket = db.session.scalars(select(Ticket).where(Ticket.customer_id == a.customer_id)
+                                    .order_by(Ticket.id.desc())).first()
+        assert ticket.contact_person_id == added_id

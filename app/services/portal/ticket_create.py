@@ -26,7 +26,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
-from app.models import Contract, ContractOption, Invoice, Order, OrderDraft, OrderItem, Ticket
+from app.models import ContactPerson, Contract, ContractOption, Invoice, Order, OrderDraft, OrderItem, Ticket
 from app.models.enums import ItemChange, OptionFeature, OrderStatus, TicketKind, TicketStatus, TicketSubject
 from app.models.mixins import utcnow
 from app.services import option_order, ticket_files, ticket_mail
@@ -61,6 +61,7 @@ class TicketInput:
     invoice: str | None = None  # the invoice number
     title: str | None = None
     description: str | None = None
+    contact: str | None = None  # the id of one of the company's contact persons (R-CUS-3)
     express: bool = False
     token: str | None = None
 
@@ -106,6 +107,13 @@ def contract_by_number(number: str | None) -> Contract:
     if contract is None:
         raise NotFound()
     return contract
+
+
+def contact_choices() -> list[tuple[str, str]]:
+    """The company's contact persons a ticket may name (R-CUS-3: added ones are offered here)."""
+    from app.services.portal.contacts import contacts
+
+    return [(str(c.id), f"{c.full_name} ({c.role.label})") for c in contacts()]
 
 
 def option_choices(contract: Contract) -> list[tuple[str, str]]:
@@ -173,7 +181,7 @@ def _ordered_sites(contract: Contract) -> set[tuple[int, int | None]]:
 def _resolve(data: TicketInput) -> tuple[dict, dict[str, list]]:
     """The subject rows named by the form, and the messages per field (R-TIC-1, R-TIC-2)."""
     errors: dict[str, list] = {}
-    found: dict = {"contract": None, "option": None, "invoice": None}
+    found: dict = {"contract": None, "option": None, "invoice": None, "contact": None}
     kind = next((k for k in TicketKind if k.value == data.kind), None)
     if kind is None:
         errors["kind"] = [_l("Please choose the kind of ticket.")]
@@ -200,6 +208,11 @@ def _resolve(data: TicketInput) -> tuple[dict, dict[str, list]]:
         if invoice is None:
             errors["invoice"] = [_l("Please choose one of your invoices by its number.")]
         found["invoice"] = invoice
+    if data.contact:
+        try:
+            found["contact"] = get_owned_or_404(ContactPerson, data.contact)
+        except NotFound:
+            errors["contact"] = [_l("Please choose one of your company's contact persons.")]
     title = (data.title or "").strip()
     if not title:
         errors["title"] = [_l("Please enter a title.")]
@@ -241,6 +254,7 @@ def create(user, data: TicketInput, files, today: date | None = None) -> Ticket:
     ticket = Ticket(customer_id=customer.id, ticket_number=_ticket_number(), kind=found["kind"],
                     subject=found["subject"], contract=found["contract"], contract_option=found["option"],
                     invoice=found["invoice"], title=found["title"], description=found["description"],
+                    contact_person=found["contact"],
                     status=TicketStatus.OPEN, created_by_id=user.id, submission_key=key)
     stored = []
     try:

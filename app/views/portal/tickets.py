@@ -43,7 +43,7 @@ class PortalTicketView(PortalView):
     @object_ids()
     def new(self):
         """R-TIC-1..3: the form; a POST creates one ticket per form token (R3)."""
-        form = TicketForm()
+        form = TicketForm(contact_choices=ticket_create.contact_choices())
         if request.method == "GET":
             form.token.data = ticket_create.new_token()
             if request.args.get("contract"):
@@ -60,7 +60,7 @@ class PortalTicketView(PortalView):
             data = ticket_create.TicketInput(
                 kind=form.kind.data, subject=form.subject.data, contract=form.contract.data, option=form.option.data,
                 invoice=form.invoice.data, title=form.title.data, description=form.description.data,
-                express=bool(form.express.data), token=form.token.data)
+                contact=form.contact.data, express=bool(form.express.data), token=form.token.data)
             try:
                 ticket = ticket_create.create(g.user, data, _files("attachments"))
             except Invalid as exc:
