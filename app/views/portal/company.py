@@ -21,10 +21,6 @@ from app.views.portal import unlock as unlocking
 from app.views.portal.base import PortalView, object_ids
 
 
-def _locked_redirect():
-    return redirect(url_for("PortalCompanyView.unlock", next=request.path))
-
-
 class PortalCompanyView(PortalView):
     route_base = "/portal/company"
     class_permission_name = "PortalCompany"
@@ -75,7 +71,7 @@ class PortalCompanyView(PortalView):
     def edit(self):
         """R-CUS-3: company email, main phone, §5 TKTransparenzV, invoice delivery, contact consent."""
         if not unlocking.is_unlocked(g.user):
-            return _locked_redirect()
+            return unlocking.locked_redirect()
         customer = current_customer()
         form = CompanyForm(data={
             "key": secrets.token_urlsafe(24), "email": customer.email, "main_phone": customer.main_phone or "",
@@ -107,7 +103,7 @@ class PortalCompanyView(PortalView):
     def hotline_password(self):
         """R-CUS-2: a new customer password, effective on save."""
         if not unlocking.is_unlocked(g.user):
-            return _locked_redirect()
+            return unlocking.locked_redirect()
         form = HotlinePasswordForm()
         if form.validate_on_submit():
             try:
@@ -127,7 +123,7 @@ class PortalCompanyView(PortalView):
     @object_ids()
     def contact_add(self):
         if not unlocking.is_unlocked(g.user):
-            return _locked_redirect()
+            return unlocking.locked_redirect()
         form = ContactForm()
         if form.validate_on_submit():
             try:
@@ -147,7 +143,7 @@ class PortalCompanyView(PortalView):
     def contact_edit(self, pk):
         person = contact_service.contact(pk)  # another company's id: 404 before anything else
         if not unlocking.is_unlocked(g.user):
-            return _locked_redirect()
+            return unlocking.locked_redirect()
         form = ContactForm(obj=person if request.method == "GET" else None)
         if request.method == "GET":
             form.role.data = person.role.value
@@ -169,7 +165,7 @@ class PortalCompanyView(PortalView):
     def contact_delete(self, pk):
         contact_service.contact(pk)
         if not unlocking.is_unlocked(g.user):
-            return _locked_redirect()
+            return unlocking.locked_redirect()
         if ConfirmForm().validate_on_submit():
             try:
                 contact_service.remove_contact(g.user, pk)

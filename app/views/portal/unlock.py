@@ -36,6 +36,11 @@ def safe_next(target: str | None) -> str | None:
     return None
 
 
+def locked_redirect(next_path: str | None = None):
+    """To the lock page, coming back to `next_path` (this request's path by default) once unlocked."""
+    return redirect(url_for("PortalCompanyView.unlock", next=next_path or request.path))
+
+
 def needs_unlock(view_method):
     """Redirect to the lock page first when the session has not unlocked editing (GET and POST alike)."""
 
@@ -44,7 +49,7 @@ def needs_unlock(view_method):
         from flask import g
 
         if not is_unlocked(g.user):
-            return redirect(url_for("PortalCompanyView.unlock", next=request.path))
+            return locked_redirect()
         return view_method(*args, **kwargs)
 
     return guarded

@@ -67,7 +67,7 @@ class PortalUserView(PortalView):
         if request.method == "POST":
             service.managed_user(pk)  # 403 for a Portal Admin account
             if not unlocked:
-                return redirect(url_for("PortalCompanyView.unlock", next=request.path))
+                return unlocking.locked_redirect()
             if form.validate_on_submit():
                 try:
                     service.update_user(g.user, pk, _data(form))
@@ -88,7 +88,7 @@ class PortalUserView(PortalView):
         """R-USR-3, R-AUTH-10: locked, active again, or inactive for good (the personal data is erased)."""
         service.managed_user(pk)
         if not unlocking.is_unlocked(g.user):
-            return redirect(url_for("PortalCompanyView.unlock", next=url_for(".show", pk=pk)))
+            return unlocking.locked_redirect(url_for(".show", pk=pk))
         form = UserStatusForm()
         if form.validate_on_submit():
             try:
