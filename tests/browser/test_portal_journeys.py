@@ -20,6 +20,7 @@ from app.roles import ACCOUNTING, PBX_ADMIN, PORTAL_ADMIN
 from tests.auth_helpers import browser_login
 from tests.browser.auth_server import chromium, live_url  # noqa: F401  - fixtures
 from tests.portal.world import PASSWORD, build_world
+from tests.leaks import leaked
 
 pytestmark = pytest.mark.browser
 SHOTS = Path(__file__).resolve().parent / "artifacts" / "portal"
@@ -324,8 +325,7 @@ def _demo_markers(site):
 def _check(page, foreign, name, german=None):
     """The page: 200, German (if given), nothing of another customer, no sideways scrolling at 375 px."""
     html = page.content()
-    leaked = {m for m in foreign if m in html}
-    assert not leaked, (name, leaked)
+    assert not leaked(foreign, html), (name, leaked(foreign, html))
     if german:
         assert german in page.inner_text("h1"), (name, page.inner_text("h1"))
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
@@ -353,8 +353,7 @@ def _download(page, foreign, click, name):
     assert body, name
     if download.suggested_filename.endswith(".csv"):
         text = body.decode("utf-8-sig")
-        leaked = {m for m in foreign if m in text}
-        assert not leaked, (name, leaked)
+        assert not leaked(foreign, text), (name, leaked(foreign, text))
     return download
 
 
