@@ -129,7 +129,7 @@ clean:
 	rm -rf $(VENV) instance
 
 # --- Benchmarks (not part of make test) -----------------------------------
-#   make bench                 dataset L (generated once, then reused), every page, peers, bars P1-P8
+#   make bench                 dataset L (generated once, then reused), every page, peers, bars P1-P10
 #   make bench SCALE=S         the same at 1/50 of L, a few minutes
 #   make bench REGENERATE=1    build the dataset again; BACKEND=postgres uses a throwaway cluster,
 #                              DATABASE_URL=... an existing PostgreSQL database
