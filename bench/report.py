@@ -52,7 +52,7 @@ def p10_row(page: dict, scale: str = "L") -> dict:
     median = figures["median_ms"]
     note = f"{figures['requests']} requests after warm-up, p95 {figures['p95_ms']} ms"
     if scale != "L":
-        note += f"; the bar is set for dataset L, judged at {scale} with the same limit as an early warning"
+        note += f"; bar set for dataset L, at {scale} an early warning"
     return entry("P10", name, median, "ms median in-process", limit, median <= limit, note)
 
 

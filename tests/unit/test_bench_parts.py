@@ -209,7 +209,7 @@ def test_p10_limits_portal_and_backoffice_medians_and_reports_failures():
     assert by_page["portal: invoices"]["note"] == report.NOT_AVAILABLE
     assert "dataset L" not in by_page["portal: contracts"]["note"]
     at_s = report.p10_row(portal, scale="S")
-    assert at_s["pass"] and "judged at S" in at_s["note"]
+    assert at_s["pass"] and "at S an early warning" in at_s["note"]
     assert "inproc ms" in report.table([portal], _peers())
 
 
