@@ -224,6 +224,12 @@ class StatementCounter:
     def _on_execute(self, *_args) -> None:
         self.count += 1
 
+    def close(self) -> None:
+        """Remove the listener, so later in-process timing (P10) runs without it."""
+        from sqlalchemy import event
+
+        event.remove(self.engine, "before_cursor_execute", self._on_execute)
+
     def measure(self, cookie_value: str | None, path: str) -> tuple[int | None, int]:
         """(statements, status) of one GET of `path` with the given session cookie (after a warm-up)."""
         import logging
@@ -513,6 +519,8 @@ def run(args) -> int:
             page["statements"], _ = counter.measure(admin.cookie_value(),
                                                     f"{page['url']}{sep}psize_{page['view_name']}=100")
             page["small_note"] = f"10 rows: {page['statements_small']}, 100 rows: {page['statements']}"
+
+        counter.close()
 
         # P10: in-process median of one request (Flask test client, same cookies, no profiler).
         measure_p10(app, portal_pages, portal.cookie_value(), bo_pages, admin.cookie_value(), args.p10_requests)
