@@ -23,7 +23,6 @@ import sys
 import sysconfig
 import threading
 import time
-from pathlib import Path
 
 from bench import inproc
 from bench.common import BENCH_PASSWORD, RESULTS_DIR, ROOT, SCALES, bench_app, log, storage_dir
