@@ -16,13 +16,14 @@ DEV_STAMP := $(VENV)/.dev-installed
 # config.py defaults to production (secrets required, real email/SMS). The developer
 # targets run in development unless ESERVICE_ENV is set: fixed development keys,
 # messages on the console, demo data allowed. The test suite uses TestConfig anyway.
-DEV_TARGETS := run test test-pg translations-check migrate seed logins bench
+DEV_TARGETS := run test test-pg translations-check migrate seed logins bench profile
 $(DEV_TARGETS): export ESERVICE_ENV ?= development
 
 .PHONY: run serve test test-pg translations-update translations-compile translations-check migrate seed logins clean help
 
 help:
 	@echo "make run | make test | make test-pg | make translations-update | make translations-compile | make translations-check | make rules | make fab-forks"
+	@echo "make bench [SCALE=S] | make profile PAGE=/portal/contracts/ [N=200] [USER=...] [SCALE=S|L]  (bench/README.md)"
 
 # Installs are held to constraints.txt (pip freeze of the tested venv): the same
 # versions as CI, transitive packages included, pip itself too. Nothing is upgraded.
@@ -128,7 +129,7 @@ clean:
 	rm -rf $(VENV) instance
 
 # --- Benchmarks (not part of make test) -----------------------------------
-#   make bench                 dataset L (generated once, then reused), every page, peers, bars P1-P8
+#   make bench                 dataset L (generated once, then reused), every page, peers, bars P1-P10
 #   make bench SCALE=S         the same at 1/50 of L, a few minutes
 #   make bench REGENERATE=1    build the dataset again; BACKEND=postgres uses a throwaway cluster,
 #                              DATABASE_URL=... an existing PostgreSQL database
@@ -139,3 +140,14 @@ BENCH_ARGS ?=
 bench: $(RUNTIME_STAMP)
 	@$(BIN)/pybabel compile -d translations >/dev/null 2>&1 || true
 	$(BIN)/python -m bench.run --scale $(SCALE) --backend $(BACKEND) $(if $(REGENERATE),--regenerate) $(BENCH_ARGS)
+
+#   make profile PAGE=/portal/contracts/ [N=200] [USER=name] [SCALE=S|L]
+#                              one page in-process under cProfile, signed in as the bench user (staff for
+#                              back-office pages): median/p95 ms, SQL per request, hot spots grouped
+#                              (templates, has_access, gettext, SQLAlchemy) and the top functions
+PAGE ?= /portal/contracts/
+N ?= 200
+.PHONY: profile
+profile: $(RUNTIME_STAMP)
+	@$(BIN)/pybabel compile -d translations >/dev/null 2>&1 || true
+	$(BIN)/python -m bench.profile '$(PAGE)' --n $(N) --scale $(SCALE) --backend $(BACKEND) $(if $(filter command line,$(origin USER)),--user '$(USER)')

@@ -1,4 +1,4 @@
-"""Turning measurements into bar verdicts (QUALITY P1-P8), a printed table and latest.json."""
+"""Turning measurements into bar verdicts (QUALITY P1-P8, issue 20 P9/P10), a printed table and latest.json."""
 from __future__ import annotations
 
 from typing import Iterable
@@ -9,9 +9,51 @@ P4_KB = 150.0
 P4_P95_MS = 150.0
 P5_STATEMENTS = 15
 P1_P95_MS = 100.0
+P9_HELLO_SHARE = 0.10      # every portal page's req/s >= 10 % of the bare-Flask hello peer's, same run
+P10_PORTAL_MS = 6.0        # in-process median of one portal page (dataset L)
+P10_BACKOFFICE_MS = 15.0   # in-process median of one back-office list (dataset L)
 
 NOT_MEASURABLE = "not measurable yet"
 NOT_AVAILABLE = "not available yet"
+NOT_JUDGED = "not judged"
+
+
+def skipped(bar: str, page: str, unit: str, limit, why: str) -> dict:
+    """A row for a bar that this run could not judge (e.g. --no-peers): no figure, listed apart."""
+    row = entry(bar, page, None, unit, limit, False, f"{NOT_JUDGED}: {why}")
+    row["skipped"] = True
+    return row
+
+
+def p9_row(name: str, rps: float | None, hello: dict | None, errors: int = 0) -> dict:
+    """P9: a portal page's req/s as a share of the hello peer's req/s in the same run (pure)."""
+    if not hello or hello.get("status") != "ok":
+        return skipped("P9", name, "× hello req/s", P9_HELLO_SHARE, "hello peer not measured (--no-peers)")
+    hello_rps = hello["load"]["rps"]
+    share = _ratio(rps, hello_rps)
+    return entry("P9", name, share, "× hello req/s", P9_HELLO_SHARE,
+                 share is not None and share >= P9_HELLO_SHARE and errors == 0, f"{rps} vs {hello_rps} req/s")
+
+
+def p10_row(page: dict, scale: str = "L") -> dict:
+    """P10: in-process median of one request of a portal page or back-office list (pure).
+
+    `page["inproc"]`: {"median_ms", "p95_ms", "requests", "error"} from bench.inproc.measure_page.
+    The bar is set for dataset L; at S the same limit is judged as an early warning.
+    """
+    name = f"{page['area']}: {page['label']}"
+    limit = P10_PORTAL_MS if page["area"] == "portal" else P10_BACKOFFICE_MS
+    figures = page.get("inproc")
+    if not figures:
+        return entry("P10", name, None, "ms median in-process", limit, False,
+                     page.get("status") if page.get("status") not in (None, "ok") else NOT_MEASURABLE)
+    if figures.get("error"):
+        return entry("P10", name, None, "ms median in-process", limit, False, figures["error"])
+    median = figures["median_ms"]
+    note = f"{figures['requests']} requests after warm-up, p95 {figures['p95_ms']} ms"
+    if scale != "L":
+        note += f"; bar set for dataset L, at {scale} an early warning"
+    return entry("P10", name, median, "ms median in-process", limit, median <= limit, note)
 
 
 def entry(bar: str, page: str, figure, unit: str, limit, passed: bool, note: str = "") -> dict:
@@ -36,7 +78,7 @@ def _latency_note(load: dict, latency: dict) -> str:
             f"connections (saturated, req/s run) p95 {load['p95_ms']} ms, p50 {load['p50_ms']} ms")
 
 
-def evaluate(pages: list[dict], peers: dict[str, dict], pending: list[dict]) -> list[dict]:
+def evaluate(pages: list[dict], peers: dict[str, dict], pending: list[dict], scale: str = "L") -> list[dict]:
     """All rows of latest.json from page and peer measurements (pure; unit-tested).
 
     `pages`: dicts with key, label, area (portal|backoffice), kind, status, and when measured
@@ -46,8 +88,11 @@ def evaluate(pages: list[dict], peers: dict[str, dict], pending: list[dict]) -> 
     `statements_small` (the same page with fewer rows shown) and `small_note`.
     `peers`: {"stock_fab": page-like dict, "hello": page-like dict}.
     `pending`: rows for bars whose feature is not there yet (P1, P6-P8) or measured apart.
+    `inproc` (optional, per page): the in-process figures P10 judges (see `p10_row`); `scale`
+    only words P10's note. Without the peers (--no-peers) P3 and P9 are "not judged" rows.
     """
     rows: list[dict] = []
+    stock_measured = (peers.get("stock_fab") or {}).get("status") == "ok"
     fab_rps = (peers.get("stock_fab") or {}).get("load", {}).get("rps")
     hello_rps = (peers.get("hello") or {}).get("load", {}).get("rps")
     for name, peer in peers.items():
@@ -72,8 +117,10 @@ def evaluate(pages: list[dict], peers: dict[str, dict], pending: list[dict]) -> 
                 if page["kind"] == "list":
                     rows.append(entry("P3", name, None, "× stock FAB req/s", P3_RATIO, False, status))
                 rows.append(entry("P5", name, None, "statements", P5_STATEMENTS, False, status))
+                rows.append(entry("P9", name, None, "× hello req/s", P9_HELLO_SHARE, False, status))
             else:
                 rows.append(entry("P4", name, None, "ms p95", P4_P95_MS, False, status))
+            rows.append(p10_row(page, scale))
             continue
         load = page["load"]
         latency = page.get("latency") or load
@@ -92,7 +139,10 @@ def evaluate(pages: list[dict], peers: dict[str, dict], pending: list[dict]) -> 
             rows.append(entry("P2", name, latency["p95_ms"], "ms p95", P2_P95_MS,
                               latency["p95_ms"] <= P2_P95_MS and errors == 0,
                               "; ".join(n for n in (error_note, latency_note) if n)))
-            if page["kind"] == "list":
+            if page["kind"] == "list" and not stock_measured:
+                rows.append(skipped("P3", name, "× stock FAB req/s", P3_RATIO,
+                                    "stock FAB peer not measured (--no-peers)"))
+            elif page["kind"] == "list":
                 ratio = _ratio(load["rps"], fab_rps)
                 rows.append(entry("P3", name, ratio, "× stock FAB req/s", P3_RATIO,
                                   ratio is not None and ratio >= P3_RATIO and errors == 0,
@@ -100,6 +150,7 @@ def evaluate(pages: list[dict], peers: dict[str, dict], pending: list[dict]) -> 
             rows.append(entry("P5", name, statements, "statements", P5_STATEMENTS,
                               statements is not None and statements <= P5_STATEMENTS and not grows,
                               growth_note))
+            rows.append(p9_row(name, load["rps"], peers.get("hello"), errors))
         else:
             kb = round(page["bytes"] / 1024, 1)
             rows.append(entry("P4", name, kb, "KB", P4_KB, kb <= P4_KB))
@@ -108,6 +159,7 @@ def evaluate(pages: list[dict], peers: dict[str, dict], pending: list[dict]) -> 
                               "; ".join(n for n in (error_note, latency_note) if n)))
             rows.append(entry("P5", name, statements, "statements", small, statements is not None and not grows,
                               growth_note or "back office: must not grow with rows shown"))
+        rows.append(p10_row(page, scale))
     rows.extend(pending)
     return rows
 
@@ -126,10 +178,10 @@ def table(pages: list[dict], peers: dict[str, dict]) -> str:
     """The per-page table printed at the end of a run."""
     fab_rps = (peers.get("stock_fab") or {}).get("load", {}).get("rps")
     hello_rps = (peers.get("hello") or {}).get("load", {}).get("rps")
-    header = ("area", "page", "1 GET ms", "p95 W ms", "p50 ms", "p95 ms", "p99 ms", "req/s", "×FAB", "×hello",
+    header = ("area", "page", "1 GET ms", "inproc ms", "p95 W ms", "p50 ms", "p95 ms", "p99 ms", "req/s", "×FAB", "×hello",
               "KB", "SQL", "err")
     lines = []
-    widths = (10, 34, 8, 9, 8, 8, 8, 8, 8, 7, 8, 9, 5)
+    widths = (10, 34, 8, 9, 9, 8, 8, 8, 8, 8, 7, 8, 9, 5)
 
     def line(cells: Iterable[str]) -> str:
         return " ".join(str(c)[:w].ljust(w) if i < 2 else str(c)[:w].rjust(w)
@@ -147,6 +199,7 @@ def table(pages: list[dict], peers: dict[str, dict]) -> str:
         sql = "-" if statements is None else (f"{small}/{statements}" if small is not None else str(statements))
         lines.append(line((
             page["area"], page["label"], _fmt(page.get("single_ms")),
+            _fmt((page.get("inproc") or {}).get("median_ms")),
             _fmt((page.get("latency") or {}).get("p95_ms")), _fmt(load["p50_ms"]), _fmt(load["p95_ms"]), _fmt(load["p99_ms"]),
             _fmt(load["rps"]), _fmt(_ratio(load["rps"], fab_rps), 1), _fmt(_ratio(load["rps"], hello_rps), 3),
             _fmt(round(page["bytes"] / 1024, 1)), sql, str(load["errors"] + load["non2xx"]),
@@ -157,14 +210,20 @@ def table(pages: list[dict], peers: dict[str, dict]) -> str:
 def bar_summary(rows: list[dict]) -> str:
     """One line per bar: how many rows pass, and the failing ones with figure and limit."""
     out = []
-    for bar in ("P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8"):
+    for bar in ("P1", "P2", "P3", "P4", "P5", "P6", "P7", "P8", "P9", "P10"):
         mine = [r for r in rows if r["bar"] == bar]
         if not mine:
             continue
-        passed = sum(r["pass"] for r in mine)
-        verdict = "PASS" if passed == len(mine) else "FAIL"
-        out.append(f"{bar}: {verdict} ({passed}/{len(mine)})")
-        for r in mine:
+        judged = [r for r in mine if not r.get("skipped")]
+        if not judged:
+            reasons = sorted({r.get("note", NOT_JUDGED) for r in mine})
+            out.append(f"{bar}: NOT JUDGED ({len(mine)} rows; {'; '.join(reasons)})")
+            continue
+        passed = sum(r["pass"] for r in judged)
+        verdict = "PASS" if passed == len(judged) else "FAIL"
+        extra = f", {len(mine) - len(judged)} not judged" if len(judged) < len(mine) else ""
+        out.append(f"{bar}: {verdict} ({passed}/{len(judged)}{extra})")
+        for r in judged:
             if not r["pass"]:
                 figure = "-" if r["figure"] is None else r["figure"]
                 note = f"  [{r['note']}]" if r.get("note") else ""

@@ -1,7 +1,8 @@
 """`make bench`: generate (or reuse) the dataset, serve the app and its peers, load every page, report.
 
 Usage: python -m bench.run [--scale L|S] [--backend sqlite|postgres] [--regenerate]
-                           [--duration SECONDS] [--connections N] [--only WORD]
+                           [--duration SECONDS] [--connections N] [--only WORD] [--no-peers]
+                           [--p10-requests N]
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from bench import pages as pagemod
-from bench import report, wrk
+from bench import inproc, report, wrk
 from bench.common import (
     BENCH_PASSWORD, GUNICORN, RESULTS_DIR, ROOT, SCALES, VAR_DIR, app_env, bench_app, log, storage_dir,
 )
@@ -223,6 +224,12 @@ class StatementCounter:
     def _on_execute(self, *_args) -> None:
         self.count += 1
 
+    def close(self) -> None:
+        """Remove the listener, so later in-process timing (P10) runs without it."""
+        from sqlalchemy import event
+
+        event.remove(self.engine, "before_cursor_execute", self._on_execute)
+
     def measure(self, cookie_value: str | None, path: str) -> tuple[int | None, int]:
         """(statements, status) of one GET of `path` with the given session cookie (after a warm-up)."""
         import logging
@@ -388,6 +395,24 @@ def measure_p1(app, env: dict, routes, portal_pages: list[dict], cookie_value: s
                         p95 <= report.P1_P95_MS and failed == 0 and panels.get("requests", 0) > 0, note)
 
 
+def measure_p10(app, portal_pages: list[dict], portal_cookie: str | None, bo_pages: list[dict],
+                bo_cookie: str | None, requests: int) -> None:
+    """P10: each page's in-process median over `requests` GETs after a warm-up, with the session
+    cookie the runner signed in with (no server, no profiler; bench/inproc.py, as `make profile`).
+    Fills `page["inproc"]`; the servers are idle meanwhile."""
+    todo = [(p, portal_cookie) for p in portal_pages if p["status"] == "pending"]
+    todo += [(p, bo_cookie) for p in bo_pages if p["status"] == "pending"]
+    if not todo:
+        return
+    log(f"P10: {len(todo)} pages in-process, {inproc.WARMUP} warm-up + {requests} timed GETs each")
+    for page, cookie in todo:
+        page["inproc"] = inproc.measure_page(app, inproc.client_with_cookie(app, cookie), page["url"], requests)
+        figures = page["inproc"]
+        log(f"  {page['area']}: {page['label']} {page['url']}: "
+            + (f"median {figures['median_ms']} ms, p95 {figures['p95_ms']} ms" if not figures["error"]
+               else figures["error"]))
+
+
 def peer_cookie(secret: str, user_id: int) -> str:
     """A Flask session cookie for the stock FAB peer, signed with the peer's own secret."""
     from flask import Flask
@@ -495,6 +520,11 @@ def run(args) -> int:
                                                     f"{page['url']}{sep}psize_{page['view_name']}=100")
             page["small_note"] = f"10 rows: {page['statements_small']}, 100 rows: {page['statements']}"
 
+        counter.close()
+
+        # P10: in-process median of one request (Flask test client, same cookies, no profiler).
+        measure_p10(app, portal_pages, portal.cookie_value(), bo_pages, admin.cookie_value(), args.p10_requests)
+
         # Load: peers first, then every page.
         if args.no_peers:
             skipped = {"area": "peer", "kind": "peer", "status": "not measured (--no-peers)"}
@@ -534,7 +564,7 @@ def run(args) -> int:
             p8.append(option_order.measure_submit(app, args.scale, big_user))
         p8.append(option_order.steps_row([p for p in portal_pages if p["kind"] == "wizard"], wizard_missing))
         rows = report.evaluate(portal_pages + bo_pages, peers,
-                               pending_bars(app, routes, portal_pages, p1, p6, p7, p8))
+                               pending_bars(app, routes, portal_pages, p1, p6, p7, p8), scale=args.scale)
         elapsed = time.monotonic() - started
         print()
         print(f"e:service benchmark, dataset {args.scale} on {backend} "
@@ -543,7 +573,8 @@ def run(args) -> int:
               f"wrk {seconds} s x {args.connections} connections, gunicorn 2 workers")
         print(report.table(portal_pages + bo_pages, peers))
         print(f"p95 W: p95 with {WORKERS} connections, one per worker (judged for P2, P4); p50/p95/p99 and req/s:"
-              f" {args.connections} connections (P3)")
+              f" {args.connections} connections (P3, P9); inproc ms: median of {args.p10_requests} requests"
+              f" in-process (P10)")
         print()
         print(report.bar_summary(rows))
         print(f"\nrun took {elapsed:.0f} s; figures in bench/results/latest.json")
@@ -572,7 +603,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only", default="", help="only pages whose label or URL contains this")
     parser.add_argument("--no-peers", action="store_true",
                         help="skip the stock FAB and hello peers (minutes at L): quicker runs while working on "
-                             "a page; P3 is then not judged")
+                             "a page; P3 and P9 are then not judged")
+    parser.add_argument("--p10-requests", type=int, default=inproc.P10_REQUESTS,
+                        help=f"timed in-process GETs per page for P10 (default {inproc.P10_REQUESTS}, after "
+                             f"{inproc.WARMUP} warm-up)")
     return run(parser.parse_args(argv))
 
 

@@ -153,3 +153,126 @@ def test_p7_rows_are_due_for_retention_and_the_dataset_rows_are_not():
     assert all(r["customer_id"] == contract_customer(r["contract_id"], sizes) for r in rows)
     dataset = [r["created_at"] for r in Generator("S", sizes).call_records()]
     assert min(dataset) >= cutoff(DATASET_NOW) and min(dataset) >= DATASET_NOW - timedelta(days=171)
+
+
+# --- issue 20: P9, P10, the in-process harness and `make profile` --------------------------------
+
+
+def test_p9_judges_each_portal_page_against_the_hello_peer_of_the_same_run():
+    fast = _page("portal", "list", 20, 600, label="contracts")
+    slow = _page("portal", "detail", 20, 400, label="detail")
+    bo = _page("backoffice", "list", 50, 30, label="bo")
+    rows = report.evaluate([fast, slow, bo], _peers(), [])   # hello: 5,000 req/s
+    assert _verdicts(rows, "P9") == [("portal: contracts", 0.12, True), ("portal: detail", 0.08, False)]
+    assert next(r for r in rows if r["bar"] == "P9")["limit"] == report.P9_HELLO_SHARE
+    assert "P9: FAIL (1/2)" in report.bar_summary(rows)
+    # A failed request fails the page's P9 as it fails P2.
+    fast["load"]["errors"] = 1
+    assert report.p9_row("portal: contracts", 600, _peers()["hello"], errors=1)["pass"] is False
+
+
+def test_without_peers_p3_and_p9_are_not_judged_rather_than_failed():
+    page = _page("portal", "list", 20, 600, label="contracts")
+    skipped = {"status": "not measured (--no-peers)", "label": "x", "area": "peer", "kind": "peer"}
+    rows = report.evaluate([page], {"hello": dict(skipped, key="hello"), "stock_fab": dict(skipped, key="s")}, [])
+    for bar in ("P3", "P9"):
+        mine = [r for r in rows if r["bar"] == bar]
+        assert len(mine) == 1 and mine[0]["skipped"] and mine[0]["figure"] is None
+        assert "--no-peers" in mine[0]["note"]
+    summary = report.bar_summary(rows)
+    assert "P9: NOT JUDGED" in summary and "P3: NOT JUDGED" in summary
+    # A judged bar next to skipped rows counts only the judged ones.
+    mixed = rows + [report.entry("P9", "portal: orders", 0.2, "× hello req/s", 0.1, True)]
+    assert "P9: PASS (1/1, 1 not judged)" in report.bar_summary(mixed)
+
+
+def test_p10_limits_portal_and_backoffice_medians_and_reports_failures():
+    portal = _page("portal", "list", 20, 600, label="contracts")
+    portal["inproc"] = {"median_ms": 5.9, "p95_ms": 7.5, "requests": 200, "error": None}
+    detail = _page("portal", "detail", 20, 600, label="detail")
+    detail["inproc"] = {"median_ms": 6.2, "p95_ms": 8.0, "requests": 200, "error": None}
+    bo = _page("backoffice", "list", 50, 30, label="bo")
+    bo["inproc"] = {"median_ms": 14.8, "p95_ms": 19.0, "requests": 200, "error": None}
+    broken = _page("backoffice", "list", 50, 30, label="broken")
+    broken["inproc"] = {"median_ms": None, "p95_ms": None, "requests": 0, "error": "GET /x/list/ answered 500"}
+    unmeasured = _page("backoffice", "list", 50, 30, label="unmeasured")
+    missing = {"key": "invoices", "label": "invoices", "area": "portal", "kind": "list",
+               "status": report.NOT_AVAILABLE}
+    rows = report.evaluate([portal, detail, bo, broken, unmeasured, missing], _peers(), [], scale="L")
+    assert _verdicts(rows, "P10") == [
+        ("portal: contracts", 5.9, True), ("portal: detail", 6.2, False), ("backoffice: bo", 14.8, True),
+        ("backoffice: broken", None, False), ("backoffice: unmeasured", None, False),
+        ("portal: invoices", None, False)]
+    by_page = {r["page"]: r for r in rows if r["bar"] == "P10"}
+    assert by_page["portal: contracts"]["limit"] == 6.0 and by_page["backoffice: bo"]["limit"] == 15.0
+    assert "500" in by_page["backoffice: broken"]["note"]
+    assert by_page["portal: invoices"]["note"] == report.NOT_AVAILABLE
+    assert "dataset L" not in by_page["portal: contracts"]["note"]
+    at_s = report.p10_row(portal, scale="S")
+    assert at_s["pass"] and "at S an early warning" in at_s["note"]
+    assert "inproc ms" in report.table([portal], _peers())
+
+
+def test_in_process_statistics():
+    from bench import inproc
+
+    assert inproc.median([]) is None and inproc.percentile([], 95) is None
+    assert inproc.median([3.0, 1.0, 2.0]) == 2.0 and inproc.median([4.0, 1.0, 2.0, 3.0]) == 2.5
+    values = [float(v) for v in range(1, 201)]
+    assert inproc.percentile(values, 95) == 190.0 and inproc.percentile(values, 100) == 200.0
+    assert inproc.percentile([7.0], 95) == 7.0
+
+
+def test_profile_groups_count_a_sample_once_per_group_and_only_inside_requests():
+    from bench import profile
+
+    render = ("/x/site-packages/flask/templating.py", "_render")
+    wsgi = ("/x/site-packages/flask/app.py", "wsgi_app")
+    babel = ("/x/site-packages/flask_babel/__init__.py", "gettext")
+    jinja_call = ("/x/site-packages/jinja2/runtime.py", "call")
+    access = ("/x/site-packages/flask_appbuilder/security/manager.py", "has_access")
+    stacks = [
+        # gettext inside Jinja inside gettext (jinja's ext calls back through Context.call): one sample
+        [babel, jinja_call, ("/x/site-packages/jinja2/ext.py", "_gettext_alias"), render, wsgi],
+        [access, render, wsgi],
+        [("/x/site-packages/sqlalchemy/engine/default.py", "do_execute"), wsgi],
+        [("/x/site-packages/werkzeug/test.py", "open")],          # outside a request: not counted
+    ]
+    inside, shares = profile.stack_shares(stacks)
+    shares = dict(shares)
+    assert inside == 3
+    assert shares["template rendering (Jinja, every template)"] == pytest.approx(2 / 3)
+    assert shares["gettext & locale (Flask-Babel, Babel, Jinja i18n)"] == pytest.approx(1 / 3)
+    assert shares["permission checks (has_access & co.)"] == pytest.approx(1 / 3)
+    assert shares["SQL in the database driver (execute, fetch)"] == pytest.approx(1 / 3)
+    assert shares["SQLAlchemy (ORM, SQL, driver)"] == pytest.approx(1 / 3)
+
+
+def test_profile_tables_per_request_by_package_and_function():
+    from bench import profile
+    from bench.common import ROOT
+
+    view = (f"{ROOT}/app/views/portal/contracts.py", 35, "list")
+    template = (f"{ROOT}/app/templates/portal/contracts.html", 4, "root")
+    execute = ("~", 0, "<method 'execute' of 'sqlite3.Cursor' objects>")
+    client = ("/x/site-packages/werkzeug/test.py", 1100, "open")
+    # pstats layout: func -> (primitive calls, calls, own s, cumulative s, callers)
+    stats = {
+        client: (2, 2, 0.002, 0.100, {}),
+        view: (2, 2, 0.010, 0.098, {client: (2, 2, 0.010, 0.098)}),
+        template: (8, 8, 0.060, 0.060, {view: (8, 8, 0.060, 0.060)}),
+        execute: (4, 4, 0.028, 0.028, {view: (4, 4, 0.028, 0.028)}),
+    }
+    summary = profile.summarise(stats, requests=2, top=3)
+    assert summary["total_ms"] == pytest.approx(50.0) and summary["page_ms"] == pytest.approx(49.0)
+    packages = {p["label"]: p["ms"] for p in summary["packages"]}
+    assert packages == pytest.approx({"templates (compiled Jinja code)": 30.0, "database driver": 14.0,
+                                      "product code (app/)": 5.0, "test client (harness)": 1.0})
+    assert [r["function"] for r in summary["by_cumulative"]] == [
+        "app/views/portal/contracts.py:35 list", "app/templates/portal/contracts.html:4 root",
+        "<method 'execute' of 'sqlite3.Cursor' objects>"]
+    assert summary["by_own"][0]["own_ms"] == pytest.approx(30.0) and summary["by_own"][0]["calls"] == 4
+    assert profile.is_portal_page("/") and profile.is_portal_page("/portal/orders/")
+    assert not profile.is_portal_page("/contracts/list/")
+    text = profile.render(summary, ["head"], [("template rendering", 0.5)], 100, 20.0)
+    assert "template rendering" in text and "10.00 ms" in text and "50.0%" in text
