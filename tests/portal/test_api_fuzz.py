@@ -122,7 +122,7 @@ def _refused(response, expected: int) -> str | None:
 def _steered(operation, known: dict) -> list:
     """Bodies the writes accept when their values are right: random ones almost never are, so the
     accepted path (201, one row, audited) is fuzzed too, with real and foreign references mixed in."""
-    text = st.text(min_size=0, max_size=80)
+    text = st.text(min_size=1, max_size=80)  # empty values come from the plain positive/negative examples
     steered = []
     names = [p["name"] for p in operation.definition.raw.get("parameters", []) if p["in"] == "query"]
     if names:  # the odd values of the former hand probe, in every query parameter at once
@@ -136,7 +136,7 @@ def _steered(operation, known: dict) -> list:
     if operation.method.upper() == "POST" and operation.path == "/tickets":
         bodies = st.fixed_dictionaries({
             "kind": st.sampled_from(known["ticket_kinds"]), "subject": st.just("contract"),
-            "contract_number": st.sampled_from(known["contract_numbers"]) | text, "title": text,
+            "contract_number": st.sampled_from(known["contract_numbers"]), "title": text,
             "description": text}, optional={"express": st.booleans(), "option_id": st.integers(-2, 50)})
     elif operation.method.upper() == "POST" and operation.path == "/option-orders":
         bodies = st.fixed_dictionaries({
@@ -182,12 +182,13 @@ def _fuzz_operation(app, operation, keys: dict, known: dict, tally: Tally) -> No
             grown = [a - b for a, b in zip(after, before)]
             if response.status_code >= 400 and any(grown):
                 tally.other_findings.append(f"half-written rows after a refusal: {label} {grown}")
-            if any(g < 0 for g in grown) or any(g > 2 for g in grown):
+            if any(g < 0 for g in grown) or any(g > 1 for g in grown[:3]):  # lost rows; 2 tickets, replies, orders
                 tally.other_findings.append(f"odd row changes: {label} {grown}")
         pk = (case.path_parameters or {}).get("pk")
         if response.status_code >= 400 and not _problem(response):
             tally.other_findings.append(f"{label}: an error without problem+json")
-        if isinstance(pk, int) and pk in foreign_ids and response.status_code not in (400, 404):
+        kind = operation.path.split("/")[1].rstrip("s")  # /tickets/{pk}/replies → ticket
+        if isinstance(pk, int) and pk in foreign_ids.get(kind, ()) and response.status_code not in (400, 404):
             tally.auth_findings.append(f"another company's id answered: {label}")
         probes = [(headers, 401) for headers in ({},) + WRONG_KEYS]
         probes += [(bearer(keys["revoked"]), 401), (bearer(keys["locked"]), 401)]
@@ -222,8 +223,10 @@ def _known(app, world, key: str) -> dict:
     with app.app_context():
         numbers = [db.session.get(Contract, t.named["trunk"]).contract_number for t in (a, b)]
         password = db.session.get(Customer, a.customer_id).hotline_password
-    return {"ids": sorted(a.all_ids() | b.all_ids()), "foreign": b.all_ids() - a.all_ids(),
-            "contract_numbers": numbers, "contracts": [a.named["trunk"], a.named["cloud"], b.named["trunk"]],
+    return {"ids": sorted(a.all_ids() | b.all_ids()),
+            "foreign": {kind: set(b.ids[kind]) for kind in ("contract", "order", "ticket", "document")},
+            "contract_numbers": [numbers[0], numbers[0], numbers[1], "V0"],  # mostly A's own: accepted
+            "contracts": [a.named["trunk"], a.named["cloud"], b.named["trunk"]],
             "line_keys": [o["line_key"] for o in trunk["options"]]
             + [o["line_key"].replace("<location id>", str(loc["id"])) for o in trunk["bookable_options"]
                for loc in trunk["locations"]],
