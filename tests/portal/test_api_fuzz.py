@@ -38,6 +38,7 @@ from app.models import ApiKeyGrant, AuditLog, EServiceUser, Order, OrderItem, Ti
 from app.models.enums import UserStatus
 from app.roles import PORTAL_ADMIN
 from app.services import api_keys
+from tests import option_order_world
 from tests.portal.api_helpers import bearer, make_key
 
 EXAMPLES = int(os.environ.get("API_FUZZ_EXAMPLES") or 12)
@@ -139,11 +140,12 @@ def _steered(operation, known: dict) -> list:
             "contract_number": st.sampled_from(known["contract_numbers"]), "title": text,
             "description": text}, optional={"express": st.booleans(), "option_id": st.integers(-2, 50)})
     elif operation.method.upper() == "POST" and operation.path == "/option-orders":
+        orders = known["orders"]  # company C of tests/option_order_world.py: a catalogue with option rules
         bodies = st.fixed_dictionaries({
-            "contract_id": st.sampled_from(known["contracts"]),
-            "options": st.dictionaries(st.sampled_from(known["line_keys"]) | text, st.integers(0, 300),
-                                       min_size=1, max_size=3),
-            "customer_password": st.sampled_from([known["hotline_password"], "", "falsch"])})
+            "contract_id": st.sampled_from([orders["trunk"], orders["trunk"], known["contracts"][0]]),
+            "options": st.dictionaries(st.sampled_from(orders["line_keys"]), st.integers(0, 30),
+                                       min_size=1, max_size=2),
+            "customer_password": st.sampled_from([orders["hotline_password"]] * 3 + ["", "falsch"])})
     else:
         return steered
     return steered + [bodies.flatmap(
@@ -160,6 +162,7 @@ def _fuzz_operation(app, operation, keys: dict, known: dict, tally: Tally) -> No
             lambda pk: operation.as_strategy(generation_mode=GenerationMode.POSITIVE, path_parameters={"pk": pk})))
     strategies += _steered(operation, known)
     strategy = st.one_of(*strategies)
+    good = keys["orders"] if operation.path == "/option-orders" else keys["good"]
 
     @hypothesis.given(case=strategy)
     @settings(max_examples=EXAMPLES, derandomize=True, database=None, deadline=None, print_blob=False,
@@ -167,7 +170,7 @@ def _fuzz_operation(app, operation, keys: dict, known: dict, tally: Tally) -> No
               phases=[hypothesis.Phase.explicit, hypothesis.Phase.generate])
     def run(case):
         before = _row_counts(app) if is_write else None
-        response = case.call(headers=bearer(keys["good"]))
+        response = case.call(headers=bearer(good))
         tally.examples += 1
         tally.codes[response.status_code] = tally.codes.get(response.status_code, 0) + 1
         per_operation = tally.by_operation.setdefault(operation.label, {})
@@ -204,7 +207,7 @@ def _fuzz_operation(app, operation, keys: dict, known: dict, tally: Tally) -> No
             if why:
                 tally.auth_findings.append(f"{operation.label} with {sorted(headers) or 'no key'}: {why}")
         try:
-            case.validate_response(response, checks=CHECKS, headers=bearer(keys["good"]))
+            case.validate_response(response, checks=CHECKS, headers=bearer(good))
         except (Exception, BaseExceptionGroup) as error:  # noqa: BLE001 - collected, the test fails naming each
             findings = tally.auth_findings if "auth" in type(error).__name__.lower() else tally.other_findings
             findings.append(f"{label}: {error}"[:1500])
@@ -240,6 +243,13 @@ def test_schemathesis_finds_no_server_error_and_no_auth_gap(app, world, capsys):
             "read": _key(app, a_admin, api_keys.READ, "read")[1],
             "revoked": _revoked_key(app, a_admin), "locked": _locked_users_key(app, b_admin)}
     known = _known(app, world, keys["good"])
+    with app.app_context():  # option orders go to company C, whose catalogue lets them be placed
+        orders = option_order_world.build()
+        orders_user, known["orders"] = orders.user.username, {
+            "trunk": orders.trunk.id, "hotline_password": orders.customer.hotline_password,
+            "line_keys": [f"booked:{o.id}" for o in (orders.channels, orders.router, orders.legacy)]
+            + [f"new:{orders.failover_type.id}:", f"new:{orders.failover_type.id}:{orders.verified_location.id}"]}
+    keys["orders"] = _key(app, orders_user, api_keys.READ_WRITE, "Bestellsystem")[1]
     limit, app.config["API_RATE_LIMIT_PER_MINUTE"] = app.config["API_RATE_LIMIT_PER_MINUTE"], 10 ** 9
     tally = Tally()
     try:
