@@ -83,7 +83,7 @@ def _run_in_context(app: Flask, name: str) -> None:
     with app.app_context():
         try:
             run_job(name)
-        except Exception:  # logged by run_job; the scheduler keeps going
+        except Exception:  # nosec B110  # logged by run_job; the scheduler keeps going
             pass
 
 

@@ -266,7 +266,7 @@ class SecondFactor(LabeledEnum):
 
 class TokenPurpose(LabeledEnum):
     ACTIVATION = "activation"
-    PASSWORD_RESET = "password_reset"
+    PASSWORD_RESET = "password_reset"  # nosec B105  # an audit action's name, no secret
 
 
 class Channel(LabeledEnum):

@@ -41,7 +41,7 @@ class HomeView(IndexView):
 
     index_template = "home.html"
     class_permission_name = "PortalHome"
-    method_permission_name = {"customer_password": "customer_password"}
+    method_permission_name = {"customer_password": "customer_password"}  # nosec B105  # permission names
     base_permissions = ["can_customer_password"]
 
     @expose("/")

@@ -19,7 +19,7 @@ from app.models.mixins import utcnow
 from app.services import audit
 from app.services.errors import ServiceError
 
-STEP_PASSWORD = "password"
+STEP_PASSWORD = "password"  # nosec B105  # a sign-in step's name, no secret
 STEP_PIN = "pin"
 STEP_FORGOT = "forgot"
 # A wrong customer password at an option order's submit (R-WIZ-6); its own count, kept through a sign-in.

@@ -49,7 +49,7 @@ class DemoBuilder:
         self.products = products
         self.options = option_types
         self.today = today or date.today()
-        self.random = random.Random(4711)  # the same demo data on every machine
+        self.random = random.Random(4711)  # the same demo data on every machine  # nosec B311  # no security use
 
     # --- small helpers -----------------------------------------------------
     def _add(self, row):

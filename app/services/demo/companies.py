@@ -33,7 +33,7 @@ def rheinland(b: DemoBuilder):
     # term end on the 14th, six months ahead) falls 6-10 weeks ahead, the cloud.phone's minimum term
     # (15 months from the 1st, 14 months ago) ends 1-2 months ahead.
     trunk = b.contract(c, "V2100101", "SIPT-BUS", ContractStatus.ACTIVE, 30, start_day=15, notice_period_months=4,
-                          sip_password="Trunk#Rhein-4471", sip_proxy="sip.ecotel.example",
+                          sip_password="Trunk#Rhein-4471", sip_proxy="sip.ecotel.example",  # nosec B106  # demo data (README)
                           registration_mode=RegistrationMode.LOAD_SHARING)
     hq = b.location(trunk, "Zentrale Düsseldorf", "Speditionstraße 15", "40221", "Düsseldorf")
     depot = b.location(trunk, "Lager Neuss", "Hafenstraße 3", "41460", "Neuss")
@@ -60,7 +60,7 @@ def rheinland(b: DemoBuilder):
     for position, ip in enumerate(("203.0.113.10", "203.0.113.11"), start=1):
         b._add(TrunkRegistration(customer=c, contract=trunk, ip_address=ip, position=position))
     b._add(DslAccount(customer=c, contract=trunk, username="rheinland-neuss@dsl.ecotel.example",
-                      password="Dsl#Neuss-5520"))
+                      password="Dsl#Neuss-5520"))  # nosec B106  # demo data
 
     cloud = b.contract(c, "V2100102", "CLOUD-PHONE", ContractStatus.ACTIVE, 14, minimum_term_months=15)
     b.option(cloud, "EXTENSION", quantity=25)
@@ -70,7 +70,7 @@ def rheinland(b: DemoBuilder):
     dsl_site = b.location(dsl, "Büro Köln", "Domstraße 20", "50668", "Köln")
     b.option(dsl, "ROUTER", location=dsl_site)
     b._add(DslAccount(customer=c, contract=dsl, username="rheinland-koeln@dsl.ecotel.example",
-                         password="Dsl#Koeln-8812"))
+                         password="Dsl#Koeln-8812"))  # nosec B106  # demo data
 
     line = b.contract(c, "V2100104", "DATA-100", ContractStatus.BLOCKED, 20)
     line_site = b.location(line, "Rechenzentrum Ratingen", "Kaiserswerther Straße 60", "40878", "Ratingen")
@@ -162,7 +162,7 @@ def alpenblick(b: DemoBuilder):
     dsl_site = b.location(dsl, "Hotel", "Zugspitzstraße 8", "82467", "Garmisch-Partenkirchen")
     b.option(dsl, "ROUTER", location=dsl_site)
     b._add(DslAccount(customer=c, contract=dsl, username="alpenblick@dsl.ecotel.example",
-                         password="Dsl#Alpen-5520"))
+                         password="Dsl#Alpen-5520"))  # nosec B106  # demo data
 
     b.order(centrex, "A2200001", OrderKind.NEW_PROVISION, OrderStatus.PROVISIONED, 800, [
         (ItemChange.ADDED, "5 SIP-Accounts Centrex", None, None, None),
@@ -201,7 +201,7 @@ def nordsee(b: DemoBuilder):
     b.contact(c, ContactRole.OTHER, "Frau", "Jana", "Thiele", "empfang@nordsee-software.example",
                  phone="+49 40 5550301")
     trunk = b.contract(c, "V2300301", "SIPT-BUS", ContractStatus.ACTIVE, 10,
-                          sip_password="Trunk#Nord-3310", sip_proxy="sip.ecotel.example",
+                          sip_password="Trunk#Nord-3310", sip_proxy="sip.ecotel.example",  # nosec B106  # demo data (README)
                           registration_mode=RegistrationMode.REDUNDANT)
     office = b.location(trunk, "Büro Hafencity", "Am Sandtorkai 50", "20457", "Hamburg")
     b.option(trunk, "VOICE-CH", quantity=30)

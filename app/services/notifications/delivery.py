@@ -110,7 +110,7 @@ def committed_ids(messages) -> list[int]:
     for message in messages or ():
         try:
             state = inspect(message)
-        except Exception:  # noqa: BLE001 - anything odd is simply not sent now (the job retries)
+        except Exception:  # noqa: BLE001  # nosec B112  # anything odd is simply not sent now (the job retries)
             continue
         if state.persistent and not state.modified and message.id is not None:
             ids.append(message.id)

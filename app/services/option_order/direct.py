@@ -46,7 +46,7 @@ def plan_option(customer, user, contract_id, option_type_id, quantity: int, *, l
     if option_type is None:
         raise drafts.NotFound(_l("This option cannot be booked for the contract."))
     # Never added to the session: the rules read it like a stored draft, nothing is written.
-    draft = OrderDraft(customer_id=customer.id, user_id=user.id, contract_id=contract.id, token="",
+    draft = OrderDraft(customer_id=customer.id, user_id=user.id, contract_id=contract.id, token="",  # nosec B106  # never stored
                        data=drafts.empty_data(), expires_at=utcnow())
     draft.contract, draft.customer = contract, customer
     key, current = _line_key(draft, option_type, location_id, today)

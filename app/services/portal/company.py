@@ -34,7 +34,7 @@ from app.services.option_order.drafts import OFFERED_STATUSES
 from app.services.tenancy import scoped
 
 COMPANY_CHANGED = "company_data_changed"
-HOTLINE_PASSWORD_CHANGED = "hotline_password_changed"
+HOTLINE_PASSWORD_CHANGED = "hotline_password_changed"  # nosec B105  # an audit action's name
 HOTLINE_MIN, HOTLINE_MAX = 8, 32
 HOTLINE_HINT = _l("8 to 32 characters, letters A-Z and digits 0-9, at least one letter and one digit. "
                   "You give it on the phone to our hotline, so choose one that is easy to spell.")

@@ -29,7 +29,7 @@ from app.services.tenancy import current_customer, scoped
 
 OPEN_ORDER_STATUSES = (OrderStatus.OFFER_CREATED, OrderStatus.OFFER_ACCEPTED, OrderStatus.PROVISIONING,
                        OrderStatus.PARTIALLY_PROVISIONED)
-HOTLINE_PASSWORD_SHOWN = "hotline_password_shown"
+HOTLINE_PASSWORD_SHOWN = "hotline_password_shown"  # nosec B105  # an audit action's name
 # Contracts whose terms still run: the ones with a minimum term or notice deadline ahead (R-CON-2).
 RUNNING = (ContractStatus.ACTIVE, ContractStatus.BLOCKED)
 UPCOMING_DAYS = 90

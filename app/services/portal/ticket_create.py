@@ -143,7 +143,7 @@ def express_offer(contract: Contract | None, option: ContractOption | None = Non
         contract = drafts.offered_contract(customer, contract.id)
     except NotFound:
         return None
-    draft = OrderDraft(customer_id=customer.id, user_id=0, contract_id=contract.id, token="",
+    draft = OrderDraft(customer_id=customer.id, user_id=0, contract_id=contract.id, token="",  # nosec B106  # never stored
                        data=drafts.empty_data(), expires_at=utcnow())
     draft.contract, draft.customer = contract, customer
     today = today or date.today()

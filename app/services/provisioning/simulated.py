@@ -48,7 +48,7 @@ class SimulatedProvisioning:
 
     def _wait(self, timeout: float) -> None:
         low, high = self.latency
-        delay = random.uniform(low, high) if high > low else low
+        delay = random.uniform(low, high) if high > low else low  # nosec B311  # simulated latency, no security use
         if delay >= timeout:
             time.sleep(timeout)
             raise ProvisioningUnavailable(f"no answer within {timeout:g} s")
@@ -67,7 +67,7 @@ class SimulatedProvisioning:
         ).order_by(TrunkRegistration.position)).all()
         db.session.commit()
         self._wait(timeout)
-        if self.failure_rate and random.random() < self.failure_rate:
+        if self.failure_rate and random.random() < self.failure_rate:  # nosec B311  # simulated failures
             raise ProvisioningUnavailable()
         locked, number, proxy = contract.locked, contract.contract_number, contract.sip_proxy
         names = list(accounts) or ([f"{number.lower()}@{proxy}"] if contract.has_sip_password else [])
@@ -84,5 +84,5 @@ class SimulatedProvisioning:
     def apply_change(self, contract: ContractRef, change: ChangeRequest, timeout: float) -> None:
         """Takes the change after the configured latency, or fails at PROVISIONING_FAILURE_RATE."""
         self._wait(timeout)
-        if self.failure_rate and random.random() < self.failure_rate:
+        if self.failure_rate and random.random() < self.failure_rate:  # nosec B311  # simulated failures
             raise ProvisioningUnavailable("the network refused the change")

@@ -27,7 +27,7 @@ class AccountView(BaseView):
 
     route_base = "/account"
     class_permission_name = ACCOUNT_VIEW
-    method_permission_name = {"profile": "access", "password": "access", "totp": "access",
+    method_permission_name = {"profile": "access", "password": "access", "totp": "access",  # nosec B105  # permission names
                               "end_session": "access", "end_other_sessions": "access"}
     base_permissions = ["can_access"]
     default_view = "profile"

@@ -28,8 +28,10 @@ def _pk(name="pk"):
 
 
 def _operation(summary, parameters=(), content="application/json", tag="read"):
-    responses = {"200": {"description": "OK", "content": {content: {"schema": {"type": "object"}}
-                                                          if content == "application/json" else {}}}}
+    # A download answers in the document's own type (PDF, CSV, ...): "*/*", as schemathesis showed (S13).
+    body = {"schema": {"type": "object"}} if content == "application/json" else {
+        "schema": {"type": "string", "format": "binary"}}
+    responses = {"200": {"description": "OK", "content": {content: body}}}
     for code, text in (("400", "Bad request"), ("401", "No valid API key"), ("404", "Not found"),
                        ("429", "Rate limit reached (see Retry-After)")):
         responses[code] = {"description": text, "content": {"application/problem+json": {
@@ -54,7 +56,7 @@ def document() -> dict:
         "/invoices": _operation("Invoices", _PAGING + _DATES),
         "/documents": _operation("Invoices' and contracts' documents", _PAGING + _DATES + [
             {"name": "type", "in": "query", "schema": {"type": "string", "enum": values(DocumentType)}}]),
-        "/documents/{pk}/download": _operation("The document's file", _pk(), content="application/octet-stream"),
+        "/documents/{pk}/download": _operation("The document's file, in its own media type", _pk(), content="*/*"),
         "/call-records": _operation("Itemised calls of a period (at most 31 days)", _PAGING + _DATES + [
             {"name": "contract", "in": "query", "schema": {"type": "integer", "minimum": 1}}]),
     }

@@ -25,7 +25,7 @@ class PortalCompanyView(PortalView):
     route_base = "/portal/company"
     class_permission_name = "PortalCompany"
     method_permission_name = {
-        "list": "list", "unlock": "list", "edit": "edit", "hotline_password": "edit",
+        "list": "list", "unlock": "list", "edit": "edit", "hotline_password": "edit",  # nosec B105  # permission names
         "contact_add": "edit", "contact_edit": "edit", "contact_delete": "edit",
     }
     base_permissions = ["can_list", "can_edit"]
