@@ -13,6 +13,15 @@ FAB's own selector writes the default into the session on every request and
 never looks at the user or a cookie; it is replaced here, and FAB's
 `/lang/<code>` endpoint is given a handler that also stores the cookie and
 the user's column and returns to the page the user came from.
+
+Resolved once per request (issue 20): Flask-Babel 4 keeps the locale on `g`, but
+every `gettext` went through three context-proxy walks (`get_domain()`,
+`Domain.get_translations()`, `get_locale()`) and `str(locale)` for its catalogue
+cache key; a page has some 40 to 60 of them. `request_translations()` keeps the
+request's catalogue beside Flask-Babel's locale on `g` and hands it out while that
+locale is the current one, so `refresh()` (the language switch) and
+`force_locale()` (mails in the addressee's language) change it at once. Templates,
+and `gettext`/`lazy_gettext` in Python read it (WTForms' own messages: app/forms/base.py).
 """
 from __future__ import annotations
 
@@ -21,10 +30,13 @@ from decimal import Decimal
 from functools import lru_cache
 
 from flask import (
-    Flask, abort, current_app, g, has_request_context, redirect, request, session,
+    Flask, abort, current_app, g, has_app_context, has_request_context, redirect, request, session,
 )
+from babel import support
 from babel.numbers import format_currency
-from flask_babel import format_date, format_decimal, format_time, get_babel, get_locale, refresh
+from flask_babel import (
+    Domain, format_date, format_decimal, format_time, get_babel, get_domain, get_locale, refresh,
+)
 from flask_appbuilder.utils.base import is_safe_redirect_url
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
@@ -78,6 +90,64 @@ def select_locale() -> str | None:
     if remembered in languages:
         return remembered
     return current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+# On `g`: (Flask-Babel's locale object, its domain, the catalogue, the locale's code).
+_REQUEST_CATALOGUE = "_eservice_catalogue"
+
+
+def _request_catalogue() -> tuple:
+    """This context's (locale, domain, catalogue, code), looked up again only when the locale changed."""
+    store = g._get_current_object().__dict__
+    babel_ctx = store.get("_flask_babel")
+    cached = store.get(_REQUEST_CATALOGUE)
+    if cached is not None and babel_ctx is not None:
+        state = babel_ctx.__dict__
+        if cached[0] is state.get("babel_locale") and cached[1] is state.get("babel_domain"):
+            return cached
+    domain = get_domain()
+    # Flask-Babel's own lookup: the selector once (it keeps the locale on g), the catalogue from its cache.
+    catalogue = Domain.get_translations(domain)
+    locale = get_locale()
+    cached = (locale, domain, catalogue, str(locale))
+    store[_REQUEST_CATALOGUE] = cached
+    return cached
+
+
+def request_translations():
+    """The catalogue of the current request's language (see the module docstring)."""
+    if not has_app_context():
+        return support.NullTranslations()  # as Flask-Babel outside any context
+    return _request_catalogue()[2]
+
+
+def request_locale_code() -> str:
+    """The request's locale as Babel's identifier ("de", "en"), for formatting caches."""
+    if not has_app_context():
+        return "de"  # the portal's default language (BABEL_DEFAULT_LOCALE)
+    return _request_catalogue()[3]
+
+
+class RequestDomain(Domain):
+    """Flask-Babel's default domain ("messages"), answering from the request's catalogue."""
+
+    def get_translations(self):
+        if not has_app_context():
+            return support.NullTranslations()
+        return _request_catalogue()[2]
+
+
+def _install_request_catalogue(app: Flask) -> None:
+    """Flask-Babel's default domain and the templates' gettext read the request's catalogue."""
+    config = get_babel(app)
+    config.instance.domain_instance = RequestDomain(domain=config.default_domain)  # over Flask-Babel's cached one
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: request_translations().ugettext(s),
+        ngettext=lambda s, p, n: request_translations().ungettext(s, p, n),
+        newstyle=True,
+        pgettext=lambda c, s: request_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: request_translations().unpgettext(c, s, p, n),
+    )
 
 
 def current_locale_code() -> str:
@@ -151,7 +221,7 @@ def money(value, currency: str = "EUR") -> str:
     100 prices, which made formatting a quarter of the page's time. Prices repeat, so
     the texts are kept per (amount, currency, locale).
     """
-    return _money_text(Decimal(value or 0), currency, str(get_locale()))
+    return _money_text(Decimal(value or 0), currency, request_locale_code())
 
 
 def day(value) -> str:
@@ -183,6 +253,7 @@ def init_app(app: Flask) -> None:
     `/lang/<locale>` endpoint.
     """
     get_babel(app).locale_selector = select_locale
+    _install_request_catalogue(app)
     if LOCALE_ENDPOINT not in app.view_functions:
         raise RuntimeError("FAB's language endpoint is missing; init i18n after AppBuilder")
     # Same URL and endpoint as FAB's LocaleView, so url_for and the route list stay unchanged.

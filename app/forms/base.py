@@ -2,9 +2,28 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
+from babel import support
+from flask import current_app
+from flask_babel import get_locale
 from flask_wtf import FlaskForm
+from wtforms.i18n import messages_path
 from wtforms.validators import ValidationError
+
+
+@lru_cache(maxsize=8)
+def _wtforms_catalogue(code: str):
+    return support.Translations.load(messages_path(), [code], domain="wtforms")
+
+
+def wtforms_translations():
+    """WTForms' own messages ("This field is required.") in the request's language.
+
+    Flask-WTF parses WTForms' catalogue file again on every request (issue 20); it never
+    changes while the app runs, so it is read once per language.
+    """
+    return _wtforms_catalogue(str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"]))
 
 
 class EServiceForm(FlaskForm):
@@ -17,6 +36,13 @@ class EServiceForm(FlaskForm):
     """
 
     message_fields: dict[str, Iterable] = {}
+
+    class Meta:
+        def get_translations(self, form):
+            """WTForms' messages in the page's language, its catalogue read once per language (issue 20)."""
+            if not current_app.config.get("WTF_I18N_ENABLED", True):
+                return super().get_translations(form)
+            return wtforms_translations()
 
     def take_errors(self, exc) -> None:
         """Put the messages of a domain error (`Invalid`, `Throttled` …) at their fields or above the form."""
