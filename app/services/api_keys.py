@@ -42,8 +42,29 @@ class NewKey:
     secret: str  # shown once, in the response to the creating request
 
 
+# Keys whose slow hash this process has already checked: {lookup hash: (key id, stored slow hash)}.
+# The lookup hash is keyed by SECRET_KEY and taken over a 256-bit random secret, so once scrypt has
+# confirmed that a secret matches a row, the same lookup hash on the same row (same stored hash) can only
+# come from the same secret; checking scrypt again on every call cost ~0.1 s of CPU per API request.
+# Holds hashes only, never a secret; revocation, expiry and the user's status are checked on every request.
+_VERIFIED: dict[str, tuple[int, str]] = {}
+_VERIFIED_MAX = 4096
+
+
 def _lookup_hash(raw: str) -> str:
     return current_app.appbuilder.sm._compute_lookup_hash(raw)
+
+
+def _matches(key: ApiKey, lookup: str, raw: str) -> bool:
+    """The presented secret belongs to this row: scrypt on the first call of this process, then remembered."""
+    if _VERIFIED.get(lookup) == (key.id, key.key_hash):
+        return True
+    if not check_password_hash(key.key_hash, raw):
+        return False
+    if len(_VERIFIED) >= _VERIFIED_MAX:
+        _VERIFIED.clear()
+    _VERIFIED[lookup] = (key.id, key.key_hash)
+    return True
 
 
 def create_key(user, name: str, scope: str, expires_on: date | None) -> NewKey:
@@ -118,8 +139,9 @@ def authenticate(raw: str | None) -> ApiKeyGrant | None:
     """The grant of a presented key when it is valid and usable, else None; records its last use."""
     if not raw or not raw.startswith(PREFIX) or len(raw) > 200:
         return None
-    key = db.session.scalar(select(ApiKey).where(ApiKey.lookup_hash == _lookup_hash(raw)))
-    if key is None or not check_password_hash(key.key_hash, raw):
+    lookup = _lookup_hash(raw)
+    key = db.session.scalar(select(ApiKey).where(ApiKey.lookup_hash == lookup))
+    if key is None or not _matches(key, lookup, raw):
         return None
     grant = db.session.scalar(select(ApiKeyGrant).where(ApiKeyGrant.api_key_id == key.id))
     if grant is None or not is_usable(grant):

@@ -1,6 +1,7 @@
 """Personal API keys (issue 19, QUALITY S8/S9): lifecycle, hashed at rest, refusals, scope, limit."""
 from __future__ import annotations
 
+import time
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -137,18 +138,42 @@ def test_read_key_cannot_write(app, world):
 
 
 def test_rate_limit_answers_429_with_retry_after(app, world):
-    _grant, secret = make_key(app, world["a"].users[PORTAL_ADMIN])
-    client = new_client(app)
+    """The window is a clock minute: a run that crosses a minute boundary starts over with a new key."""
     limit = app.config.get("API_RATE_LIMIT_PER_MINUTE", 120)
     app.config["API_RATE_LIMIT_PER_MINUTE"] = 3
     try:
-        codes = [client.get("/api/v1/contracts", headers=bearer(secret)).status_code for _ in range(4)]
-        last = client.get("/api/v1/contracts", headers=bearer(secret))
+        for attempt in range(3):
+            _grant, secret = make_key(app, world["a"].users[PORTAL_ADMIN], name=f"limit {attempt}")
+            client = new_client(app)
+            window = int(time.time() // api_keys.WINDOW_SECONDS)
+            codes = [client.get("/api/v1/contracts", headers=bearer(secret)).status_code for _ in range(4)]
+            last = client.get("/api/v1/contracts", headers=bearer(secret))
+            if int(time.time() // api_keys.WINDOW_SECONDS) == window:
+                break
     finally:
         app.config["API_RATE_LIMIT_PER_MINUTE"] = limit
     assert codes[:3] == [200, 200, 200] and codes[3] == 429
     assert last.status_code == 429 and 1 <= int(last.headers["Retry-After"]) <= 60
     assert last.mimetype == "application/problem+json"
+
+
+@pytest.mark.rule("S8", "P5")
+def test_a_key_is_checked_by_its_slow_hash_once_per_process_and_still_refused_when_revoked(app, world, monkeypatch):
+    """scrypt runs on a key's first call, not on every request (it cost ~0.1 s of CPU each); a revoked key
+    or a secret that differs from the remembered one is refused all the same."""
+    grant_id, secret = make_key(app, world["a"].users[PORTAL_ADMIN], name="cached")
+    checks = []
+    real = api_keys.check_password_hash
+    monkeypatch.setattr(api_keys, "check_password_hash", lambda *a: checks.append(1) or real(*a))
+    client = new_client(app)
+    for _ in range(3):
+        assert client.get("/api/v1/contracts", headers=bearer(secret)).status_code == 200
+    assert len(checks) == 1
+    assert client.get("/api/v1/contracts", headers=bearer(secret[:-1] + "x")).status_code == 401
+    with app.app_context():
+        db.session.get(ApiKeyGrant, grant_id).api_key.revoked_on = datetime(2026, 1, 1)
+        db.session.commit()
+    assert client.get("/api/v1/contracts", headers=bearer(secret)).status_code == 401
 
 
 @pytest.mark.rule("S2")
