@@ -20,6 +20,7 @@ from collections import OrderedDict
 from flask import has_request_context, request
 from sqlalchemy import event, select
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import Pool
 
 from app.extensions import db
 from app.models import PermissionVersion
@@ -32,6 +33,7 @@ _PERMISSION_WRITE = re.compile(
 )
 _BUMP = f"UPDATE {TABLE} SET version = version + 1 WHERE id = 1"
 _MAX_ENTRIES = 512
+_BUMPED = "eservice_permission_version_bumped"
 
 
 class VersionedCache:
@@ -128,6 +130,8 @@ def _bump_on_permission_write(conn, cursor, statement, parameters, context, exec
     """Any INSERT/UPDATE/DELETE on FAB's permission tables moves the counter in the same transaction."""
     if not _PERMISSION_WRITE.match(statement) or cursor.rowcount == 0:  # nothing written, nothing to see
         return
+    if conn.info.get(_BUMPED):  # once per transaction is enough: readers see its commit as a whole
+        return
     dbapi_connection = conn.connection
     if not _has_table(conn, dbapi_connection.cursor):  # before the migration that creates it
         return
@@ -138,3 +142,19 @@ def _bump_on_permission_write(conn, cursor, statement, parameters, context, exec
             bump.execute(f"INSERT INTO {TABLE} (id, version) VALUES (1, {secrets.randbelow(2**52) + 2**40})")
     finally:
         bump.close()
+    conn.info[_BUMPED] = True
+
+
+@event.listens_for(Engine, "commit")
+@event.listens_for(Engine, "rollback")
+@event.listens_for(Engine, "rollback_savepoint")
+def _transaction_ended(conn, *args):
+    # A savepoint rolled back may have taken the bump with it: the next write bumps again.
+    conn.info.pop(_BUMPED, None)
+
+
+@event.listens_for(Pool, "checkin")
+def _connection_returned(dbapi_connection, connection_record):
+    # Whatever ended its transaction (the pool's reset included), the next one starts unbumped.
+    if connection_record is not None:
+        connection_record.info.pop(_BUMPED, None)
