@@ -6,7 +6,7 @@ from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.sqla.models import (
     Group, Permission, PermissionView, ViewMenu, assoc_permissionview_role,
 )
-from sqlalchemy import and_, select
+from sqlalchemy import and_, bindparam, select
 from sqlalchemy.orm import joinedload
 
 from app.models.security import EServiceUser, UserSession, username_key
@@ -68,22 +68,32 @@ class EServiceSecurityManager(SecurityManager):
             return self.get_user_by_id(pk)
         from app.services.auth.user_sessions import hash_id
 
-        model = self.user_model
         raw_sid = auth_sessions.current_id()
-        row_match = and_(UserSession.user_id == model.id, UserSession.id_hash == hash_id(raw_sid)) \
-            if raw_sid else UserSession.id_hash.is_(None)
-        row = self.session.execute(
-            select(model, UserSession, permission_cache.version_column())
-            .outerjoin(UserSession, row_match)
-            .where(model.id == pk)
-            .options(joinedload(model.roles), joinedload(model.groups).joinedload(Group.roles))
-        ).unique().first()
+        row = self.session.execute(self._request_user_query, {
+            "pk": pk, "sid": hash_id(raw_sid) if raw_sid else None,
+        }).unique().first()
         if row is None:
             return None
         permission_cache.remember_version(row[2])
         # The identity map holds objects weakly: keep the row for the session check of this request.
         permission_cache.request_store()["session_row"] = row[1]
         return row[0]
+
+    @property
+    def _request_user_query(self):
+        """Built once: the statement of `_load_request_user` with the user's id and session hash as parameters."""
+        query = self.__dict__.get("_request_user_select")
+        if query is None:
+            model = self.user_model
+            query = (
+                select(model, UserSession, permission_cache.version_column())
+                .outerjoin(UserSession, and_(UserSession.user_id == model.id,
+                                             UserSession.id_hash == bindparam("sid")))
+                .where(model.id == bindparam("pk"))
+                .options(joinedload(model.roles), joinedload(model.groups).joinedload(Group.roles))
+            )
+            self.__dict__["_request_user_select"] = query
+        return query
 
     def find_user(self, username=None, email=None):
         """FAB's lookup (its CLI, user commands), by the same case-insensitive key as sign-in (R-AUTH-1)."""
