@@ -134,6 +134,22 @@ class EServiceSecurityManager(SecurityManager):
         ).all()
         return frozenset((perm, view) for perm, view in rows)
 
+    def is_item_public(self, permission_name, view_name) -> bool:
+        """FAB reads the public role and its permissions for every check of a signed-out page (sign-in)."""
+        if not has_request_context():
+            return super().is_item_public(permission_name, view_name)
+        return (permission_name, view_name) in self._public_permission_set()
+
+    def _public_permission_set(self) -> frozenset[tuple[str, str]]:
+        def compute():
+            role = self.get_public_role()
+            return self._query_permission_set((role.id,)) if role is not None else frozenset()
+
+        version = permission_cache.current_version()
+        if version is None:
+            return compute()
+        return self.permission_sets.get_or_compute(("public", version), compute)
+
     def has_access(self, permission_name: str, view_name: str) -> bool:
         """FAB's check, answered once per (user, permission, view) and request.
 

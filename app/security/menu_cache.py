@@ -92,9 +92,12 @@ def _cache(appbuilder) -> permission_cache.VersionedCache:
     return appbuilder.__dict__.setdefault("_eservice_menu_cache", permission_cache.VersionedCache(256))
 
 
-def _role_key(sm, user) -> tuple[int, ...] | None:
-    """The role set of a signed-in, active user (its own roles and its groups'), or None."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+def _role_key(sm, user) -> tuple | None:
+    """The role set of a signed-in, active user (its own roles and its groups'), ("public",) when signed
+    out, or None (not to be cached)."""
+    if not getattr(user, "is_authenticated", False):
+        return ("public",)
+    if not user.is_active:
         return None
     return tuple(sorted({role.id for role in sm.get_user_roles(user)}))
 

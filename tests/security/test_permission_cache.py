@@ -199,3 +199,12 @@ def test_the_menu_tree_follows_the_visibility_it_is_given(app):
         kinds = [child.kind for child in entry.children]
         assert not kinds or kinds[0] != "divider"
         assert "divider" not in kinds[-1:]
+
+
+@pytest.mark.rule("P5")
+def test_the_signed_out_sign_in_page_reads_the_public_grants_from_the_cache(app):
+    browser = app.test_client()
+    browser.get("/login/")
+    statements, response = statements_of(app, lambda: browser.get("/login/"))
+    assert response.status_code == 200
+    assert len(statements) <= 1, statements  # the permission counter; no public role read per check
