@@ -20,7 +20,7 @@ from app.extensions import db
 
 KEEP_TABLES = {
     "alembic_version", "ab_permission", "ab_view_menu", "ab_permission_view", "ab_role",
-    "ab_permission_view_role",
+    "ab_permission_view_role", "permission_version",
 }
 
 

@@ -10,6 +10,7 @@ from .order import Order, OrderItem, OrderStep
 from .outbox import OutboxMessage
 from .self_care import ProvisioningChange
 from .security import AuthFailure, EServiceUser, OneTimeToken, PasswordResetRequest, PinChallenge, UserSession
+from .security import PermissionVersion  # noqa: F401  - the role-permission counter (R-BO-4)
 from .telephony import (
     CallForwarding, Cpe, DslAccount, PhoneNumber, Shipment, SipAccount, TrunkRegistration,
 )

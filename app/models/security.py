@@ -186,3 +186,18 @@ class UserSession(Model):
     last_seen_at = Column(DateTime, nullable=False, default=utcnow)
     client_ip = Column(String(45))
     user_agent = Column(String(255))
+
+
+class PermissionVersion(Model):
+    """One row whose counter moves with every write to roles and their permissions (R-BO-4).
+
+    Every worker caches permission sets and menus per role set under this number
+    (app/security/permission_cache.py); a role edit, `flask roles sync` or any other write to
+    FAB's permission tables bumps it in the same transaction, so the next request of any
+    worker reads the new number and recomputes.
+    """
+
+    __tablename__ = "permission_version"
+
+    id = Column(Integer, primary_key=True)
+    version = Column(BigInteger, nullable=False)

@@ -1,12 +1,16 @@
 """The product's SecurityManager: FAB's, with the extended user model and two-step sign-in."""
 from __future__ import annotations
 
-from flask import g, has_request_context
+from flask import has_request_context
 from flask_appbuilder.security.sqla.manager import SecurityManager
-from flask_appbuilder.security.sqla.models import Permission, PermissionView, ViewMenu, assoc_permissionview_role
-from sqlalchemy import select
+from flask_appbuilder.security.sqla.models import (
+    Group, Permission, PermissionView, ViewMenu, assoc_permissionview_role,
+)
+from sqlalchemy import and_, bindparam, select
+from sqlalchemy.orm import joinedload
 
-from app.models.security import EServiceUser, username_key
+from app.models.security import EServiceUser, UserSession, username_key
+from app.security import permission_cache
 from app.security import sessions as auth_sessions
 from app.security.auth_views import (
     EServiceAuthView, EServiceResetMyPasswordView, EServiceResetPasswordView, EServiceUserInfoEditView,
@@ -24,8 +28,11 @@ class EServiceSecurityManager(SecurityManager):
     - `load_user`: a session counts only while it carries the user's current
       `session_version` and is within the idle/absolute timeouts (S8).
     - permission checks: FAB asks the database once per check (every menu
-      entry, every button of a list); here the user's permissions are read in
-      one query per request and answered from memory (QUALITY P2/P3).
+      entry, every button of a list); here the permissions of a role set are
+      cached per worker under the database's permission counter and answered
+      from memory (app/security/permission_cache.py, R-BO-4, QUALITY P2/P3).
+    - the user, its roles and groups, its session row and the permission counter
+      come in one query per request.
     """
 
     user_model = EServiceUser
@@ -43,13 +50,50 @@ class EServiceSecurityManager(SecurityManager):
     def load_user(self, pk):
         """The signed-in user of this request, or None when the session is stale or ended."""
         try:
-            user = self.get_user_by_id(int(pk))
+            user = self._load_request_user(int(pk))
         except (TypeError, ValueError):
             return None
         if user is None or not user.is_active or not auth_sessions.is_current(user):
             auth_sessions.clear()
             return None
         return user
+
+    def _load_request_user(self, pk: int):
+        """The user with roles and groups, this browser's session row and the permission counter: one query.
+
+        The session row lands in the identity map, where the session check
+        (app/services/auth/user_sessions.py) finds it by primary key without asking again.
+        """
+        if not has_request_context():
+            return self.get_user_by_id(pk)
+        from app.services.auth.user_sessions import hash_id
+
+        raw_sid = auth_sessions.current_id()
+        row = self.session.execute(self._request_user_query, {
+            "pk": pk, "sid": hash_id(raw_sid) if raw_sid else None,
+        }).unique().first()
+        if row is None:
+            return None
+        permission_cache.remember_version(row[2])
+        # The identity map holds objects weakly: keep the row for the session check of this request.
+        permission_cache.request_store()["session_row"] = row[1]
+        return row[0]
+
+    @property
+    def _request_user_query(self):
+        """Built once: the statement of `_load_request_user` with the user's id and session hash as parameters."""
+        query = self.__dict__.get("_request_user_select")
+        if query is None:
+            model = self.user_model
+            query = (
+                select(model, UserSession, permission_cache.version_column())
+                .outerjoin(UserSession, and_(UserSession.user_id == model.id,
+                                             UserSession.id_hash == bindparam("sid")))
+                .where(model.id == bindparam("pk"))
+                .options(joinedload(model.roles), joinedload(model.groups).joinedload(Group.roles))
+            )
+            self.__dict__["_request_user_select"] = query
+        return query
 
     def find_user(self, username=None, email=None):
         """FAB's lookup (its CLI, user commands), by the same case-insensitive key as sign-in (R-AUTH-1)."""
@@ -63,22 +107,48 @@ class EServiceSecurityManager(SecurityManager):
         return None
 
     # --- permissions, read once per request --------------------------------
+    @property
+    def permission_sets(self) -> permission_cache.VersionedCache:
+        """This app's cache of permission sets (one per app: two apps may use two databases)."""
+        return self.__dict__.setdefault("_permission_sets", permission_cache.VersionedCache())
+
     def _role_permission_set(self, roles) -> frozenset[tuple[str, str]]:
-        """{(permission, view)} of the given roles, from one query per request."""
+        """{(permission, view)} of the given roles: from the worker's cache under the current counter."""
         db_role_ids = tuple(sorted(role.id for role in roles if role.name not in self.builtin_roles))
-        cache = g.setdefault("_eservice_permissions", {}) if has_request_context() else {}
-        if db_role_ids not in cache:
-            rows = self.session.execute(
-                select(Permission.name, ViewMenu.name)
-                .select_from(PermissionView)
-                .join(Permission, PermissionView.permission_id == Permission.id)
-                .join(ViewMenu, PermissionView.view_menu_id == ViewMenu.id)
-                .join(assoc_permissionview_role,
-                      assoc_permissionview_role.c.permission_view_id == PermissionView.id)
-                .where(assoc_permissionview_role.c.role_id.in_(db_role_ids))
-            ).all() if db_role_ids else []
-            cache[db_role_ids] = frozenset((perm, view) for perm, view in rows)
-        return cache[db_role_ids]
+        if not db_role_ids:
+            return frozenset()
+        version = permission_cache.current_version()
+        if version is None:  # no counter to trust: ask the database
+            return self._query_permission_set(db_role_ids)
+        return self.permission_sets.get_or_compute(
+            (db_role_ids, version), lambda: self._query_permission_set(db_role_ids))
+
+    def _query_permission_set(self, db_role_ids) -> frozenset[tuple[str, str]]:
+        rows = self.session.execute(
+            select(Permission.name, ViewMenu.name)
+            .select_from(PermissionView)
+            .join(Permission, PermissionView.permission_id == Permission.id)
+            .join(ViewMenu, PermissionView.view_menu_id == ViewMenu.id)
+            .join(assoc_permissionview_role, assoc_permissionview_role.c.permission_view_id == PermissionView.id)
+            .where(assoc_permissionview_role.c.role_id.in_(db_role_ids))
+        ).all()
+        return frozenset((perm, view) for perm, view in rows)
+
+    def is_item_public(self, permission_name, view_name) -> bool:
+        """FAB reads the public role and its permissions for every check of a signed-out page (sign-in)."""
+        if not has_request_context():
+            return super().is_item_public(permission_name, view_name)
+        return (permission_name, view_name) in self._public_permission_set()
+
+    def _public_permission_set(self) -> frozenset[tuple[str, str]]:
+        def compute():
+            role = self.get_public_role()
+            return self._query_permission_set((role.id,)) if role is not None else frozenset()
+
+        version = permission_cache.current_version()
+        if version is None:
+            return compute()
+        return self.permission_sets.get_or_compute(("public", version), compute)
 
     def has_access(self, permission_name: str, view_name: str) -> bool:
         """FAB's check, answered once per (user, permission, view) and request.
@@ -90,7 +160,7 @@ class EServiceSecurityManager(SecurityManager):
             return super().has_access(permission_name, view_name)
         from flask_login import current_user
 
-        cache = g.setdefault("_eservice_access", {})
+        cache = permission_cache.request_store().setdefault("access", {})
         key = (current_user.get_id() if current_user else None, permission_name, view_name)
         if key not in cache:
             cache[key] = super().has_access(permission_name, view_name)

@@ -14,10 +14,12 @@ from app import context
 from app.models import PasswordResetRequest
 from app.services import notifications
 from app.services.auth import reset_requests
+from app.security import menu_cache
 
 
 def init_app(app: Flask) -> None:
     """Bind the acting user at the start of every request; deliver its messages after it."""
+    menu_cache.init_app(app)
 
     @app.before_request
     def _bind_acting_user():

@@ -37,6 +37,7 @@ GLOBAL_TABLES = {
     "auth_failure": "sign-in throttling, keyed by user and client IP",
     "password_reset_request": "a typed username before anyone knows whose it is; lives until worked (seconds)",
     "user_session": "keyed by user; listed only as the signed-in user's own sessions",
+    "permission_version": "one counter of role permission changes (R-BO-4); no customer data",
 }
 
 # Tables whose rows may belong to no customer: they carry the column (FK, indexed) but allow NULL.

@@ -1,0 +1,127 @@
+"""The navbar menu computed once per role set and locale, not by a permission check per entry (issue 20).
+
+FAB's navbar asks `has_access("menu_access", entry)` for every entry and category of the
+menu on every page. Which entries a user sees depends only on the roles, their labels only
+on the locale: so each worker keeps the filtered tree per (role ids, locale, permission
+counter, script root) and the navbar (app/templates/appbuilder/navbar_menu.html) renders
+it without a check. A change of a role's permissions moves the counter
+(app/security/permission_cache.py), so the next request of any worker builds the menu
+anew (R-BO-4). The tree holds menu labels and URLs only, never customer data (S1).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from flask import Flask, current_app, has_request_context, request
+from flask_babel import get_locale, gettext
+from flask_login import current_user
+from markupsafe import Markup
+
+from app.security import permission_cache
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """One line of the menu: an entry (`url`), a dropdown (`children`), a section `header` or a `divider`."""
+
+    kind: str  # "item", "dropdown", "header" or "divider"
+    label: str = ""
+    url: str = ""
+    icon: str = ""
+    children: tuple["MenuEntry", ...] = field(default_factory=tuple)
+
+
+_DIVIDER = MenuEntry("divider")
+
+
+def _label(item) -> Markup:
+    """Translated as the navbar's `_()` did: the catalogue's text is trusted markup there too."""
+    return Markup(gettext(str(item.label))) if item.label else Markup("")
+
+
+def _item(menu_item) -> MenuEntry:
+    return MenuEntry("item", label=_label(menu_item), url=menu_item.get_url(), icon=menu_item.icon or "")
+
+
+def _section_visible(later_items, visible) -> bool:
+    """A titled separator shows when an entry after it (up to the next separator) is visible."""
+    for later in later_items:
+        if later is None:
+            continue
+        if later.name == "-":
+            return False
+        if visible(later):
+            return True
+    return False
+
+
+def _dropdown_children(childs, visible) -> tuple[MenuEntry, ...]:
+    children: list[MenuEntry] = []
+    shown_any = False
+    for index, child in enumerate(childs):
+        if not child:
+            continue
+        if child.name == "-":
+            if _section_visible(childs[index + 1:], visible):
+                if shown_any:
+                    children.append(_DIVIDER)
+                if child.label:
+                    children.append(MenuEntry("header", label=_label(child)))
+        elif visible(child):
+            shown_any = True
+            children.append(_item(child))
+    return tuple(children)
+
+
+def build_menu(menu_items, visible) -> tuple[MenuEntry, ...]:
+    """The entries of `menu_items` that `visible(item)` lets through, as the navbar shows them."""
+    entries = []
+    for item in menu_items:
+        if not visible(item):
+            continue
+        if item.childs:
+            entries.append(MenuEntry("dropdown", label=_label(item), icon=item.icon or "",
+                                     children=_dropdown_children(item.childs, visible)))
+        else:
+            entries.append(_item(item))
+    return tuple(entries)
+
+
+def _cache(appbuilder) -> permission_cache.VersionedCache:
+    """One cache per app (two apps in one process may use two databases)."""
+    return appbuilder.__dict__.setdefault("_eservice_menu_cache", permission_cache.VersionedCache(256))
+
+
+def _role_key(sm, user) -> tuple | None:
+    """The role set of a signed-in, active user (its own roles and its groups'), ("public",) when signed
+    out, or None (not to be cached)."""
+    if not getattr(user, "is_authenticated", False):
+        return ("public",)
+    if not user.is_active:
+        return None
+    return tuple(sorted({role.id for role in sm.get_user_roles(user)}))
+
+
+def current_menu() -> tuple[MenuEntry, ...]:
+    """The menu of this request's user, from the worker's cache when the permission counter allows."""
+    appbuilder = current_app.appbuilder
+    sm = appbuilder.sm
+    visible = _visible_for_request(sm)
+    if not has_request_context():
+        return build_menu(appbuilder.menu.get_list(), visible)
+    user = current_user._get_current_object()
+    roles = _role_key(sm, user)
+    version = permission_cache.current_version() if roles is not None else None
+    if roles is None or version is None:
+        return build_menu(appbuilder.menu.get_list(), visible)
+    key = (roles, str(get_locale()), version, request.script_root)
+    return _cache(appbuilder).get_or_compute(key, lambda: build_menu(appbuilder.menu.get_list(), visible))
+
+
+def _visible_for_request(sm):
+    return lambda item: sm.has_access("menu_access", item.name)
+
+
+def init_app(app: Flask) -> None:
+    """Offer `eservice_menu()` to the navbar template."""
+    app.add_template_global(current_menu, "eservice_menu")
