@@ -50,3 +50,11 @@ def test_a_post_without_csrf_token_gets_a_translated_400_not_a_500(client):
     response = client.post("/login/", data={"username": "x", "password": "y"})
     assert response.status_code == 400
     assert "Formular" in response.get_data(as_text=True) or "form" in response.get_data(as_text=True)
+
+
+def test_favicon_is_served_not_a_404(client):
+    """Every browser asks for /favicon.ico: the portal's icon, cacheable, without signing in."""
+    response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    assert response.mimetype == "image/svg+xml"
+    assert b"<svg" in response.data and response.cache_control.max_age == 86400
