@@ -16,6 +16,7 @@ SQLite and PostgreSQL are supported, as everywhere in the product.
 from __future__ import annotations
 
 import csv
+from decimal import Decimal
 
 from flask_babel import gettext as _
 from sqlalchemy import String, select, type_coerce
@@ -124,6 +125,8 @@ def _duration(seconds: int) -> str:
 
 def _amount(value) -> str:
     # float (SQLite) or Decimal (PostgreSQL) of a Numeric(10, 4): four places, decimal comma.
+    if isinstance(value, str):  # SQLite keeps what a raw insert gave it
+        value = Decimal(value)
     return f"{value:.4f}".replace(".", ",")
 
 
