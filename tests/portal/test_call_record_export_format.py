@@ -29,7 +29,7 @@ CALLS = [
 ]
 
 
-@pytest.mark.rule("R-INV-2")
+@pytest.mark.rule("R-INV-2", "P6")
 def test_the_export_is_byte_identical_to_the_golden_file(app, world, signed_in):
     a = world["a"]
     contract_id = a.ids["contract"][0]
