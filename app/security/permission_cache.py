@@ -31,7 +31,13 @@ _PERMISSION_WRITE = re.compile(
     r"(?:ab_permission_view_role|ab_permission_view|ab_permission|ab_view_menu|ab_role)[\"`]?(?:\s|\(|$)",
     re.IGNORECASE,
 )
-_BUMP = f"UPDATE {TABLE} SET version = version + 1 WHERE id = 1"
+# Plain literals (no SQL built from strings): the table's name is checked against the model once here.
+assert TABLE == "permission_version"  # nosec B101  # an import-time guard of the literals below, not input validation
+_BUMP = "UPDATE permission_version SET version = version + 1 WHERE id = 1"
+_RESTART = "INSERT INTO permission_version (id, version) VALUES (1, %d)"
+_HAS_TABLE_SQLITE = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'permission_version'"
+_HAS_TABLE_PG = ("SELECT 1 FROM information_schema.tables WHERE table_name = 'permission_version' "
+                 "AND table_schema = current_schema()")
 _MAX_ENTRIES = 512
 _BUMPED = "eservice_permission_version_bumped"
 
@@ -113,10 +119,9 @@ def _has_table(connection, cursor_factory) -> bool:
     cursor = cursor_factory()
     try:
         if connection.dialect.name == "sqlite":
-            cursor.execute(f"SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '{TABLE}'")
+            cursor.execute(_HAS_TABLE_SQLITE)
         else:
-            cursor.execute(f"SELECT 1 FROM information_schema.tables WHERE table_name = '{TABLE}' "
-                           "AND table_schema = current_schema()")
+            cursor.execute(_HAS_TABLE_PG)
         found = cursor.fetchone() is not None
     finally:
         cursor.close()
@@ -139,7 +144,7 @@ def _bump_on_permission_write(conn, cursor, statement, parameters, context, exec
     try:
         bump.execute(_BUMP)
         if bump.rowcount == 0:  # the row was deleted by hand: start again at a number never used
-            bump.execute(f"INSERT INTO {TABLE} (id, version) VALUES (1, {secrets.randbelow(2**52) + 2**40})")
+            bump.execute(_RESTART % (secrets.randbelow(2**52) + 2**40))
     finally:
         bump.close()
     conn.info[_BUMPED] = True

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from sqlalchemy import select
 
 from app.roles import ACCOUNTING, PBX_ADMIN, PORTAL_ADMIN, SERVICE
@@ -40,8 +41,16 @@ def _login(chromium, site, login):
 
 def _pick(page, field_id, typed):
     """Type the start of a number and take the first suggestion of the type-ahead."""
-    page.fill(f"#{field_id}", typed)
-    page.wait_for_selector(f"#ticket-{field_id}-list option", state="attached")
+    for attempt in range(3):
+        # As a user would on a slow line: type again when no suggestion came (the request may have been lost).
+        page.fill(f"#{field_id}", "")
+        page.fill(f"#{field_id}", typed)
+        try:
+            page.wait_for_selector(f"#ticket-{field_id}-list option", state="attached", timeout=10000)
+            break
+        except PlaywrightTimeoutError:
+            if attempt == 2:
+                raise
     value = page.eval_on_selector(f"#ticket-{field_id}-list option", "o => o.value")
     page.fill(f"#{field_id}", value)
     page.dispatch_event(f"#{field_id}", "change")
