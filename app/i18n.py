@@ -224,21 +224,37 @@ def money(value, currency: str = "EUR") -> str:
     return _money_text(Decimal(value or 0), currency, request_locale_code())
 
 
+def _time_zone() -> str:
+    return current_app.config.get("BABEL_DEFAULT_TIMEZONE", "UTC")
+
+
+@lru_cache(maxsize=8192)
+def _day_text(value, locale: str, zone: str) -> str:
+    return format_date(value, "medium")
+
+
+@lru_cache(maxsize=8192)
+def _timestamp_text(value, locale: str, zone: str) -> str:
+    return f"{format_date(value, 'medium')}, {format_time(value, 'short')}"
+
+
 def day(value) -> str:
     """A date in the page's language ("01.10.2026", "Oct 1, 2026"); a dash for none.
 
-    Datetimes are stored in UTC and shown as the day in BABEL_DEFAULT_TIMEZONE.
+    Datetimes are stored in UTC and shown as the day in BABEL_DEFAULT_TIMEZONE. Babel
+    parses the pattern and converts the zone on every call; a list shows a date per row,
+    so the texts are kept per (value, language, zone) like amounts.
     """
     if value is None:
         return "–"
-    return format_date(value, "medium")
+    return _day_text(value, request_locale_code(), _time_zone())
 
 
 def timestamp(value) -> str:
     """A stored UTC time in the page's language and the portal's time zone ("02.12.2026, 14:58")."""
     if value is None:
         return "–"
-    return f"{format_date(value, 'medium')}, {format_time(value, 'short')}"
+    return _timestamp_text(value, request_locale_code(), _time_zone())
 
 
 def number(value) -> str:

@@ -7,6 +7,7 @@ from app.views.account import register_account_views
 from app.views.api import register_api
 from app.views.backoffice import register_backoffice_views
 from app.views.portal import register_portal_views
+from app.views import template_globals
 
 
 def register_views(appbuilder) -> None:
@@ -19,6 +20,7 @@ def register_views(appbuilder) -> None:
     register_portal_views(appbuilder)
     register_backoffice_views(appbuilder)
     register_api(current_app)
+    template_globals.init_app(current_app)
     current_app.add_url_rule("/favicon.ico", "favicon", _favicon)
 
 
