@@ -5,6 +5,10 @@ signed-in session carries the user's `session_version`; bumping it (logout,
 password change, lock, deactivation) ends every session of that user. The
 session also carries its sign-in and last-seen times for the 12 h absolute
 and 30 min idle timeouts.
+
+The last-seen time is written back only when it is a minute old or more: a new time on
+every request made Flask sign and send a new cookie with every page (issue 20). So a
+session idle for 30 minutes may end up to a minute early, never late.
 """
 from __future__ import annotations
 
@@ -19,6 +23,7 @@ _VERSION = "_auth_ver"
 _SIGNED_IN_AT = "_auth_at"
 _LAST_SEEN = "_auth_seen"
 _SESSION_ID = "_sid"  # the random id of this session's server-side row (app/services/auth/user_sessions.py)
+LAST_SEEN_STEP_SECONDS = 60
 _KEYS = (_VERSION, _SIGNED_IN_AT, _LAST_SEEN, _SESSION_ID, "_user_id", "_fresh", "_id", "_2fa")
 
 
@@ -58,7 +63,8 @@ def is_current(user) -> bool:
     # The server-side row: deleted on another worker ("sign out this session", lock), it ends here too.
     if not user_sessions.check(user, session.get(_SESSION_ID)):
         return False
-    session[_LAST_SEEN] = int(now)
+    if now - last_seen >= LAST_SEEN_STEP_SECONDS:
+        session[_LAST_SEEN] = int(now)
     return True
 
 
