@@ -32,6 +32,7 @@ class MenuEntry:
 
 
 _DIVIDER = MenuEntry("divider")
+MENU_TEMPLATE = "appbuilder/navbar_menu.html"
 
 
 def _label(item) -> Markup:
@@ -102,20 +103,33 @@ def _role_key(sm, user) -> tuple | None:
     return tuple(sorted({role.id for role in sm.get_user_roles(user)}))
 
 
+def _request_key(sm) -> tuple | None:
+    """The cache key of this request's menu, or None when it must be built without the cache."""
+    if not has_request_context():
+        return None
+    roles = _role_key(sm, current_user._get_current_object())
+    version = permission_cache.current_version() if roles is not None else None
+    if roles is None or version is None:
+        return None
+    return (roles, str(get_locale()), version, request.script_root)
+
+
 def current_menu() -> tuple[MenuEntry, ...]:
     """The menu of this request's user, from the worker's cache when the permission counter allows."""
     appbuilder = current_app.appbuilder
     sm = appbuilder.sm
-    visible = _visible_for_request(sm)
-    if not has_request_context():
-        return build_menu(appbuilder.menu.get_list(), visible)
-    user = current_user._get_current_object()
-    roles = _role_key(sm, user)
-    version = permission_cache.current_version() if roles is not None else None
-    if roles is None or version is None:
-        return build_menu(appbuilder.menu.get_list(), visible)
-    key = (roles, str(get_locale()), version, request.script_root)
-    return _cache(appbuilder).get_or_compute(key, lambda: build_menu(appbuilder.menu.get_list(), visible))
+    build = lambda: build_menu(appbuilder.menu.get_list(), _visible_for_request(sm))  # noqa: E731
+    key = _request_key(sm)
+    return build() if key is None else _cache(appbuilder).get_or_compute(key, build)
+
+
+def current_menu_html() -> Markup:
+    """The navbar's menu entries as HTML (appbuilder/navbar_menu.html), rendered once per menu key:
+    the same labels and URLs for every user of the role set, so the rendering is kept beside the tree."""
+    appbuilder = current_app.appbuilder
+    render = lambda: Markup(current_app.jinja_env.get_template(MENU_TEMPLATE).render())  # noqa: E731  # nosec B704  # the template autoescapes; labels and URLs come from the registrations
+    key = _request_key(appbuilder.sm)
+    return render() if key is None else _cache(appbuilder).get_or_compute(("html",) + key, render)
 
 
 def _visible_for_request(sm):
@@ -123,5 +137,6 @@ def _visible_for_request(sm):
 
 
 def init_app(app: Flask) -> None:
-    """Offer `eservice_menu()` to the navbar template."""
+    """Offer `eservice_menu()` and `eservice_menu_html()` to the navbar templates."""
     app.add_template_global(current_menu, "eservice_menu")
+    app.add_template_global(current_menu_html, "eservice_menu_html")
