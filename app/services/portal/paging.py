@@ -57,6 +57,18 @@ def with_contract(relationship):
     return joinedload(relationship).joinedload(Contract.product, innerjoin=False)
 
 
+def with_contract_number(relationship):
+    """Join a row's contract for a list that shows only the contract's number.
+
+    Only the number is read: no product join, and no decrypting of the contract's SIP password
+    (a Fernet decryption per row, the largest part of a list's database time; issue 20, P10).
+    Any other attribute still loads when touched, with a statement of its own.
+    """
+    from sqlalchemy.orm import joinedload, lazyload
+
+    return joinedload(relationship).load_only(Contract.contract_number).options(lazyload(Contract.product))
+
+
 @dataclass(frozen=True)
 class Sort:
     """A list's sort order from the URL: `?sort=created` ascending, `?sort=-created` descending."""
