@@ -41,6 +41,8 @@ def paginate(statement, page: int, per_page: int | None = None) -> Page:
     total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery())) or 0
     pages = max(1, ceil(total / per_page))
     page = min(page, pages)
+    if not total:  # nothing to read: no second statement (issue 20, P10)
+        return Page(items=[], page=page, pages=pages, total=0)
     items = db.session.scalars(statement.limit(per_page).offset((page - 1) * per_page)).unique().all()
     return Page(items=list(items), page=page, pages=pages, total=total)
 
