@@ -115,3 +115,17 @@ REDUCTION_CASES = {
 @pytest.mark.parametrize("args, expected", REDUCTION_CASES.values(), ids=REDUCTION_CASES.keys())
 def test_earliest_reduction_date(args, expected):
     assert earliest_reduction_date(*args) == expected
+
+
+@pytest.mark.rule("R-CON-2")
+def test_add_months_is_relativedelta_month_arithmetic():
+    """The hand-made month step gives what dateutil's relativedelta gives, clipping and leap years included."""
+    from dateutil.relativedelta import relativedelta
+
+    from app.services.contract_terms import add_months
+
+    day = D(1999, 11, 25)
+    while day < D(2102, 3, 10):
+        for months in (-37, -13, -12, -3, -1, 0, 1, 2, 3, 11, 12, 24, 25, 120):
+            assert add_months(day, months) == day + relativedelta(months=months), (day, months)
+        day += timedelta(days=3 if day.day < 27 else 1)

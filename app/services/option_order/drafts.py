@@ -18,6 +18,7 @@ from datetime import datetime
 from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
+from sqlalchemy.orm import defer
 
 from app.extensions import db
 from app.models import Contract, DraftUpload, OrderDraft
@@ -60,6 +61,7 @@ def offered_contracts(customer) -> list[ContractChoice]:
     contracts = db.session.scalars(
         select(Contract).where(Contract.customer_id == customer.id, Contract.status.in_(OFFERED_STATUSES))
         .order_by(Contract.contract_number, Contract.id)
+        .options(defer(Contract.sip_password))  # never shown here: not decrypted per contract (issue 20, P10)
     ).all()
     return [ContractChoice(c, str(PENDING_WARNING) if c.status is ContractStatus.ACTIVE_PENDING else None)
             for c in contracts]

@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, selectinload
 
 from app.extensions import db
 from app.models import Contract, ContractOption, Location, PhoneNumber, Product, SipAccount
@@ -19,6 +19,8 @@ from app.services.tenancy import get_owned_or_404, scoped
 CHANGEABLE = frozenset({ContractStatus.ACTIVE})
 SORT_COLUMNS = {"number": Contract.contract_number, "status": Contract.status, "start": Contract.start_date}
 DEFAULT_SORT = "number"
+# Lists never show the SIP password: not read, so not decrypted once per row (issue 20, P10).
+LIST_OPTIONS = (defer(Contract.sip_password),)
 
 
 def parse_contract_sort(raw) -> Sort:
@@ -28,7 +30,8 @@ def parse_contract_sort(raw) -> Sort:
 def list_contracts(page: int, status: ContractStatus | None = None, kind: ProductKind | None = None,
                    sort: Sort | None = None) -> Page:
     """One page of the customer's contracts, optionally of one status or product kind."""
-    statement = order_by(scoped(Contract), sort or parse_contract_sort(None), SORT_COLUMNS, Contract.id)
+    statement = order_by(scoped(Contract).options(*LIST_OPTIONS), sort or parse_contract_sort(None), SORT_COLUMNS,
+                         Contract.id)
     if status is not None:
         statement = statement.where(Contract.status == status)
     if kind is not None:
@@ -38,7 +41,7 @@ def list_contracts(page: int, status: ContractStatus | None = None, kind: Produc
 
 def cloud_phone_contracts(page: int = 1, per_page: int | None = None) -> Page:
     """R-PBX-1: one page of the customer's cloud.phone contracts that are not terminated."""
-    statement = scoped(Contract).where(
+    statement = scoped(Contract).options(*LIST_OPTIONS).where(
         Contract.product_id.in_(select(Product.id).where(Product.kind == ProductKind.CLOUD_PHONE)),
         Contract.status != ContractStatus.INACTIVE,
     ).order_by(Contract.contract_number, Contract.id)

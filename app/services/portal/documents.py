@@ -6,7 +6,7 @@ from sqlalchemy.orm import joinedload
 from app.models import Document
 from app.models.enums import BILLING_DOCUMENT_TYPES, CONTRACT_DOCUMENT_TYPES, DocumentType
 from app.services.errors import NotFound
-from app.services.portal.paging import Page, paginate, with_contract
+from app.services.portal.paging import Page, paginate, with_contract_number
 from app.services.tenancy import get_owned_or_404, scoped
 
 PORTAL_CONTRACT_TYPES = tuple(CONTRACT_DOCUMENT_TYPES)
@@ -24,7 +24,7 @@ def list_documents(allowed, doc_type: DocumentType | None, page: int) -> Page:
     statement = (
         scoped(Document)
         .where(Document.released.is_(True), Document.doc_type.in_(allowed))
-        .options(with_contract(Document.contract), joinedload(Document.invoice))
+        .options(with_contract_number(Document.contract), joinedload(Document.invoice))
         .order_by(Document.document_date.desc(), Document.id.desc())
     )
     if doc_type is not None:

@@ -9,7 +9,7 @@ from app.models.enums import CONTRACT_DOCUMENT_TYPES, OrderStatus
 from app.models.mixins import utcnow
 from app.services import audit, order_mail
 from app.services.errors import Invalid
-from app.services.portal.paging import Page, Sort, order_by, paginate, parse_sort, with_contract
+from app.services.portal.paging import Page, Sort, order_by, paginate, parse_sort, with_contract, with_contract_number
 from app.services.tenancy import get_owned_or_404, scoped, scoped_update
 
 ORDER_ACCEPTED = "offer_accepted"
@@ -25,7 +25,7 @@ def parse_order_sort(raw) -> Sort:
 
 def list_orders(page: int, status: OrderStatus | None = None, sort: Sort | None = None) -> Page:
     """One page of the customer's orders and offers, optionally of one status."""
-    statement = order_by(scoped(Order).options(with_contract(Order.contract)), sort or parse_order_sort(None),
+    statement = order_by(scoped(Order).options(with_contract_number(Order.contract)), sort or parse_order_sort(None),
                          SORT_COLUMNS, Order.id)
     if status is not None:
         statement = statement.where(Order.status == status)

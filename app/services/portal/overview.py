@@ -113,7 +113,8 @@ def overview(orders: bool, tickets: bool, invoices: bool, contracts: bool = Fals
 
 
 def contracts_at_a_glance(today: date) -> ContractsAtAGlance:
-    """Counts per status, the blocked contracts and the term dates of the next 90 days (3 statements)."""
+    """Counts per status, the blocked contracts and the term dates of the next 90 days (at most 3 statements:
+    the blocked ones and the term dates are read only when the counts say there are any)."""
     by_status = {status: 0 for status in ContractStatus}
     for status, count in db.session.execute(
             scoped(Contract, Contract.status, func.count(Contract.id)).group_by(Contract.status)):
@@ -121,7 +122,7 @@ def contracts_at_a_glance(today: date) -> ContractsAtAGlance:
     blocked = [ContractRef(row.id, row.contract_number, row.product) for row in db.session.execute(
         _with_product(scoped(Contract, Contract.id, Contract.contract_number))
         .where(Contract.status == ContractStatus.BLOCKED)
-        .order_by(Contract.contract_number).limit(SHOWN))]
+        .order_by(Contract.contract_number).limit(SHOWN))] if by_status[ContractStatus.BLOCKED] else []
     upcoming = upcoming_term_dates(today) if by_status[ContractStatus.ACTIVE] or by_status[
         ContractStatus.BLOCKED] else []
     return ContractsAtAGlance(by_status=by_status, blocked=blocked, upcoming=upcoming[:SHOWN],
@@ -161,13 +162,15 @@ def _with_product(statement):
 
 
 def ticket_figures() -> TicketFigures:
-    """Open tickets, how many carry the "contact support" flag, and the first of those (2 statements)."""
+    """Open tickets, how many carry the "contact support" flag, and the first of those (2 statements, 1 when
+    none is flagged)."""
     flagged_open = (Ticket.status != TicketStatus.CLOSED) & Ticket.contact_support.is_(True)
     open_count, flagged = db.session.execute(scoped(
         Ticket, func.count(Ticket.id), func.coalesce(func.sum(case((Ticket.contact_support.is_(True), 1), else_=0)), 0),
     ).where(Ticket.status != TicketStatus.CLOSED)).one()
     flagged_tickets = list(db.session.scalars(
-        scoped(Ticket).where(flagged_open).order_by(Ticket.created_at.desc(), Ticket.id.desc()).limit(SHOWN)))
+        scoped(Ticket).where(flagged_open).order_by(Ticket.created_at.desc(), Ticket.id.desc()).limit(SHOWN))
+    ) if flagged else []
     return TicketFigures(open=int(open_count), flagged=int(flagged), flagged_tickets=flagged_tickets)
 
 

@@ -41,6 +41,8 @@ def paginate(statement, page: int, per_page: int | None = None) -> Page:
     total = db.session.scalar(select(func.count()).select_from(statement.order_by(None).subquery())) or 0
     pages = max(1, ceil(total / per_page))
     page = min(page, pages)
+    if not total:  # nothing to read: no second statement (issue 20, P10)
+        return Page(items=[], page=page, pages=pages, total=0)
     items = db.session.scalars(statement.limit(per_page).offset((page - 1) * per_page)).unique().all()
     return Page(items=list(items), page=page, pages=pages, total=total)
 
@@ -55,6 +57,18 @@ def with_contract(relationship):
     from sqlalchemy.orm import joinedload
 
     return joinedload(relationship).joinedload(Contract.product, innerjoin=False)
+
+
+def with_contract_number(relationship):
+    """Join a row's contract for a list that shows only the contract's number.
+
+    Only the number is read: no product join, and no decrypting of the contract's SIP password
+    (a Fernet decryption per row, the largest part of a list's database time; issue 20, P10).
+    Any other attribute still loads when touched, with a statement of its own.
+    """
+    from sqlalchemy.orm import joinedload, lazyload
+
+    return joinedload(relationship).load_only(Contract.contract_number).options(lazyload(Contract.product))
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from app.models import Ticket, TicketAttachment, TicketComment
 from app.models.enums import TicketStatus
 from app.services import ticket_files, ticket_mail
 from app.services.errors import Invalid, NotFound
-from app.services.portal.paging import Page, paginate, with_contract
+from app.services.portal.paging import Page, paginate, with_contract, with_contract_number
 from app.services.tenancy import get_owned_or_404, scoped
 
 CLOSED_SHOWN = 10
@@ -18,7 +18,7 @@ REPLY_MAX = 10000
 
 def ticket_lists(page: int) -> tuple[Page, list[Ticket]]:
     """R-TIC-4: every open ticket (a page at a time), plus the last ten closed ones."""
-    base = scoped(Ticket).options(with_contract(Ticket.contract), joinedload(Ticket.invoice))
+    base = scoped(Ticket).options(with_contract_number(Ticket.contract), joinedload(Ticket.invoice))
     open_tickets = paginate(
         base.where(Ticket.status != TicketStatus.CLOSED).order_by(Ticket.created_at.desc(), Ticket.id.desc()), page)
     closed = db.session.scalars(
