@@ -33,9 +33,9 @@ from flask import (
     Flask, abort, current_app, g, has_app_context, has_request_context, redirect, request, session,
 )
 from babel import support
-from babel.numbers import format_currency
+from babel.numbers import format_currency, format_decimal as babel_decimal
 from flask_babel import (
-    Domain, format_date, format_decimal, format_time, get_babel, get_domain, get_locale, refresh,
+    Domain, format_date, format_time, get_babel, get_domain, get_locale, refresh,
 )
 from flask_appbuilder.utils.base import is_safe_redirect_url
 from flask_login import current_user
@@ -257,9 +257,22 @@ def timestamp(value) -> str:
     return _timestamp_text(value, request_locale_code(), _time_zone())
 
 
+@lru_cache(maxsize=4096)
+def _number_text(value, locale: str) -> str:
+    return babel_decimal(value, locale=locale)
+
+
+def file_size(size_bytes) -> str:
+    """A file size in the page's number format: "12,3 KB" in German, "12.3 KB" in English."""
+    size = size_bytes or 0
+    if size >= 1024 * 1024:
+        return f"{babel_decimal(size / (1024 * 1024), '#,##0.0', locale=request_locale_code())} MB"
+    return f"{babel_decimal(size / 1024, '#,##0.0', locale=request_locale_code())} KB"
+
+
 def number(value) -> str:
-    """A number in the page's language ("1.234" in German, "1,234" in English)."""
-    return format_decimal(value or 0)
+    """A number in the page's language ("1.234" in German, "1,234" in English); kept per value and language."""
+    return _number_text(value or 0, request_locale_code())
 
 
 def init_app(app: Flask) -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask_appbuilder import Model
 from sqlalchemy import Boolean, Column, ForeignKey, Integer, String, UniqueConstraint, false
-from sqlalchemy.orm import relationship
+from sqlalchemy.orm import deferred, relationship
 
 from .enums import ContactConsent, ContactRole, InvoiceDelivery
 from .mixins import CustomerOwnedMixin, EncryptedText, TimestampMixin, str_enum
@@ -23,8 +23,9 @@ class Customer(TimestampMixin, Model):
     zip_code = Column(String(10), nullable=False)
     city = Column(String(100), nullable=False)
     address_verified = Column(Boolean, nullable=False, default=False)
-    # R-HOME-3: shown on demand, so encrypted (never hashed, never logged).
-    hotline_password = Column(EncryptedText, nullable=False)
+    # R-HOME-3: shown on demand, so encrypted (never hashed, never logged). Deferred: read and decrypted
+    # only where it is shown or checked, not with every customer a page loads (issue 20).
+    hotline_password = deferred(Column(EncryptedText, nullable=False))
     invoice_delivery = Column(
         str_enum(InvoiceDelivery, "invoice_delivery"), nullable=False, default=InvoiceDelivery.PORTAL
     )

@@ -12,7 +12,7 @@ from flask import current_app, request, url_for
 from flask_babel import ngettext
 from markupsafe import Markup
 
-from app.i18n import day, money, timestamp
+from app.i18n import day, file_size, money, timestamp
 
 # Bootstrap label classes by status value (contracts, orders, steps, tickets, self-care changes).
 STATUS_CSS = {
@@ -95,6 +95,7 @@ def init_app(app) -> None:
         portal_timestamp=timestamp,
         portal_money=money,
         portal_months=months,
+        portal_file_size=file_size,
         layout_assets=layout_assets,
     )
 
