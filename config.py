@@ -175,6 +175,8 @@ class Config:
     # memory, P6); the scheduler's batches over large tables want more (P7).
     SQLITE_CACHE_MB = int(os.environ.get("SQLITE_CACHE_MB", 2))
     JOBS_SQLITE_CACHE_MB = int(os.environ.get("JOBS_SQLITE_CACHE_MB", 64))
+    # The retention job's connection, for its run only (P7): a batch's changed pages fit.
+    RETENTION_SQLITE_CACHE_MB = int(os.environ.get("RETENTION_SQLITE_CACHE_MB", 256))
 
     # --- Files ---------------------------------------------------------------
     DOCUMENT_STORAGE_DIR = os.environ.get(

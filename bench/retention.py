@@ -17,6 +17,7 @@ unreported warm-up slice); that slice is reported as the baseline, not judged.
 """
 from __future__ import annotations
 
+import os
 import threading
 import time
 from datetime import timedelta
@@ -64,33 +65,45 @@ def measure_p7(app, scale: str, sizes: Sizes, base: str, cookie: str, page: dict
     baseline = wrk.run(base + page["url"], cookie, SLICE_SECONDS, workers, timeout=30).as_dict()
     log(f"P7: baseline p95 {baseline['p95_ms']} ms before the job")
     result: dict = {}
+    with app.app_context():
+        database = db.engine.url.database if db.engine.dialect.name == "sqlite" else None
+    wal = WalWatch(f"{database}-wal" if database else None)
 
     def purge() -> None:
         # As `jobs serve` runs it: lower CPU priority (JOBS_NICE), the jobs' SQLite page cache.
         result["nice"] = as_job_runner(app, thread=True)
         with app.app_context():
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.thread_time()
             try:
                 result["deleted"] = purge_call_records(now=DATASET_NOW)
             except Exception as exc:  # reported as the bar's note
                 result["error"] = f"{type(exc).__name__}: {exc}"
             finally:
                 result["seconds"] = round(time.perf_counter() - started, 1)
+                result["cpu"] = round(time.thread_time() - cpu, 1)
                 db.session.remove()
 
     log(f"P7: deleting {count:,} expired call records while loading {page['url']} "
         f"({workers} connections, {SLICE_SECONDS} s slices)")
     job = threading.Thread(target=purge, name="retention", daemon=True)
+    load_before = os.getloadavg()[0]
+    wal.start()
     job.start()
     slices = []
     while job.is_alive():
         slices.append(wrk.run(base + page["url"], cookie, SLICE_SECONDS, workers, timeout=30).as_dict())
     job.join()
+    wal.stop()
     seconds, deleted = result.get("seconds"), result.get("deleted")
-    log(f"P7: {deleted} rows deleted in {seconds} s" + (f" ({result['error']})" if "error" in result else ""))
+    # What the job itself cost, to compare runs on a machine others load: its thread's CPU
+    # time, the WAL's largest size and the load average before and after.
+    costs = (f"job CPU {result.get('cpu')} s; WAL at most {wal.max_mb:.0f} MB; "
+             f"load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after")
+    log(f"P7: {deleted} rows deleted in {seconds} s ({costs})"
+        + (f" ({result['error']})" if "error" in result else ""))
     job_ok = "error" not in result and deleted == count and seconds <= P7_SECONDS
     note = result.get("error") or (f"{deleted:,} of {count:,} rows deleted in batches of the job "
-                                   f"(niceness {result.get('nice')}, JOBS_NICE)")
+                                   f"(niceness {result.get('nice')}, JOBS_NICE); {costs}")
     rows = [report.entry("P7", label, seconds, "s", P7_SECONDS, job_ok, note)]
     if slices:
         worst = max(s["p95_ms"] for s in slices)
@@ -102,3 +115,23 @@ def measure_p7(app, scale: str, sizes: Sizes, base: str, cookie: str, page: dict
             f"{', '.join(str(s['p95_ms']) for s in slices)}"
             + (f"; {errors} failed requests" if errors else "")))
     return rows
+
+
+class WalWatch(threading.Thread):
+    """Samples the size of SQLite's WAL file while the job runs (nothing on PostgreSQL)."""
+
+    def __init__(self, path: str | None, every: float = 0.25):
+        super().__init__(name="wal-watch", daemon=True)
+        self.path, self.every, self.max_mb = path, every, 0.0
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        while self.path and not self._done.wait(self.every):
+            try:
+                self.max_mb = max(self.max_mb, os.path.getsize(self.path) / 2**20)
+            except OSError:
+                pass
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()

@@ -85,6 +85,7 @@ class CallRecord(CustomerOwnedMixin, Model):
     """One itemised call (EVN); deleted 180 days after creation (R-INV-3)."""
 
     __tablename__ = "call_record"
+    __customer_id_index__ = False  # served by ix_call_record_customer_started (P7: one index less per deleted row)
     __table_args__ = (
         Index("ix_call_record_customer_started", "customer_id", "started_at"),
         CheckConstraint("duration_seconds >= 0", name="ck_call_record_duration"),

@@ -29,9 +29,13 @@ class CustomerOwnedMixin:
 
     Every such table carries a NOT NULL, indexed `customer_id` (QUALITY S3);
     portal queries are scoped on it in one place (`app/services/tenancy.py`).
+    A model with a composite index that starts with `customer_id` sets
+    `__customer_id_index__ = False`: a second, single-column index would only be one more
+    to update per written row (tests/security/test_tenant_columns.py checks one exists).
     """
 
     __customer_owned__ = True
+    __customer_id_index__ = True
 
     @declared_attr
     def customer_id(cls):  # noqa: N805 - SQLAlchemy declared_attr signature
@@ -39,7 +43,7 @@ class CustomerOwnedMixin:
             Integer,
             ForeignKey("customer.id", ondelete="CASCADE"),
             nullable=False,
-            index=True,
+            index=cls.__customer_id_index__,
         )
 
     @declared_attr

@@ -182,3 +182,27 @@ def test_lower_priority_of_one_thread_leaves_the_process_alone():
     assert seen == [min(before + 3, 19)]
     assert os.getpriority(os.PRIO_PROCESS, 0) == before
     assert lower_priority(0) == before
+
+
+@pytest.mark.rule("P7", "R-JOB-2")
+def test_retention_checkpoints_each_batch_and_gives_its_page_cache_back(app_ctx):
+    """P7: on SQLite the WAL is copied into the database after every batch (it no longer grows
+    by a batch at each commit under page load), and the job's large page cache lasts for its run only."""
+    from app.services.jobs.retention import _sqlite_cache
+
+    contract = make_contract(make_customer())
+    now = utcnow()
+    for i in range(5):
+        _call(contract, now - timedelta(days=181, minutes=i))
+    db.session.commit()
+    assert purge_call_records(batch=2) == 5
+    assert db.session.scalar(db.select(db.func.count(CallRecord.id))) == 0
+    if db.engine.dialect.name != "sqlite":
+        return
+    with db.engine.connect() as connection:
+        busy, frames, copied = connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").one()
+        assert busy == 0 and frames == copied
+        before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+        with _sqlite_cache(connection, 256):
+            assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == -256 * 1024
+        assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == before
