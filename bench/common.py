@@ -21,7 +21,8 @@ SCALES = {"L": 1.0, "S": 1 / 50}
 BENCH_PASSWORD = "Bench#Kennwort42"
 
 # Bump when the generator's output changes, so a stored dataset is rebuilt.
-GENERATOR_VERSION = 6  # 5: ab_user.username_key; 6: English catalogue texts, invoice paid_on
+GENERATOR_VERSION = 7  # 5: ab_user.username_key; 6: English catalogue texts, invoice paid_on; 7: spare admins
+ADMIN_USERS = ("bench-admin",) + tuple(f"bench-admin{n:02d}" for n in range(2, 6))
 
 
 def log(message: str) -> None:

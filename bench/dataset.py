@@ -24,7 +24,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from bench.common import (
-    BENCH_PASSWORD, FLASK, bench_app, GENERATOR_VERSION, ROOT, SCALES, VAR_DIR, Progress, app_env,
+    ADMIN_USERS, BENCH_PASSWORD, FLASK, bench_app, GENERATOR_VERSION, ROOT, SCALES, VAR_DIR, Progress, app_env,
     dataset_name, log, sqlite_path, storage_dir,
 )
 
@@ -445,7 +445,8 @@ class Generator:
                 yield dict(base, id=uid, first_name="Bench", last_name=name, username=name,
                            username_key=username_key(name), email=f"{name}@bench.example",
                            customer_id=customer), role_ids[role]
-        staff = [("bench-admin", ADMIN), ("bench-sales", SALES), ("bench-service", SERVICE)]
+        # Spare admins like the spare Portal Admins: a run signs in once, 5 PINs per account and hour (S4).
+        staff = [(name, ADMIN) for name in ADMIN_USERS] + [("bench-sales", SALES), ("bench-service", SERVICE)]
         staff += [(f"bench-staff{n:02d}", SERVICE if n % 2 else SALES) for n in range(1, 21)]
         for name, role in staff:
             uid += 1

@@ -25,10 +25,10 @@ import threading
 import time
 
 from bench import inproc
-from bench.common import BENCH_PASSWORD, RESULTS_DIR, ROOT, SCALES, bench_app, log, storage_dir
+from bench.common import ADMIN_USERS, BENCH_PASSWORD, RESULTS_DIR, ROOT, SCALES, bench_app, log, storage_dir
 
 STDLIB = sysconfig.get_paths()["stdlib"]
-STAFF_USERS = ("bench-admin", "bench-service", "bench-sales") + tuple(f"bench-staff{n:02d}" for n in range(1, 21))
+STAFF_USERS = ADMIN_USERS + ("bench-service", "bench-sales") + tuple(f"bench-staff{n:02d}" for n in range(1, 21))
 
 # Hot-spot groups, judged on stack samples: a sample counts for a group when a frame on its stack
 # matches (callees included). Groups overlap (has_access called while a template renders counts
