@@ -4,6 +4,8 @@ FAB's list widget built three record links per row with `url_for` (plus its link
 translated every column label once per cell and every button title once per row. Here:
 
 - each column's label is translated once per page (`list_cells`);
+- each formatter looks up the page's locale and time zone once, and translates a value (an enum's
+  label, yes/no) once per distinct value (`_per_page`);
 - each record link is built once per page with a marker in place of the row's id, and the
   row's id is put in with the same quoting Werkzeug's default converter uses (`record_links`).
 
@@ -12,9 +14,17 @@ template (`is_item_visible`, as FAB's base list does) — nothing here decides a
 """
 from __future__ import annotations
 
+from datetime import datetime
 from urllib.parse import quote
 
+from babel import dates
 from flask import url_for
+from flask_babel import get_babel, get_locale, get_timezone
+from flask_babel.speaklater import LazyString
+from markupsafe import Markup
+from pytz import UTC
+
+from app.i18n import day, timestamp
 
 _MARK = "pk-marker-e2f1"
 # Werkzeug's BaseConverter.to_url: the URL path segment's safe characters.
@@ -24,7 +34,55 @@ _PATH_SAFE = "!$&'()*+,/:;=@"
 def list_cells(view) -> list[tuple[str, str, object]]:
     """(column, translated label, formatter or None) for each listed column of a model view."""
     formatters = {**view.formatters_columns, **(view.list_formatters or {})}
-    return [(column, str(view.label_columns.get(column)), formatters.get(column)) for column in view.list_columns]
+    return [(column, str(view.label_columns.get(column)), _per_page(formatters.get(column)))
+            for column in view.list_columns]
+
+
+def _per_page(formatter):
+    """A column's formatter for one page: dates and times with the page's locale and time zone looked up
+    once, other values (enum labels, yes/no) translated once per distinct value. Same text as the
+    formatter gives; a translated label stays markup, as Jinja treats a lazy string."""
+    if formatter is None:
+        return None
+    if formatter is timestamp or formatter is day:
+        return _page_dates(formatter is timestamp)
+    memo = {}
+
+    def cached(value):
+        try:
+            return memo[value]
+        except KeyError:
+            result = formatter(value)
+            if isinstance(result, LazyString):
+                result = Markup(result.__html__())
+            memo[value] = result
+            return result
+        except TypeError:  # an unhashable value
+            return formatter(value)
+
+    return cached
+
+
+def _page_dates(with_time: bool):
+    """app.i18n.timestamp / day (Flask-Babel's format_date/format_time, rebased to the user's time zone),
+    with the locale, time zone and patterns resolved once per page."""
+    locale, zone = get_locale(), get_timezone()
+    babel = get_babel().instance
+    date_pattern = babel.date_formats["date.medium"] or "medium"
+    time_pattern = babel.date_formats["time.short"] or "short"
+
+    def fmt(value):
+        if value is None:
+            return "–"
+        local = value
+        if isinstance(value, datetime):
+            local = zone.normalize((value.replace(tzinfo=UTC) if value.tzinfo is None else value).astimezone(zone))
+        text = dates.format_date(local, date_pattern, locale=locale)
+        if with_time:
+            text += ", " + dates.format_time(value, time_pattern, locale=locale, tzinfo=zone)
+        return text
+
+    return fmt
 
 
 def _link_filters(path: str, filters) -> str:
