@@ -15,10 +15,14 @@ template (`is_item_visible`, as FAB's base list does) — nothing here decides a
 from __future__ import annotations
 
 from datetime import datetime
+from time import monotonic
 from urllib.parse import quote
 
 from babel import dates
 from flask import url_for
+from flask_appbuilder._compat import as_unicode
+from flask_appbuilder.fields import QuerySelectField, QuerySelectMultipleField
+from flask_appbuilder.widgets import RenderTemplateWidget, SearchWidget
 from flask_babel import get_babel, get_locale, get_timezone
 from flask_babel.speaklater import LazyString
 from markupsafe import Markup
@@ -27,6 +31,7 @@ from pytz import UTC
 from app.i18n import day, timestamp
 
 _MARK = "pk-marker-e2f1"
+_QUERY_FIELDS = (QuerySelectField, QuerySelectMultipleField)
 # Werkzeug's BaseConverter.to_url: the URL path segment's safe characters.
 _PATH_SAFE = "!$&'()*+,/:;=@"
 
@@ -118,3 +123,34 @@ def record_links(modelview_name: str, pks, filters) -> list[tuple[str | None, st
     edit = _builder(modelview_name + ".edit", filters)
     delete = _builder(modelview_name + ".delete")
     return [(show(pk), edit(pk), delete(pk)) for pk in pks]
+
+
+class PageSearchWidget(SearchWidget):
+    """FAB's search widget, with the filter inputs' markup rendered once per view and language.
+
+    FAB renders every search field (selects with all their translated options, date pickers) on
+    every list request only to embed them as JSON for its filter script. The markup depends on the
+    view's search form and the language only (no request data, no CSRF token: FAB builds the search
+    form empty); a form with choices from the database (FAB's relation selects) is never kept. Kept at most a minute, so a date field's default ("now") stays current to the minute;
+    the page's script and its CSP nonce are still rendered per request.
+    """
+
+    _fields: dict = {}
+    max_age = 60.0
+
+    def __call__(self, **kwargs):
+        form = self.template_args["form"]
+        include_cols = self.template_args["include_cols"]
+        dict_filters = self.filters.get_search_filters()
+        key = (self.template_args.get("route_base"), tuple(include_cols), str(get_locale()))
+        cached = self._fields.get(key)
+        now = monotonic()
+        if cached is None or now - cached[0] > self.max_age:
+            cached = (now, {col: form[col]() for col in include_cols})
+            if not any(isinstance(form[col], _QUERY_FIELDS) for col in include_cols):
+                self._fields[key] = cached  # choices read from the database (roles, ...) stay per request
+        kwargs["label_columns"] = {col: as_unicode(form[col].label.text) for col in include_cols}
+        kwargs["form_fields"] = cached[1]
+        kwargs["search_filters"] = {col: [as_unicode(flt.name) for flt in dict_filters[col]] for col in include_cols}
+        kwargs["active_filters"] = self.filters.get_filters_values_tojson()
+        return RenderTemplateWidget.__call__(self, **kwargs)
