@@ -24,6 +24,8 @@ class Ticket(CustomerOwnedMixin, TimestampMixin, Model):
             name="ck_ticket_subject",
         ),
         Index("ix_ticket_customer_status", "customer_id", "status"),
+        # The back office lists tickets oldest first (issue 20: no sort of every ticket per page).
+        Index("ix_ticket_created_at", "created_at", "id"),
         UniqueConstraint("submission_key", name="uq_ticket_submission_key"),
     )
 

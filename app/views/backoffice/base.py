@@ -10,6 +10,7 @@ from flask_appbuilder import ModelView
 from flask_babel import lazy_gettext as _l
 
 from app.services.errors import Invalid
+from app.views.backoffice.list_rows import PageSearchWidget
 from app.views.backoffice.safe_view import SafeViewMixin
 
 READ_ONLY = ["can_list", "can_show"]
@@ -29,6 +30,7 @@ class BackofficeModelView(SafeViewMixin, ModelView):
     page_size = 25
     base_permissions = CRUD
     add_template = "backoffice/add.html"
+    search_widget = PageSearchWidget  # filter inputs rendered once per view and language (issue 20)
     edit_template = "backoffice/edit.html"
     owner_from: str | None = None
     same_customer: tuple[str, ...] = ()

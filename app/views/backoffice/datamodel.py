@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from sqlalchemy import BigInteger, Integer
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import defer, selectinload
 
+from app.models.mixins import EncryptedText
 from app.views.backoffice.filters import SafeFilterConverter, SafeFilters
 
 INT32_MAX = 2**31 - 1
@@ -40,7 +41,8 @@ class BackofficeInterface(SQLAInterface):
         )
 
     def _loader_options(self):
-        options = []
+        # Secrets are never listed (SECRET_COLUMNS): a list leaves them undecrypted (issue 20).
+        options = [defer(column) for column in _encrypted(self.obj)]
         for path in self.eager_paths:
             model = self.obj
             loader = None
@@ -48,7 +50,8 @@ class BackofficeInterface(SQLAInterface):
                 attribute = getattr(model, part)
                 loader = selectinload(attribute) if loader is None else loader.selectinload(attribute)
                 model = attribute.property.mapper.class_
-            options.append(loader)
+            secrets = _encrypted(model)
+            options.append(loader.defer(*secrets) if secrets else loader)
         return options
 
     def apply_all(self, query, *args, **kwargs):
@@ -56,6 +59,12 @@ class BackofficeInterface(SQLAInterface):
         query = super().apply_all(query, *args, **kwargs)
         options = self._loader_options()
         return query.options(*options) if options else query
+
+
+def _encrypted(model) -> list:
+    """The Fernet-encrypted column attributes of a model (hotline, SIP and DSL passwords)."""
+    return [getattr(model, prop.key) for prop in model.__mapper__.column_attrs
+            if any(isinstance(column.type, EncryptedText) for column in prop.columns)]
 
 
 def pk_in_range(model, raw) -> int | None:

@@ -34,6 +34,7 @@ from app.services.errors import Forbidden, NotFound, ServiceError
 from app.views.backoffice.datamodel import BackofficeInterface, pk_in_range
 from app.views.backoffice.filters import enum_class
 from app.views.backoffice.labels import COMMON_LABELS, type_formatter
+from app.views.backoffice.list_rows import list_cells, record_links
 from app.views.backoffice.widgets import ReadOnlyRelationField, enum_select_field
 
 # Never listed, shown, searched or edited in the back office (QUALITY S14).
@@ -194,9 +195,11 @@ class SafeViewMixin:
             joined_filters, order_column, order_direction, page=page, page_size=page_size,
         )
         pks = [self._serialize_pk_if_composite(pk) for pk in self.datamodel.get_keys(rows)]
-        widgets["list"] = self.list_widget(
+        widgets["list"] = self.list_widget(  # cells, links: worked out once per page (list_rows.py)
             label_columns=self.label_columns,
             include_columns=self.list_columns,
+            cells=list_cells(self),
+            links=record_links(self.__class__.__name__, pks, filters),
             value_columns=self.datamodel.get_values(rows, self.list_columns),
             order_columns=self.order_columns,
             formatters_columns={**self.formatters_columns, **(self.list_formatters or {})},

@@ -1,0 +1,156 @@
+"""What a back-office list page works out once per page instead of once per row or cell (issue 20, P10).
+
+FAB's list widget built three record links per row with `url_for` (plus its link-filter suffix),
+translated every column label once per cell and every button title once per row. Here:
+
+- each column's label is translated once per page (`list_cells`);
+- each formatter looks up the page's locale and time zone once, and translates a value (an enum's
+  label, yes/no) once per distinct value (`_per_page`);
+- each record link is built once per page with a marker in place of the row's id, and the
+  row's id is put in with the same quoting Werkzeug's default converter uses (`record_links`).
+
+Which links a row shows is still decided by the user's permissions, once per page, in the
+template (`is_item_visible`, as FAB's base list does) — nothing here decides access.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from time import monotonic
+from urllib.parse import quote
+
+from babel import dates
+from flask import url_for
+from flask_appbuilder._compat import as_unicode
+from flask_appbuilder.fields import QuerySelectField, QuerySelectMultipleField
+from flask_appbuilder.widgets import RenderTemplateWidget, SearchWidget
+from flask_babel import get_babel, get_locale, get_timezone
+from flask_babel.speaklater import LazyString
+from markupsafe import Markup
+from pytz import UTC
+
+from app.i18n import day, timestamp
+
+_MARK = "pk-marker-e2f1"
+_QUERY_FIELDS = (QuerySelectField, QuerySelectMultipleField)
+# Werkzeug's BaseConverter.to_url: the URL path segment's safe characters.
+_PATH_SAFE = "!$&'()*+,/:;=@"
+
+
+def list_cells(view) -> list[tuple[str, str, object]]:
+    """(column, translated label, formatter or None) for each listed column of a model view."""
+    formatters = {**view.formatters_columns, **(view.list_formatters or {})}
+    return [(column, str(view.label_columns.get(column)), _per_page(formatters.get(column)))
+            for column in view.list_columns]
+
+
+def _per_page(formatter):
+    """A column's formatter for one page: dates and times with the page's locale and time zone looked up
+    once, other values (enum labels, yes/no) translated once per distinct value. Same text as the
+    formatter gives; a translated label stays markup, as Jinja treats a lazy string."""
+    if formatter is None:
+        return None
+    if formatter is timestamp or formatter is day:
+        return _page_dates(formatter is timestamp)
+    memo = {}
+
+    def cached(value):
+        try:
+            return memo[value]
+        except KeyError:
+            result = formatter(value)
+            if isinstance(result, LazyString):
+                result = Markup(result.__html__())
+            memo[value] = result
+            return result
+        except TypeError:  # an unhashable value
+            return formatter(value)
+
+    return cached
+
+
+def _page_dates(with_time: bool):
+    """app.i18n.timestamp / day (Flask-Babel's format_date/format_time, rebased to the user's time zone),
+    with the locale, time zone and patterns resolved once per page."""
+    locale, zone = get_locale(), get_timezone()
+    babel = get_babel().instance
+    date_pattern = babel.date_formats["date.medium"] or "medium"
+    time_pattern = babel.date_formats["time.short"] or "short"
+
+    def fmt(value):
+        if value is None:
+            return "–"
+        local = value
+        if isinstance(value, datetime):
+            local = zone.normalize((value.replace(tzinfo=UTC) if value.tzinfo is None else value).astimezone(zone))
+        text = dates.format_date(local, date_pattern, locale=locale)
+        if with_time:
+            text += ", " + dates.format_time(value, time_pattern, locale=locale, tzinfo=zone)
+        return text
+
+    return fmt
+
+
+def _link_filters(path: str, filters) -> str:
+    """FAB's `set_link_filters` template filter: a related view's filter carried into the link."""
+    for flt, value in filters.get_filters_values():
+        if flt.is_related_view:
+            path += ("&" if "?" in path else "?") + "_flt_0_" + flt.column_name + "=" + str(value)
+    return path
+
+
+def _safe_url(endpoint: str, pk, filters) -> str | None:
+    """FAB's `safe_url_for` (+ `set_link_filters`): None when the endpoint does not build."""
+    try:
+        path = url_for(endpoint, pk=pk)
+    except Exception:  # noqa: BLE001 - as FAB's safe_url_for: a link that does not build is left out
+        return None
+    return path if filters is None else _link_filters(path, filters)
+
+
+def _builder(endpoint: str, filters=None):
+    """A function pk -> URL: one url_for per page where the route takes any string as id."""
+    path = _safe_url(endpoint, _MARK, filters)
+    if path is None or _MARK not in path:
+        # E.g. an <int:pk> route, which cannot take the marker: build each row's link on its own.
+        return lambda pk: _safe_url(endpoint, pk, filters)
+    head, _, tail = path.partition(_MARK)
+    return lambda pk: head + quote(str(pk), safe=_PATH_SAFE) + tail
+
+
+def record_links(modelview_name: str, pks, filters) -> list[tuple[str | None, str | None, str | None]]:
+    """(show, edit, delete) URL of each row; None where the view has no such endpoint."""
+    show = _builder(modelview_name + ".show", filters)
+    edit = _builder(modelview_name + ".edit", filters)
+    delete = _builder(modelview_name + ".delete")
+    return [(show(pk), edit(pk), delete(pk)) for pk in pks]
+
+
+class PageSearchWidget(SearchWidget):
+    """FAB's search widget, with the filter inputs' markup rendered once per view and language.
+
+    FAB renders every search field (selects with all their translated options, date pickers) on
+    every list request only to embed them as JSON for its filter script. The markup depends on the
+    view's search form and the language only (no request data, no CSRF token: FAB builds the search
+    form empty); a form with choices from the database (FAB's relation selects) is never kept. Kept at most a minute, so a date field's default ("now") stays current to the minute;
+    the page's script and its CSP nonce are still rendered per request.
+    """
+
+    _fields: dict = {}
+    max_age = 60.0
+
+    def __call__(self, **kwargs):
+        form = self.template_args["form"]
+        include_cols = self.template_args["include_cols"]
+        dict_filters = self.filters.get_search_filters()
+        key = (self.template_args.get("route_base"), tuple(include_cols), str(get_locale()))
+        cached = self._fields.get(key)
+        now = monotonic()
+        if cached is None or now - cached[0] > self.max_age:
+            cached = (now, {col: form[col]() for col in include_cols})
+            if not any(isinstance(form[col], _QUERY_FIELDS) for col in include_cols):
+                self._fields[key] = cached  # choices read from the database (roles, ...) stay per request
+        kwargs["label_columns"] = {col: as_unicode(form[col].label.text) for col in include_cols}
+        kwargs["form_fields"] = cached[1]
+        kwargs["search_filters"] = {col: [as_unicode(flt.name) for flt in dict_filters[col]] for col in include_cols}
+        kwargs["active_filters"] = self.filters.get_filters_values_tojson()
+        return RenderTemplateWidget.__call__(self, **kwargs)
