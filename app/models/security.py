@@ -5,7 +5,7 @@ import unicodedata
 
 from flask_appbuilder.security.sqla.models import User
 from sqlalchemy import BigInteger, Column, DateTime, ForeignKey, Index, Integer, String, event
-from sqlalchemy.orm import relationship
+from sqlalchemy.orm import deferred, relationship
 
 from .enums import SecondFactor, TokenPurpose, UserStatus
 from .mixins import EncryptedText, str_enum, utcnow
@@ -45,7 +45,8 @@ class EServiceUser(User):
     mobile = Column(String(32))
     status = Column(str_enum(UserStatus, "user_status"), nullable=False, default=UserStatus.ACTIVE)
     second_factor = Column(str_enum(SecondFactor, "second_factor"), nullable=False, default=SecondFactor.NONE)
-    totp_secret = Column(EncryptedText)
+    # Deferred: decrypted at sign-in and on the app page only, not with every request's user (issue 20).
+    totp_secret = deferred(Column(EncryptedText))
     session_version = Column(Integer, nullable=False, default=1)
     locale = Column(String(5))
     locked_until = Column(DateTime)

@@ -5,7 +5,7 @@ each page (112 ms at L). The porting list shows the order items with a porting s
 without a partial index it walked every order item backwards (22 ms at L with few porting items).
 
 Revision ID: b7d2e4f6a8c1
-Revises: c4e8a2f6b1d3
+Revises: d8f2b4a6c0e1
 Create Date: 2026-12-03 05:40:00
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'b7d2e4f6a8c1'
-down_revision = 'c4e8a2f6b1d3'
+down_revision = 'd8f2b4a6c0e1'
 branch_labels = None
 depends_on = None
 
