@@ -8,8 +8,12 @@
 from __future__ import annotations
 
 from flask_appbuilder.models.sqla.interface import SQLAInterface
-from sqlalchemy import BigInteger, Integer
+from flask_babel import gettext
+from markupsafe import escape
+from sqlalchemy import BigInteger, Integer, func, select
 from sqlalchemy.orm import defer, selectinload
+
+from app.i18n import number
 
 from app.models.mixins import EncryptedText
 from app.views.backoffice.filters import SafeFilterConverter, SafeFilters
@@ -23,9 +27,24 @@ class BackofficeInterface(SQLAInterface):
 
     filter_converter_class = SafeFilterConverter
 
-    def __init__(self, obj, session=None):
+    def __init__(self, obj, session=None, count_limit: int | None = None):
         super().__init__(obj, session)
         self.eager_paths: tuple[str, ...] = ()
+        self.count_limit = count_limit
+
+    def query_count(self, query, filters=None, select_columns=None) -> int:
+        """FAB's count; for a table of millions (`count_limit`) it stops counting past the limit.
+
+        Counting 2,000,000 call records took longer than the whole page may (P10, 15 ms at dataset
+        L); nobody pages through them without a filter. Past the limit the list says "more than
+        10.000" and pages up to there; a filter (customer, contract, number, date) narrows it.
+        """
+        if not self.count_limit:
+            return super().query_count(query, filters, select_columns)
+        filtered = self._apply_inner_all(query, filters, select_columns=select_columns, aliases_mapping={})
+        capped = filtered.with_entities(*self.obj.__mapper__.primary_key).limit(self.count_limit + 1).subquery()
+        count = self.session.execute(select(func.count()).select_from(capped)).scalar_one()
+        return CountOver(self.count_limit) if count > self.count_limit else count
 
     def is_nullable(self, col_name: str) -> bool:
         """A checkbox left empty means False, a valid value: never "required" for booleans."""
@@ -59,6 +78,18 @@ class BackofficeInterface(SQLAInterface):
         query = super().apply_all(query, *args, **kwargs)
         options = self._loader_options()
         return query.options(*options) if options else query
+
+
+class CountOver(int):
+    """A count known only to exceed `limit`: it pages like limit + 1 rows and reads "more than <limit>"."""
+
+    def __new__(cls, limit: int):
+        value = super().__new__(cls, limit + 1)
+        value.limit = limit
+        return value
+
+    def __html__(self) -> str:
+        return str(escape(gettext("more than %(count)s", count=number(self.limit))))
 
 
 def _encrypted(model) -> list:

@@ -157,6 +157,8 @@ class CallRecordView(ReadOnlyModelView):
     """Itemised call records (EVN), read only; deleted after 180 days by a job (R-INV-3)."""
 
     datamodel = BackofficeInterface(CallRecord)
+    # Counts stop past 10,000 rows: counting millions cost more than the page may (issue 20, P10).
+    count_limit = 10_000
     route_base = "/call-records"
     list_title = _l("Call records")
     show_title = _l("Call record")

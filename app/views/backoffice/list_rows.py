@@ -59,7 +59,7 @@ def _per_page(formatter):
         except KeyError:
             result = formatter(value)
             if isinstance(result, LazyString):
-                result = Markup(result.__html__())
+                result = Markup(result.__html__())  # nosec B704  # what Jinja makes of a lazy label: its __html__, trusted as it is there
             memo[value] = result
             return result
         except TypeError:  # an unhashable value

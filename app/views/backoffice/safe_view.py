@@ -52,14 +52,14 @@ class SafeViewMixin:
     # {fk column: [filter classes]} text filters replacing relation dropdowns (QUALITY P4).
     text_filters: dict[str, list] | None = None
 
+    count_limit: int | None = None  # counting stops past this many rows (datamodel.py); None counts all
+
     def __init__(self, **kwargs):
         model = self.datamodel.obj
-        if not isinstance(self.datamodel, BackofficeInterface):
-            # FAB assigns its own SQLAInterface to security views; use ours.
-            self.datamodel = BackofficeInterface(model)
-        else:
-            # Each view instance gets its own interface so eager paths never leak between views.
-            self.datamodel = type(self.datamodel)(model)
+        # FAB assigns its own SQLAInterface to security views: ours instead. Each view instance gets
+        # its own interface so eager paths never leak between views.
+        kind = type(self.datamodel) if isinstance(self.datamodel, BackofficeInterface) else BackofficeInterface
+        self.datamodel = kind(model, count_limit=self.count_limit)
         self._bo_related_views: list = []
         super().__init__(**kwargs)
 
