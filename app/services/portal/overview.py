@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import lru_cache
 
 from sqlalchemy import case, func
 
@@ -143,16 +144,28 @@ def upcoming_term_dates(today: date, days: int = UPCOMING_DAYS) -> list[TermDate
         Contract.notice_period_months, Contract.renewal_period_months,
     )).where(Contract.status.in_(RUNNING), Contract.start_date.is_not(None)))
     for row in rows:
+        minimum_end, deadline = _term_dates_within(row.start_date, row.minimum_term_months, row.notice_period_months,
+                                                   row.renewal_period_months, today, horizon)
+        if minimum_end is None and deadline is None:
+            continue
         ref = ContractRef(row.id, row.contract_number, row.product)
-        minimum_end = minimum_term_end(row.start_date, row.minimum_term_months)
-        if today <= minimum_end <= horizon:
+        if minimum_end is not None:
             found.append(TermDate(minimum_end, "minimum_term_end", ref))
-        deadline = notice_deadline(row.start_date, row.minimum_term_months, row.notice_period_months,
-                                   row.renewal_period_months, today)
-        if deadline is not None and today <= deadline[0] <= horizon:
+        if deadline is not None:
             found.append(TermDate(deadline[0], "notice_deadline", ref, ends_on=deadline[1]))
     found.sort(key=lambda item: (item.when, item.contract.number, item.kind))
     return found
+
+
+@lru_cache(maxsize=4096)
+def _term_dates_within(start: date, minimum_months, notice_months, renewal_months, today: date, horizon: date):
+    """(minimum-term end, (notice deadline, term end)) of one set of terms, each None when outside
+    today..horizon. Pure date arithmetic from dates and numbers, kept per worker so a start page does
+    not redo it for every running contract on every visit (issue 20); no row, id or customer in the key."""
+    minimum_end = minimum_term_end(start, minimum_months)
+    deadline = notice_deadline(start, minimum_months, notice_months, renewal_months, today)
+    return (minimum_end if today <= minimum_end <= horizon else None,
+            deadline if deadline is not None and today <= deadline[0] <= horizon else None)
 
 
 def _with_product(statement):
