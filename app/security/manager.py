@@ -4,10 +4,11 @@ from __future__ import annotations
 from flask import has_request_context
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.sqla.models import (
-    Group, Permission, PermissionView, ViewMenu, assoc_permissionview_role,
+    Group, Permission, PermissionView, Role, ViewMenu, assoc_group_role, assoc_permissionview_role,
+    assoc_user_group, assoc_user_role,
 )
 from sqlalchemy import and_, bindparam, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, contains_eager
 
 from app.models.security import EServiceUser, UserSession, username_key
 from app.security import permission_cache
@@ -85,12 +86,24 @@ class EServiceSecurityManager(SecurityManager):
         query = self.__dict__.get("_request_user_select")
         if query is None:
             model = self.user_model
+            # Flat LEFT JOINs with contains_eager: joinedload nested "(ab_user_role JOIN ab_role)" in the
+            # outer join, which SQLite answered by materialising every user's roles and building automatic
+            # indexes on each request (0.6 ms at 1,500 users, growing with them); flat, each join is one
+            # index lookup (issue 20).
+            group_role = aliased(Role)
             query = (
                 select(model, UserSession, permission_cache.version_column())
                 .outerjoin(UserSession, and_(UserSession.user_id == model.id,
                                              UserSession.id_hash == bindparam("sid")))
+                .outerjoin(assoc_user_role, assoc_user_role.c.user_id == model.id)
+                .outerjoin(Role, Role.id == assoc_user_role.c.role_id)
+                .outerjoin(assoc_user_group, assoc_user_group.c.user_id == model.id)
+                .outerjoin(Group, Group.id == assoc_user_group.c.group_id)
+                .outerjoin(assoc_group_role, assoc_group_role.c.group_id == Group.id)
+                .outerjoin(group_role, group_role.id == assoc_group_role.c.role_id)
                 .where(model.id == bindparam("pk"))
-                .options(joinedload(model.roles), joinedload(model.groups).joinedload(Group.roles))
+                .options(contains_eager(model.roles),
+                         contains_eager(model.groups).contains_eager(Group.roles.of_type(group_role)))
             )
             self.__dict__["_request_user_select"] = query
         return query

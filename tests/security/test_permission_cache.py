@@ -208,3 +208,29 @@ def test_the_signed_out_sign_in_page_reads_the_public_grants_from_the_cache(app)
     statements, response = statements_of(app, lambda: browser.get("/login/"))
     assert response.status_code == 200
     assert len(statements) <= 1, statements  # the permission counter; no public role read per check
+
+
+@pytest.mark.rule("R-BO-4")
+def test_roles_through_a_group_count_like_own_roles(app):
+    """FAB's groups: a user's permissions are those of the own roles and the groups' roles, loaded with
+    the user in one statement of flat joins (issue 20), with several roles and groups at once."""
+    from flask_appbuilder.security.sqla.models import Group, assoc_group_role, assoc_user_group
+
+    with app.app_context():  # rows as FAB's group forms write them (its Group.users takes no subclass)
+        sm = app.appbuilder.sm
+        user_id = make_user(SERVICE, username="grouped.staff", password=PASSWORD).id
+        north, empty = Group(name="Vertrieb Nord", label="Nord"), Group(name="Leer", label="Ohne Rollen")
+        db.session.add_all([north, empty])
+        db.session.flush()
+        db.session.execute(assoc_group_role.insert().values(group_id=north.id, role_id=sm.find_role(ADMIN).id))
+        db.session.execute(assoc_user_group.insert(), [{"user_id": user_id, "group_id": north.id},
+                                                       {"user_id": user_id, "group_id": empty.id}])
+        db.session.commit()
+    staff = _signed_in(app, "grouped.staff")
+    assert staff.get("/roles/list/").status_code == 200  # from the group's Admin role only
+    assert staff.get("/customers/list/").status_code == 200
+    with app.app_context():
+        db.session.execute(assoc_user_group.delete().where(assoc_user_group.c.user_id == user_id))
+        db.session.commit()
+    assert staff.get("/roles/list/").status_code == 403  # the group left, its role's rights with it
+    assert staff.get("/customers/list/").status_code == 200
