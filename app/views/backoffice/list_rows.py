@@ -14,7 +14,7 @@ template (`is_item_visible`, as FAB's base list does) — nothing here decides a
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 from time import monotonic
 from urllib.parse import quote
 
@@ -26,7 +26,6 @@ from flask_appbuilder.widgets import RenderTemplateWidget, SearchWidget
 from flask_babel import get_babel, get_locale, get_timezone
 from flask_babel.speaklater import LazyString
 from markupsafe import Markup
-from pytz import UTC
 
 from app.i18n import day, timestamp
 
@@ -81,7 +80,7 @@ def _page_dates(with_time: bool):
             return "–"
         local = value
         if isinstance(value, datetime):
-            local = zone.normalize((value.replace(tzinfo=UTC) if value.tzinfo is None else value).astimezone(zone))
+            local = zone.normalize((value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value).astimezone(zone))
         text = dates.format_date(local, date_pattern, locale=locale)
         if with_time:
             text += ", " + dates.format_time(value, time_pattern, locale=locale, tzinfo=zone)
