@@ -4,8 +4,8 @@ FAB's list widget built three record links per row with `url_for` (plus its link
 translated every column label once per cell and every button title once per row. Here:
 
 - each column's label is translated once per page (`list_cells`);
-- each formatter looks up the page's locale and time zone once, and translates a value (an enum's
-  label, yes/no) once per distinct value (`_per_page`);
+- each formatter translates a value (an enum's label, yes/no) once per distinct value (`_per_page`;
+  dates are kept by app.i18n itself);
 - each record link is built once per page with a marker in place of the row's id, and the
   row's id is put in with the same quoting Werkzeug's default converter uses (`record_links`).
 
@@ -14,16 +14,14 @@ template (`is_item_visible`, as FAB's base list does) — nothing here decides a
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from time import monotonic
 from urllib.parse import quote
 
-from babel import dates
 from flask import url_for
 from flask_appbuilder._compat import as_unicode
 from flask_appbuilder.fields import QuerySelectField, QuerySelectMultipleField
 from flask_appbuilder.widgets import RenderTemplateWidget, SearchWidget
-from flask_babel import get_babel, get_locale, get_timezone
+from flask_babel import get_locale
 from flask_babel.speaklater import LazyString
 from markupsafe import Markup
 
@@ -43,13 +41,13 @@ def list_cells(view) -> list[tuple[str, str, object]]:
 
 
 def _per_page(formatter):
-    """A column's formatter for one page: dates and times with the page's locale and time zone looked up
-    once, other values (enum labels, yes/no) translated once per distinct value. Same text as the
-    formatter gives; a translated label stays markup, as Jinja treats a lazy string."""
+    """A column's formatter for one page: other values than dates (enum labels, yes/no) translated once
+    per distinct value. Same text as the formatter gives; a translated label stays markup, as Jinja
+    treats a lazy string."""
     if formatter is None:
         return None
     if formatter is timestamp or formatter is day:
-        return _page_dates(formatter is timestamp)
+        return formatter  # app.i18n keeps each formatted date per value, language and time zone
     memo = {}
 
     def cached(value):
@@ -65,28 +63,6 @@ def _per_page(formatter):
             return formatter(value)
 
     return cached
-
-
-def _page_dates(with_time: bool):
-    """app.i18n.timestamp / day (Flask-Babel's format_date/format_time, rebased to the user's time zone),
-    with the locale, time zone and patterns resolved once per page."""
-    locale, zone = get_locale(), get_timezone()
-    babel = get_babel().instance
-    date_pattern = babel.date_formats["date.medium"] or "medium"
-    time_pattern = babel.date_formats["time.short"] or "short"
-
-    def fmt(value):
-        if value is None:
-            return "–"
-        local = value
-        if isinstance(value, datetime):
-            local = zone.normalize((value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value).astimezone(zone))
-        text = dates.format_date(local, date_pattern, locale=locale)
-        if with_time:
-            text += ", " + dates.format_time(value, time_pattern, locale=locale, tzinfo=zone)
-        return text
-
-    return fmt
 
 
 def _link_filters(path: str, filters) -> str:
