@@ -12,10 +12,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask import Flask, current_app, has_request_context, request
+from flask import Flask, current_app, has_request_context, render_template, request
 from flask_babel import get_locale, gettext
 from flask_login import current_user
-from markupsafe import Markup
+from flask_wtf.csrf import generate_csrf
+from jinja2.utils import url_quote
+from markupsafe import Markup, escape
 
 from app.security import permission_cache
 
@@ -132,11 +134,51 @@ def current_menu_html() -> Markup:
     return render() if key is None else _cache(appbuilder).get_or_compute(("html",) + key, render)
 
 
+NAVBAR_TEMPLATE = "appbuilder/navbar_body.html"
+# Stand-ins (Unicode private use characters, which no label or URL contains) for the three values of the
+# navbar that belong to the request: filled in after the cached HTML is taken.
+SLOT_USERNAME, SLOT_CSRF, SLOT_NEXT = "\ue000", "\ue001", "\ue002"
+NAVBAR_SLOTS = {"username": SLOT_USERNAME, "csrf": SLOT_CSRF, "next": SLOT_NEXT}
+
+
+def current_navbar_html() -> Markup:
+    """The whole navbar (menu, home and carrier links, language switch, user menu) as HTML.
+
+    Rendered once per menu key and kind of user (signed in or not, a customer's user or staff):
+    its ~120 template steps and 15 translations cost every page about a twentieth of its time
+    (issue 20, P9/P10). The user's name, the logout form's CSRF token and the language switch's
+    return URL are slots, filled per request; nothing of a user or customer is kept (S1).
+    """
+    user = current_user._get_current_object() if has_request_context() else None
+    render = lambda: render_template(NAVBAR_TEMPLATE, appbuilder=current_app.appbuilder,  # noqa: E731
+                                     navbar_slots=NAVBAR_SLOTS)
+    key = _request_key(current_app.appbuilder.sm)
+    if key is None:
+        html = render()
+    else:
+        kind = ("signed-in" if getattr(user, "is_authenticated", False) else "anonymous",
+                getattr(user, "customer_id", None) is not None)
+        html = _cache(current_app.appbuilder).get_or_compute(("navbar",) + kind + key, render)
+    return _fill_slots(html, user)
+
+
+def _fill_slots(html: str, user) -> Markup:
+    """The cached navbar with this request's values in its slots (each escaped as the template would)."""
+    if SLOT_USERNAME in html:
+        html = html.replace(SLOT_USERNAME, escape(getattr(user, "username", "") or ""))
+    if SLOT_CSRF in html:  # only signed-in users' navbars have the logout form: no token for others
+        html = html.replace(SLOT_CSRF, escape(generate_csrf()))
+    if SLOT_NEXT in html:
+        html = html.replace(SLOT_NEXT, escape(url_quote(request.full_path.rstrip("?"))))
+    return Markup(html)  # nosec B704  # rendered with autoescape; the filled values are escaped above
+
+
 def _visible_for_request(sm):
     return lambda item: sm.has_access("menu_access", item.name)
 
 
 def init_app(app: Flask) -> None:
-    """Offer `eservice_menu()` and `eservice_menu_html()` to the navbar templates."""
+    """Offer `eservice_menu()`, `eservice_menu_html()` and `eservice_navbar_html()` to the templates."""
     app.add_template_global(current_menu, "eservice_menu")
     app.add_template_global(current_menu_html, "eservice_menu_html")
+    app.add_template_global(current_navbar_html, "eservice_navbar_html")

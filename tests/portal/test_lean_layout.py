@@ -21,6 +21,7 @@ from flask_babel import Domain, force_locale, get_babel, gettext, lazy_gettext, 
 from app.forms.base import wtforms_translations
 from app.i18n import request_translations
 from app.roles import PORTAL_ADMIN
+from tests.portal.conftest import page_token
 
 FAB_CHAIN = {"appbuilder/base.html", "eservice_base.html", "appbuilder/baselayout.html", "appbuilder/init.html",
              "appbuilder/baselib.html"}
@@ -153,3 +154,24 @@ def test_the_catalogue_follows_a_language_switch_and_force_locale_within_a_reque
         refresh()
         assert gettext("Skip to content") == "Skip to content"
         assert app.jinja_env.from_string("{{ _('Skip to content') }}").render() == "Skip to content"
+
+
+@pytest.mark.rule("S1")
+def test_the_cached_navbar_carries_each_requests_own_user_token_and_return_url(app, world, signed_in):
+    """Issue 20: the navbar is rendered once per role set and locale; two customers' admins share it, yet
+    each page shows its own user's name, its own CSRF token in the logout form and its own return URL."""
+    client_a = signed_in(world["a"].users[PORTAL_ADMIN])
+    client_b = signed_in(world["b"].users[PORTAL_ADMIN])
+    client_a.get("/portal/contracts/")  # fills the cache for the role set
+    for client, customer, path in ((client_b, "b", "/portal/tickets/?page=1"), (client_a, "a", "/portal/contracts/")):
+        with templates_loaded(app) as (names, _rendered):
+            html = client.get(path).get_data(as_text=True)
+        assert "appbuilder/navbar_body.html" not in names, "the navbar came from the cache"
+        user_name = re.search(r'<span id="user-menu-name">([^<]*)</span>', html).group(1)
+        assert user_name == world[customer].users[PORTAL_ADMIN]
+        other = "a" if customer == "b" else "b"
+        assert world[other].users[PORTAL_ADMIN] not in html
+        logout = re.search(r'id="logout-form".*?name="csrf_token" value="([^"]+)"', html, re.S).group(1)
+        assert logout == page_token(html)
+        next_url = re.search(r'id="lang-en"[^>]*href="[^"]*\?next=([^"]+)"', html, re.S).group(1)
+        assert next_url == path.replace("?", "%3F").replace("=", "%3D")
