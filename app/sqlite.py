@@ -19,12 +19,15 @@ PostgreSQL connections are left alone.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
+
 from sqlalchemy import event
 
+BUSY_TIMEOUT_MS = 10000
 PRAGMAS = (
     "PRAGMA journal_mode=WAL",
     "PRAGMA synchronous=NORMAL",
-    "PRAGMA busy_timeout=10000",
+    f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
     "PRAGMA journal_size_limit=67108864",
 )
 DEFAULT_CACHE_MB = 2
@@ -58,3 +61,20 @@ def set_cache_size(engine, cache_mb: int) -> None:
         return
     configure(engine, cache_mb)
     engine.dispose()  # pooled connections keep their old size; new ones get this one
+
+
+@contextmanager
+def without_waiting(connection):
+    """Inside the block a write on `connection` fails at once (OperationalError "database is locked")
+    when another connection holds SQLite's write lock, instead of waiting up to the busy timeout.
+    For best-effort writes a page must not wait for, e.g. a session's last-seen stamp while the
+    retention job's batch holds the lock for seconds (QUALITY P7). No-op on PostgreSQL, whose row
+    locks do not make such a write wait for another table's writes."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    connection.exec_driver_sql("PRAGMA busy_timeout=0")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")

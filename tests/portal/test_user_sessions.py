@@ -87,3 +87,46 @@ def test_user_agents_are_described_without_a_library():
     assert describe_agent("Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/130.0 "
                           "Safari/537.36") == ("Chrome 130", "Linux")
     assert describe_agent(None) == ("?", "?")
+
+
+def _last_seen(app, username):
+    from app.models.security import EServiceUser
+    with app.app_context():
+        user_id = db.session.scalar(select(EServiceUser.id).where(EServiceUser.username == username))
+        return db.session.scalars(select(UserSession.last_seen_at).where(UserSession.user_id == user_id)).all()
+
+
+@pytest.mark.rule("P7")
+def test_last_seen_is_stamped_without_waiting_for_another_writer(app, world):
+    """Issue 20, P7: a page stamps its session's last seen (at most once a minute) without waiting for the
+    write lock another writer holds, as the retention job's batch does for seconds on SQLite; the stamp
+    is skipped then and written by a later request."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from app.models.mixins import utcnow
+
+    username = world["a"].users[PORTAL_ADMIN]
+    client = _browser(app, username)
+    with app.app_context():
+        db.session.execute(update(UserSession).values(last_seen_at=utcnow() - timedelta(minutes=5)))
+        db.session.commit()
+    old = _last_seen(app, username)
+    with app.app_context():
+        writer = db.engine.connect()
+        sqlite = writer.dialect.name == "sqlite"
+        if sqlite:
+            writer.exec_driver_sql("BEGIN IMMEDIATE")  # holds the database's write lock, like a retention batch
+        try:
+            import time
+            started = time.perf_counter()
+            assert client.get("/portal/contracts/").status_code == 200
+            assert time.perf_counter() - started < 2.0  # the busy timeout is 10 s
+            if sqlite:
+                assert _last_seen(app, username) == old  # skipped while the database is busy
+        finally:
+            writer.rollback()
+            writer.close()
+    assert client.get("/portal/contracts/").status_code == 200
+    assert _last_seen(app, username)[0] > old[0]  # a later request writes it

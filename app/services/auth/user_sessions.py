@@ -16,8 +16,11 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import delete, or_, select
+from sqlalchemy import delete, or_, select, update
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.attributes import set_committed_value
 
+from app import sqlite
 from app.extensions import db
 from app.models import UserSession
 from app.models.mixins import utcnow
@@ -51,9 +54,26 @@ def check(user, raw: str | None) -> bool:
     if row is None or row.user_id != user.id or row.session_version != user.session_version:
         return False
     now = utcnow()
-    if now - row.last_seen_at > TOUCH_EVERY:
-        row.last_seen_at = now
-        db.session.commit()
+    if now - row.last_seen_at > TOUCH_EVERY and _touch(row.id_hash, now):
+        set_committed_value(row, "last_seen_at", now)
+    return True
+
+
+def _touch(id_hash: str, now: datetime) -> bool:
+    """Stamp a session's last-seen time on a connection of its own, without waiting for a lock.
+
+    On SQLite one writer at a time holds the database's write lock; the retention job's batch
+    holds it for seconds (QUALITY P7), and a page waited for it for this best-effort stamp,
+    written once a minute. Now a busy database skips the stamp; a later request writes it
+    (the session's idle timeout is kept by the signed cookie, app/security/sessions.py).
+    """
+    try:
+        with db.engine.connect() as connection, sqlite.without_waiting(connection):
+            connection.execute(update(UserSession).where(UserSession.id_hash == id_hash)
+                               .values(last_seen_at=now))
+            connection.commit()
+    except OperationalError:
+        return False
     return True
 
 
