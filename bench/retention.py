@@ -115,7 +115,7 @@ def measure_p7(app, scale: str, sizes: Sizes, base: str, cookie: str, page: dict
     logging.getLogger("app.jobs.retention").removeHandler(batches)
     for b in batches.batches:
         log(f"P7 batch at {b['start'] - t0:6.1f} s: {b['rows']:>7} rows, delete {b['delete']:.2f} s, "
-            f"commit {b['commit']:.2f} s, pause+checkpoint {b['checkpoint']:.2f} s (all copied: {b['copied']}), "
+            f"commit {b['commit']:.2f} s, checkpoint+pause {b['checkpoint']:.2f} s (all copied: {b['copied']}), "
             f"CPU {b['cpu']:.2f} s, WAL {b['wal_mb']:.0f} MB")
     for s in slices:
         log(f"P7 slice at {s['at']:6.1f} s: p50 {s['p50_ms']} p95 {s['p95_ms']} p99 {s['p99_ms']} ms, "

@@ -28,7 +28,8 @@ BATCH = 5000
 CALL_RECORD_BATCH = 100_000  # rows per transaction (P7: see purge_call_records)
 RETENTION_SQLITE_CACHE_MB = 256  # default of the setting of the same name
 RETENTION_PAUSE_SECONDS = 0.2  # default of the setting of the same name
-CHECKPOINT_TRIES = 5
+CHECKPOINT_SECONDS = 2.0  # how long the checkpoint after a batch is retried
+CHECKPOINT_RETRY_SECONDS = 0.005
 
 
 def cutoff(now=None):
@@ -55,10 +56,9 @@ def purge_call_records(now=None, batch: int = CALL_RECORD_BATCH, pause: float | 
     user_sessions.py), waited up to 6.3 s behind a batch of 200,000 on a loaded machine.
     100,000 rows halve that wait for a tenth more CPU.
 
-    Between batches (SQLite) the job pauses `RETENTION_PAUSE_SECONDS`: a writer that was
-    waiting takes the lock (SQLite's busy handler retries every 100 ms at most) and the
-    page reads that began before the commit end; then a PASSIVE checkpoint copies the
-    batch into the database without taking the write lock (see _settle).
+    Between batches (SQLite) a PASSIVE checkpoint copies the batch into the database
+    without taking the write lock, then the job pauses `RETENTION_PAUSE_SECONDS` so that a
+    writer that was waiting takes the lock (see _settle).
 
     The batches run on one connection of their own. On SQLite it gets a page cache of
     `RETENTION_SQLITE_CACHE_MB` for the run, so a batch's changed pages stay in memory
@@ -84,7 +84,7 @@ def purge_call_records(now=None, batch: int = CALL_RECORD_BATCH, pause: float | 
             total += deleted
             if deleted:
                 copied = _settle(connection, pause)
-                log.info("call records: %d deleted (delete %.2f s, commit %.2f s, pause and checkpoint %.2f s)",
+                log.info("call records: %d deleted (delete %.2f s, commit %.2f s, checkpoint and pause %.2f s)",
                          deleted, deleted_at - started, committed_at - deleted_at,
                          time.perf_counter() - committed_at,
                          extra={"batch": dict(rows=deleted, start=started, delete=deleted_at - started,
@@ -96,31 +96,37 @@ def purge_call_records(now=None, batch: int = CALL_RECORD_BATCH, pause: float | 
 
 
 def _settle(connection, pause: float) -> bool | None:
-    """On SQLite, after a batch's commit: pause, then copy the WAL into the database.
+    """On SQLite, after a batch's commit: copy the WAL into the database, then pause.
 
     Returns whether the whole WAL was copied (None elsewhere).
 
-    The job's connection checkpoints no longer by itself at commit (wal_autocheckpoint 0,
-    _sqlite_settings): right at the commit, page reads that began before it still read
-    the database file, so the checkpoint could not write into it and copied nothing; and
-    RESTART, which waited for those reads, held the write lock meanwhile (a page's write
-    waited for it too). After the pause those reads are over, and PASSIVE copies the
-    batch without the write lock while pages go on reading the WAL; once everything is
-    copied, the next batch starts the WAL over and pages read the database file alone.
-    A read still running (a long export) leaves the rest for a few short retries, then
-    for the next batch.
+    Right at the commit, page reads that began before it still read the database file
+    alone, and no checkpoint may write into the file under them: the commit's own
+    checkpoint copied nothing then, and RESTART, which waited for those reads, held the
+    write lock meanwhile (a page's write waited for it too). So the job's connection does
+    not checkpoint at commit (wal_autocheckpoint 0, _sqlite_settings); PASSIVE is tried
+    every few milliseconds instead (never waiting, never taking the write lock) and copies
+    the batch as soon as those reads are over, usually within tens of milliseconds. Doing
+    it at once matters: a page's write that commits first would run the 170 MB copy itself
+    (its connection checkpoints at commit). A read that lasts (a long export) leaves the
+    rest for the next batch after CHECKPOINT_SECONDS.
+
+    Then the pause (`RETENTION_PAUSE_SECONDS`): a page's write that waited for the batch
+    takes the lock (SQLite's busy handler retries every 100 ms at most).
     """
     if connection.dialect.name != "sqlite":
         return None
-    for _ in range(CHECKPOINT_TRIES):
-        if pause > 0:
-            time.sleep(pause)
+    deadline = time.perf_counter() + CHECKPOINT_SECONDS
+    while True:
         busy, frames, copied = connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").one()
         connection.commit()
-        if frames == copied:
-            return True
-        pause = max(pause, 0.05)
-    return False
+        done = frames == copied
+        if done or time.perf_counter() >= deadline:
+            break
+        time.sleep(CHECKPOINT_RETRY_SECONDS)
+    if pause > 0:
+        time.sleep(pause)
+    return done
 
 
 @contextmanager
