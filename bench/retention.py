@@ -156,6 +156,7 @@ class LockProbe(threading.Thread):
 
     def run(self) -> None:
         import sqlite3
+        threading.Thread(target=self._states, name="p7-states", daemon=True).start()
         connection = sqlite3.connect(self.database, timeout=30, isolation_level=None)
         while not self._done.wait(0.1):
             started = time.perf_counter()
@@ -163,6 +164,25 @@ class LockProbe(threading.Thread):
             self.samples.append((round(started - self.t0, 2), round((time.perf_counter() - started) * 1000, 1)))
             connection.execute("ROLLBACK")
         connection.close()
+
+    def _states(self) -> None:
+        """Every 10 ms the scheduler state of the web workers' threads (grandchildren of this
+        process): how often one waits for I/O (D) rather than runs (R) or sleeps (S)."""
+        me = str(os.getpid())
+        children = {pid for pid in os.listdir("/proc") if pid.isdigit() and _ppid(pid) == me}
+        workers = [pid for pid in os.listdir("/proc") if pid.isdigit() and _ppid(pid) in children]
+        self.states: list[tuple[float, str]] = []
+        while not self._done.wait(0.01):
+            at = round(time.perf_counter() - self.t0, 2)
+            letters = ""
+            for pid in workers:
+                try:
+                    for tid in os.listdir(f"/proc/{pid}/task"):
+                        with open(f"/proc/{pid}/task/{tid}/stat") as stat:
+                            letters += stat.read().rsplit(")", 1)[1].split()[0]
+                except OSError:
+                    pass
+            self.states.append((at, letters))
 
     def stop(self) -> str:
         """Stop; the longest wait and the share of waits over 100 ms."""
@@ -174,6 +194,16 @@ class LockProbe(threading.Thread):
     def dump(self, path: str) -> None:
         with open(path, "w") as out:
             out.writelines(f"{at} {ms}\n" for at, ms in self.samples)
+        with open(path + ".states", "w") as out:
+            out.writelines(f"{at} {letters}\n" for at, letters in getattr(self, "states", []))
+
+
+def _ppid(pid: str) -> str | None:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[1]
+    except OSError:
+        return None
 
 
 class BatchLog(logging.Handler):
