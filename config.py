@@ -177,6 +177,8 @@ class Config:
     JOBS_SQLITE_CACHE_MB = int(os.environ.get("JOBS_SQLITE_CACHE_MB", 64))
     # The retention job's connection, for its run only (P7): a batch's changed pages fit.
     RETENTION_SQLITE_CACHE_MB = int(os.environ.get("RETENTION_SQLITE_CACHE_MB", 256))
+    # Pause between its batches (P7): a page waiting to write takes the lock, the batch is checkpointed.
+    RETENTION_PAUSE_SECONDS = float(os.environ.get("RETENTION_PAUSE_SECONDS", 0.2))
 
     # --- Files ---------------------------------------------------------------
     DOCUMENT_STORAGE_DIR = os.environ.get(

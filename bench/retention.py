@@ -17,6 +17,7 @@ unreported warm-up slice); that slice is reported as the baseline, not judged.
 """
 from __future__ import annotations
 
+import logging
 import os
 import threading
 import time
@@ -75,7 +76,10 @@ def measure_p7(app, scale: str, sizes: Sizes, base: str, cookie: str, page: dict
         with app.app_context():
             started, cpu = time.perf_counter(), time.thread_time()
             try:
-                result["deleted"] = purge_call_records(now=DATASET_NOW)
+                if os.environ.get("P7_PAUSE"):
+                    app.config["RETENTION_PAUSE_SECONDS"] = float(os.environ["P7_PAUSE"])
+                kwargs = {"batch": int(os.environ["P7_BATCH"])} if os.environ.get("P7_BATCH") else {}
+                result["deleted"] = purge_call_records(now=DATASET_NOW, **kwargs)
             except Exception as exc:  # reported as the bar's note
                 result["error"] = f"{type(exc).__name__}: {exc}"
             finally:
@@ -87,13 +91,36 @@ def measure_p7(app, scale: str, sizes: Sizes, base: str, cookie: str, page: dict
         f"({workers} connections, {SLICE_SECONDS} s slices)")
     job = threading.Thread(target=purge, name="retention", daemon=True)
     load_before = os.getloadavg()[0]
+    batches = BatchLog(wal.path)
+    logging.getLogger("app.jobs.retention").addHandler(batches)
+    logging.getLogger("app.jobs.retention").setLevel(logging.INFO)
+    probe = LockProbe(database) if database and os.environ.get("P7_PROBE") else None
     wal.start()
+    t0 = time.perf_counter()
+    if probe:
+        probe.t0 = t0
+        probe.start()
     job.start()
     slices = []
     while job.is_alive():
-        slices.append(wrk.run(base + page["url"], cookie, SLICE_SECONDS, workers, timeout=30).as_dict())
+        at = time.perf_counter() - t0
+        slices.append(dict(wrk.run(base + page["url"], cookie, SLICE_SECONDS, workers, timeout=30).as_dict(),
+                           at=round(at, 1)))
     job.join()
+    job_end = result.get("seconds")
     wal.stop()
+    if probe:
+        log(f"P7: {probe.stop()}")
+        probe.dump(os.environ["P7_PROBE"])
+    logging.getLogger("app.jobs.retention").removeHandler(batches)
+    for b in batches.batches:
+        log(f"P7 batch at {b['start'] - t0:6.1f} s: {b['rows']:>7} rows, delete {b['delete']:.2f} s, "
+            f"commit {b['commit']:.2f} s, checkpoint+pause {b['checkpoint']:.2f} s (all copied: {b['copied']}), "
+            f"CPU {b['cpu']:.2f} s, WAL {b['wal_mb']:.0f} MB")
+    for s in slices:
+        log(f"P7 slice at {s['at']:6.1f} s: p50 {s['p50_ms']} p95 {s['p95_ms']} p99 {s['p99_ms']} ms, "
+            f"{s['requests']} requests")
+    log(f"P7 job ended at {job_end} s")
     seconds, deleted = result.get("seconds"), result.get("deleted")
     # What the job itself cost, to compare runs on a machine others load: its thread's CPU
     # time, the WAL's largest size and the load average before and after.
@@ -115,6 +142,89 @@ def measure_p7(app, scale: str, sizes: Sizes, base: str, cookie: str, page: dict
             f"{', '.join(str(s['p95_ms']) for s in slices)}"
             + (f"; {errors} failed requests" if errors else "")))
     return rows
+
+
+class LockProbe(threading.Thread):
+    """Diagnosis (P7_PROBE=file): how long a page's write would wait for the database's
+    write lock while the job runs (`BEGIN IMMEDIATE` every 100 ms on SQLite, rolled back),
+    as the session's last-seen time does once a minute per session."""
+
+    def __init__(self, database: str):
+        super().__init__(name="p7-lock-probe", daemon=True)
+        self.database, self.t0, self.samples = database, 0.0, []
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        import sqlite3
+        threading.Thread(target=self._states, name="p7-states", daemon=True).start()
+        connection = sqlite3.connect(self.database, timeout=30, isolation_level=None)
+        while not self._done.wait(0.1):
+            started = time.perf_counter()
+            connection.execute("BEGIN IMMEDIATE")
+            self.samples.append((round(started - self.t0, 2), round((time.perf_counter() - started) * 1000, 1)))
+            connection.execute("ROLLBACK")
+        connection.close()
+
+    def _states(self) -> None:
+        """Every 10 ms the scheduler state of the web workers' threads (grandchildren of this
+        process): how often one waits for I/O (D) rather than runs (R) or sleeps (S)."""
+        me = str(os.getpid())
+        children = {pid for pid in os.listdir("/proc") if pid.isdigit() and _ppid(pid) == me}
+        workers = [pid for pid in os.listdir("/proc") if pid.isdigit() and _ppid(pid) in children]
+        self.states: list[tuple[float, str]] = []
+        while not self._done.wait(0.01):
+            at = round(time.perf_counter() - self.t0, 2)
+            letters = ""
+            for pid in workers:
+                try:
+                    for tid in os.listdir(f"/proc/{pid}/task"):
+                        with open(f"/proc/{pid}/task/{tid}/stat") as stat:
+                            letters += stat.read().rsplit(")", 1)[1].split()[0]
+                except OSError:
+                    pass
+            self.states.append((at, letters))
+
+    def stop(self) -> str:
+        """Stop; the longest wait and the share of waits over 100 ms."""
+        self._done.set()
+        self.join()
+        waits = [ms for _, ms in self.samples] or [0.0]
+        return f"write lock waits: longest {max(waits):.0f} ms, {sum(w > 100 for w in waits)} of {len(waits)} over 100 ms"
+
+    def dump(self, path: str) -> None:
+        with open(path, "w") as out:
+            out.writelines(f"{at} {ms}\n" for at, ms in self.samples)
+        with open(path + ".states", "w") as out:
+            out.writelines(f"{at} {letters}\n" for at, letters in getattr(self, "states", []))
+
+
+def _ppid(pid: str) -> str | None:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[1]
+    except OSError:
+        return None
+
+
+class BatchLog(logging.Handler):
+    """Keeps the per-batch figures the retention job logs (and the WAL's size at that moment)."""
+
+    def __init__(self, wal_path: str | None = None):
+        super().__init__(logging.INFO)
+        self.batches: list[dict] = []
+        self.wal_path = wal_path
+
+    def emit(self, record: logging.LogRecord) -> None:
+        batch = getattr(record, "batch", None)
+        if batch is not None:
+            self.batches.append(dict(batch, wal_mb=_size_mb(self.wal_path)))
+
+
+def _size_mb(path: str | None) -> float:
+    try:
+        return os.path.getsize(path) / 2**20 if path else 0.0
+    except OSError:
+        return 0.0
 
 
 class WalWatch(threading.Thread):

@@ -185,17 +185,18 @@ def test_lower_priority_of_one_thread_leaves_the_process_alone():
 
 
 @pytest.mark.rule("P7", "R-JOB-2")
-def test_retention_checkpoints_each_batch_and_gives_its_page_cache_back(app_ctx):
+def test_retention_checkpoints_each_batch_and_gives_its_settings_back(app_ctx):
     """P7: on SQLite the WAL is copied into the database after every batch (it no longer grows
-    by a batch at each commit under page load), and the job's large page cache lasts for its run only."""
-    from app.services.jobs.retention import _sqlite_cache
+    by a batch at each commit under page load), the job's connection checkpoints only then, not
+    at commit, and its large page cache and that setting last for its run only."""
+    from app.services.jobs.retention import _sqlite_settings
 
     contract = make_contract(make_customer())
     now = utcnow()
     for i in range(5):
         _call(contract, now - timedelta(days=181, minutes=i))
     db.session.commit()
-    assert purge_call_records(batch=2) == 5
+    assert purge_call_records(batch=2, pause=0) == 5
     assert db.session.scalar(db.select(db.func.count(CallRecord.id))) == 0
     if db.engine.dialect.name != "sqlite":
         return
@@ -203,6 +204,10 @@ def test_retention_checkpoints_each_batch_and_gives_its_page_cache_back(app_ctx)
         busy, frames, copied = connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").one()
         assert busy == 0 and frames == copied
         before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
-        with _sqlite_cache(connection, 256):
+        autocheckpoint = connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()
+        with _sqlite_settings(connection, 256):
             assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == -256 * 1024
+            assert connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == 0
         assert connection.exec_driver_sql("PRAGMA cache_size").scalar() == before
+        assert connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar() == autocheckpoint
+

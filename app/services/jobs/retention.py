@@ -7,6 +7,8 @@ failed commit never leaves a row without its file.
 """
 from __future__ import annotations
 
+import logging
+import time
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -19,11 +21,15 @@ from app.models.enums import DocumentType
 from app.models.mixins import utcnow
 from app.services.documents import document_path
 
+log = logging.getLogger("app.jobs.retention")
 RETENTION = timedelta(days=180)
 EVN_TYPES = (DocumentType.EVN_PDF, DocumentType.EVN_CSV)
 BATCH = 5000
-CALL_RECORD_BATCH = 200_000  # rows per transaction (P7: see purge_call_records)
+CALL_RECORD_BATCH = 100_000  # rows per transaction (P7: see purge_call_records)
 RETENTION_SQLITE_CACHE_MB = 256  # default of the setting of the same name
+RETENTION_PAUSE_SECONDS = 0.2  # default of the setting of the same name
+CHECKPOINT_SECONDS = 2.0  # how long the checkpoint after a batch is retried
+CHECKPOINT_RETRY_SECONDS = 0.005
 
 
 def cutoff(now=None):
@@ -31,19 +37,28 @@ def cutoff(now=None):
     return (now or utcnow()) - RETENTION
 
 
-def purge_call_records(now=None, batch: int = CALL_RECORD_BATCH) -> int:
+def purge_call_records(now=None, batch: int = CALL_RECORD_BATCH, pause: float | None = None) -> int:
     """Delete call records created more than 180 days ago; return how many.
 
     Each batch is one statement deleting the oldest due rows in the order of the
     `created_at` index, then a commit. Ordering by id made the database scan the whole
-    table for every batch (189 s for 1,000,000 rows at dataset L).
+    table for every batch (189 s for 1,000,000 rows at dataset L). A batch that finds
+    fewer rows than it may delete is the last one.
 
     Batch size (P7): a deleted row's entries in the customer and contract indexes lie at
-    scattered pages, so any batch of tens of thousands of rows rewrites nearly every leaf
-    of those indexes (about 160 MB at dataset L) and small batches write the same pages
-    again and again: 1,000,000 rows took 19.4 s of the job's CPU in batches of 50,000 and
-    11.4 s in batches of 250,000. A batch of 200,000 holds the write lock for a few
-    seconds; other writers wait for it (busy timeout 10 s), readers do not.
+    scattered pages, so any batch of tens of thousands of rows rewrites most leaves of
+    those indexes (140 MB of WAL for 50,000 rows at dataset L, 170 MB for 100,000, 190 MB
+    for 200,000) and small batches write the same pages again and again (job CPU for
+    1,000,000 rows under the same load: 17.7 s in batches of 50,000, 15.0 s of 100,000,
+    13.5 s of 200,000). On SQLite a batch holds the database's one write lock from its
+    first deleted row to its commit, and any page that writes meanwhile waits for it:
+    the session's last-seen time, once a minute per session (app/services/auth/
+    user_sessions.py), waited up to 6.3 s behind a batch of 200,000 on a loaded machine.
+    100,000 rows halve that wait for a tenth more CPU.
+
+    Between batches (SQLite) a PASSIVE checkpoint copies the batch into the database
+    without taking the write lock, then the job pauses `RETENTION_PAUSE_SECONDS` so that a
+    writer that was waiting takes the lock (see _settle).
 
     The batches run on one connection of their own. On SQLite it gets a page cache of
     `RETENTION_SQLITE_CACHE_MB` for the run, so a batch's changed pages stay in memory
@@ -52,49 +67,88 @@ def purge_call_records(now=None, batch: int = CALL_RECORD_BATCH) -> int:
     """
     limit = cutoff(now)
     total = 0
-    cache_mb = current_app.config.get("RETENTION_SQLITE_CACHE_MB", RETENTION_SQLITE_CACHE_MB)
-    with db.engine.connect() as connection, _sqlite_cache(connection, cache_mb):
+    config = current_app.config
+    cache_mb = config.get("RETENTION_SQLITE_CACHE_MB", RETENTION_SQLITE_CACHE_MB)
+    pause = config.get("RETENTION_PAUSE_SECONDS", RETENTION_PAUSE_SECONDS) if pause is None else pause
+    with db.engine.connect() as connection, _sqlite_settings(connection, cache_mb):
         while True:
             due = (select(CallRecord.id).where(CallRecord.created_at < limit)
                    .order_by(CallRecord.created_at, CallRecord.id).limit(batch))
+            started, cpu = time.perf_counter(), time.thread_time()
             deleted = connection.execute(
                 delete(CallRecord).where(CallRecord.id.in_(due.scalar_subquery()))
             ).rowcount
+            deleted_at = time.perf_counter()
             connection.commit()
-            _checkpoint(connection)
-            if not deleted:
-                return total
+            committed_at = time.perf_counter()
             total += deleted
+            if deleted:
+                copied = _settle(connection, pause)
+                log.info("call records: %d deleted (delete %.2f s, commit %.2f s, checkpoint and pause %.2f s)",
+                         deleted, deleted_at - started, committed_at - deleted_at,
+                         time.perf_counter() - committed_at,
+                         extra={"batch": dict(rows=deleted, start=started, delete=deleted_at - started,
+                                              commit=committed_at - deleted_at,
+                                              checkpoint=time.perf_counter() - committed_at,
+                                              cpu=time.thread_time() - cpu, copied=copied)})
+            if deleted < batch:
+                return total
 
 
-def _checkpoint(connection) -> None:
-    """On SQLite: copy the batch into the database and start the WAL over before the next one.
+def _settle(connection, pause: float) -> bool | None:
+    """On SQLite, after a batch's commit: copy the WAL into the database, then pause.
 
-    The automatic checkpoint at commit stops at the snapshot of the oldest page still being
-    read, so under steady page load the WAL grew by a whole batch each time (574 MB at
-    dataset L), and every page a worker reads is looked up in it. RESTART waits (busy
-    timeout) for the reads that began before the commit, a few milliseconds; afterwards
-    pages read the database file alone until the next commit.
+    Returns whether the whole WAL was copied (None elsewhere).
+
+    Right at the commit, page reads that began before it still read the database file
+    alone, and no checkpoint may write into the file under them: the commit's own
+    checkpoint copied nothing then, and RESTART, which waited for those reads, held the
+    write lock meanwhile (a page's write waited for it too). So the job's connection does
+    not checkpoint at commit (wal_autocheckpoint 0, _sqlite_settings); PASSIVE is tried
+    every few milliseconds instead (never waiting, never taking the write lock) and copies
+    the batch as soon as those reads are over, usually within tens of milliseconds. Doing
+    it at once matters: a page's write that commits first would run the 170 MB copy itself
+    (its connection checkpoints at commit). A read that lasts (a long export) leaves the
+    rest for the next batch after CHECKPOINT_SECONDS.
+
+    Then the pause (`RETENTION_PAUSE_SECONDS`): a page's write that waited for the batch
+    takes the lock (SQLite's busy handler retries every 100 ms at most).
     """
-    if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("PRAGMA wal_checkpoint(RESTART)")
+    if connection.dialect.name != "sqlite":
+        return None
+    deadline = time.perf_counter() + CHECKPOINT_SECONDS
+    while True:
+        busy, frames, copied = connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").one()
         connection.commit()
+        done = frames == copied
+        if done or time.perf_counter() >= deadline:
+            break
+        time.sleep(CHECKPOINT_RETRY_SECONDS)
+    if pause > 0:
+        time.sleep(pause)
+    return done
 
 
 @contextmanager
-def _sqlite_cache(connection, cache_mb: int):
-    """On SQLite: `connection`'s page cache is `cache_mb` MB inside the block, then as before."""
-    if connection.dialect.name != "sqlite" or cache_mb <= 0:
+def _sqlite_settings(connection, cache_mb: int):
+    """On SQLite: inside the block `connection` has a page cache of `cache_mb` MB and does not
+    checkpoint at commit (_settle does); afterwards both are as before."""
+    if connection.dialect.name != "sqlite":
         yield
         return
     before = connection.exec_driver_sql("PRAGMA cache_size").scalar()
-    connection.exec_driver_sql(f"PRAGMA cache_size=-{int(cache_mb) * 1024}")
+    autocheckpoint = connection.exec_driver_sql("PRAGMA wal_autocheckpoint").scalar()
+    if cache_mb > 0:
+        connection.exec_driver_sql(f"PRAGMA cache_size=-{int(cache_mb) * 1024}")
+    connection.exec_driver_sql("PRAGMA wal_autocheckpoint=0")
     try:
         yield
     finally:
         connection.rollback()
-        connection.exec_driver_sql(f"PRAGMA cache_size={int(before)}")
-        connection.exec_driver_sql("PRAGMA shrink_memory")  # the pooled connection keeps no 256 MB
+        connection.exec_driver_sql(f"PRAGMA wal_autocheckpoint={int(autocheckpoint)}")
+        if cache_mb > 0:
+            connection.exec_driver_sql(f"PRAGMA cache_size={int(before)}")
+            connection.exec_driver_sql("PRAGMA shrink_memory")  # the pooled connection keeps no 256 MB
 
 
 def purge_evn_documents(now=None, batch: int = 500) -> int:
