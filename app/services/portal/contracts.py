@@ -11,9 +11,9 @@ from app.extensions import db
 from app.models import Contract, ContractOption, Location, PhoneNumber, Product, SipAccount
 from app.models.enums import ContractStatus, ProductKind
 from app.services.contract_terms import end_of_term, option_reduction_date
-from app.services.portal.paging import Page, Sort, order_by, paginate, parse_sort
+from app.services.portal.paging import KeptPages, Page, Sort, order_by, paginate, parse_sort
 from app.services.provisioning.base import DEFAULT_SIP_PROXY
-from app.services.tenancy import get_owned_or_404, scoped
+from app.services.tenancy import get_owned_or_404, scoped, scoped_template, tenant_params
 
 # R-CON-1/R-CON-5: only an active contract may be changed.
 CHANGEABLE = frozenset({ContractStatus.ACTIVE})
@@ -41,11 +41,14 @@ def list_contracts(page: int, status: ContractStatus | None = None, kind: Produc
 
 def cloud_phone_contracts(page: int = 1, per_page: int | None = None) -> Page:
     """R-PBX-1: one page of the customer's cloud.phone contracts that are not terminated."""
-    statement = scoped(Contract).options(*LIST_OPTIONS).where(
-        Contract.product_id.in_(select(Product.id).where(Product.kind == ProductKind.CLOUD_PHONE)),
-        Contract.status != ContractStatus.INACTIVE,
-    ).order_by(Contract.contract_number, Contract.id)
-    return paginate(statement, page, per_page)
+    return _CLOUD_PHONE.page(tenant_params(), page, per_page)
+
+
+# Built once per process (issue 20); the customer comes with tenant_params() on each request.
+_CLOUD_PHONE = KeptPages(scoped_template(Contract).options(*LIST_OPTIONS).where(
+    Contract.product_id.in_(select(Product.id).where(Product.kind == ProductKind.CLOUD_PHONE)),
+    Contract.status != ContractStatus.INACTIVE,
+).order_by(Contract.contract_number, Contract.id))
 
 
 @dataclass
