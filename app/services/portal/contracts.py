@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import defer, selectinload
 
 from app.extensions import db
@@ -61,6 +61,7 @@ class LocationBlock:
 @dataclass
 class ContractDetail:
     contract: Contract
+    options: list[ContractOption]  # all of them, in booking order (also what gating reads its features from)
     end_of_term: date | None
     general_options: list[ContractOption]
     locations: list[LocationBlock]
@@ -89,20 +90,11 @@ class ContractDetail:
 def contract_detail(raw_id, today: date | None = None) -> ContractDetail:
     """The contract with product, options by location, numbers and SIP accounts; a fixed number of queries."""
     contract = get_owned_or_404(Contract, raw_id)
-    options = db.session.scalars(
-        scoped(ContractOption).where(ContractOption.contract_id == contract.id)
-        .order_by(ContractOption.start_date, ContractOption.id)
-    ).all()
-    locations = db.session.scalars(
-        scoped(Location).where(Location.contract_id == contract.id).order_by(Location.name, Location.id)
-    ).all()
-    numbers = db.session.scalars(
-        scoped(PhoneNumber).where(PhoneNumber.contract_id == contract.id)
-        .order_by(PhoneNumber.area_code, PhoneNumber.subscriber_number)
-    ).all()
-    sip_accounts = db.session.scalars(
-        scoped(SipAccount).where(SipAccount.contract_id == contract.id).order_by(SipAccount.username)
-    ).all()
+    params = tenant_params(contract_id=contract.id)
+    options = db.session.scalars(_DETAIL_OPTIONS, params).all()
+    locations = db.session.scalars(_DETAIL_LOCATIONS, params).all()
+    numbers = db.session.scalars(_DETAIL_NUMBERS, params).all()
+    sip_accounts = db.session.scalars(_DETAIL_SIP_ACCOUNTS, params).all()
     blocks = {location.id: LocationBlock(location) for location in locations}
     general = []
     for option in options:
@@ -113,6 +105,7 @@ def contract_detail(raw_id, today: date | None = None) -> ContractDetail:
     end, end_is_termination = _end_of_term(contract, today or date.today())
     return ContractDetail(
         contract=contract,
+        options=options,
         end_of_term=end,
         general_options=general,
         locations=list(blocks.values()),
@@ -123,6 +116,17 @@ def contract_detail(raw_id, today: date | None = None) -> ContractDetail:
         has_sip=bool(sip_accounts) or contract.sip_password is not None,
         end_is_termination=end_is_termination,
     )
+
+
+# The detail's statements, built once per process (issue 20); run with tenant_params(contract_id=...).
+_DETAIL_OPTIONS = scoped_template(ContractOption).where(ContractOption.contract_id == bindparam("contract_id")) \
+    .order_by(ContractOption.start_date, ContractOption.id)
+_DETAIL_LOCATIONS = scoped_template(Location).where(Location.contract_id == bindparam("contract_id")) \
+    .order_by(Location.name, Location.id)
+_DETAIL_NUMBERS = scoped_template(PhoneNumber).where(PhoneNumber.contract_id == bindparam("contract_id")) \
+    .order_by(PhoneNumber.area_code, PhoneNumber.subscriber_number)
+_DETAIL_SIP_ACCOUNTS = scoped_template(SipAccount).where(SipAccount.contract_id == bindparam("contract_id")) \
+    .order_by(SipAccount.username)
 
 
 def _end_of_term(contract: Contract, today: date) -> tuple[date | None, bool]:

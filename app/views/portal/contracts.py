@@ -51,7 +51,8 @@ class PortalContractView(PortalView):
         detail = service.contract_detail(pk)
         return self.render_template("portal/contract_detail.html", detail=detail, contract=detail.contract,
                                     accounting_phone=current_app.config["ACCOUNTING_PHONE"],
-                                    panel_timeout_ms=panel_timeout_ms(), actions=actions_block(detail.contract),
+                                    panel_timeout_ms=panel_timeout_ms(),
+                                    actions=actions_block(detail.contract, detail.options),
                                     portings=porting.contract_portings(detail.contract.id))
 
     @expose("/<pk>/technical")
