@@ -52,8 +52,12 @@ class KeptPages:
     (limit and offset as bound parameters) are built here once, so a request neither builds nor keys them.
     The statement is a `tenancy.scoped_template` one; `page()` takes its `tenant_params()`."""
 
-    def __init__(self, statement):
-        self.count = select(func.count()).select_from(statement.order_by(None).subquery())
+    def __init__(self, statement, counted=None, rows: bool = False):
+        """`counted`: the statement whose rows are counted, when cheaper than `statement` (no joins for display);
+        `rows`: the page's items are the statement's rows (of columns), not its first column's objects."""
+        self.as_rows = rows
+        self.count = select(func.count()).select_from((statement if counted is None else counted).order_by(None)
+                                                      .subquery())
         self.rows = statement.limit(bindparam("page_limit_")).offset(bindparam("page_offset_"))
 
     def page(self, params: dict, page: int, per_page: int | None = None) -> Page:
@@ -63,8 +67,9 @@ class KeptPages:
         page = min(page, pages)
         if not total:
             return Page(items=[], page=page, pages=pages, total=0)
-        items = db.session.scalars(self.rows, {**params, "page_limit_": per_page,
-                                               "page_offset_": (page - 1) * per_page}).unique().all()
+        params = {**params, "page_limit_": per_page, "page_offset_": (page - 1) * per_page}
+        items = db.session.execute(self.rows, params).all() if self.as_rows \
+            else db.session.scalars(self.rows, params).unique().all()
         return Page(items=list(items), page=page, pages=pages, total=total)
 
 
