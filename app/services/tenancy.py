@@ -68,6 +68,12 @@ def scoped_template(model, *columns):
     return statement.where(_owned(model).customer_id == bindparam(TENANT_PARAM))
 
 
+def own_customer_template(*columns):
+    """`select(*columns)` of the acting user's own customer row, as a statement built once per process
+    (run with `tenant_params()`, like `scoped_template`)."""
+    return select(*columns).where(Customer.id == bindparam(TENANT_PARAM))
+
+
 def tenant_params(**params) -> dict:
     """The execution parameters of a `scoped_template` statement: the acting customer, plus `params`."""
     return {**params, TENANT_PARAM: tenant_id()}

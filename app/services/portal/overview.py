@@ -21,12 +21,12 @@ from functools import lru_cache
 from sqlalchemy import case, func, select
 
 from app.extensions import db
-from app.models import Contract, Invoice, Order, Product, Ticket
+from app.models import Contract, Customer, Invoice, Order, Product, Ticket
 from app.models.bilingual import localized_column, page_language
 from app.models.enums import ContractStatus, OrderStatus, TicketStatus
 from app.services import audit
 from app.services.contract_terms import minimum_term_end, notice_deadline
-from app.services.tenancy import current_customer, scoped, scoped_template, tenant_params
+from app.services.tenancy import current_customer, own_customer_template, scoped, scoped_template, tenant_params
 
 OPEN_ORDER_STATUSES = (OrderStatus.OFFER_CREATED, OrderStatus.OFFER_ACCEPTED, OrderStatus.PROVISIONING,
                        OrderStatus.PARTIALLY_PROVISIONED)
@@ -85,6 +85,9 @@ class Overview:
     open_offers: int | None = None
     tickets: TicketFigures | None = None
     latest_invoice: Invoice | None = None
+    # The customer's name and number for the page's heading (read with the counts).
+    company_name: str | None = None
+    customer_number: str | None = None
 
     @property
     def open_tickets(self) -> int | None:
@@ -96,14 +99,13 @@ def overview(orders: bool, tickets: bool, invoices: bool, contracts: bool = Fals
     """The dashboard's figures; only those the user may see are read.
 
     Every count the page shows (contracts per status, open orders and offers, open and flagged tickets)
-    comes in one statement of scalar subqueries; the lists follow only where a count says there is
-    something to list (issue 20: 4 to 7 statements, was 6 to 9)."""
+    and the customer's name and number come in one statement of scalar subqueries; the lists follow only
+    where a count says there is something to list (issue 20: 4 to 7 statements with the customer's row,
+    was 7 to 10)."""
     result = Overview()
     today = today or date.today()
-    counts = {}
-    if contracts or orders or tickets:
-        statement = _counts_statement(contracts, orders, tickets)
-        counts = db.session.execute(statement, tenant_params()).one()._asdict()
+    counts = db.session.execute(_counts_statement(contracts, orders, tickets), tenant_params()).one()._asdict()
+    result.company_name, result.customer_number = counts["company_name"], counts["customer_number"]
     if contracts:
         result.contracts = contracts_at_a_glance(today, {status: counts[status.value] for status in ContractStatus})
     if orders:
@@ -118,8 +120,10 @@ def overview(orders: bool, tickets: bool, invoices: bool, contracts: bool = Fals
 @lru_cache(maxsize=8)
 def _counts_statement(contracts: bool, orders: bool, tickets: bool):
     """The start page's counts as one row of scalar subqueries, built once per process and set of parts;
-    each subquery is limited to the customer (`scoped_template`), whose id comes with `tenant_params()`."""
-    columns = []
+    each subquery is limited to the customer (`scoped_template`), whose id comes with `tenant_params()`.
+    The customer's name and number come along for the heading."""
+    columns = [("company_name", own_customer_template(Customer.company_name)),
+               ("customer_number", own_customer_template(Customer.customer_number))]
     if contracts:
         columns += [(status.value, scoped_template(Contract, func.count()).where(Contract.status == status))
                     for status in ContractStatus]
