@@ -4,16 +4,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import defer, selectinload
 
 from app.extensions import db
 from app.models import Contract, ContractOption, Location, PhoneNumber, Product, SipAccount
 from app.models.enums import ContractStatus, ProductKind
 from app.services.contract_terms import end_of_term, option_reduction_date
-from app.services.portal.paging import Page, Sort, order_by, paginate, parse_sort
+from app.services.portal.paging import KeptPages, Page, Sort, order_by, paginate, parse_sort
 from app.services.provisioning.base import DEFAULT_SIP_PROXY
-from app.services.tenancy import get_owned_or_404, scoped
+from app.services.tenancy import get_owned_or_404, scoped, scoped_template, tenant_params
 
 # R-CON-1/R-CON-5: only an active contract may be changed.
 CHANGEABLE = frozenset({ContractStatus.ACTIVE})
@@ -41,11 +41,14 @@ def list_contracts(page: int, status: ContractStatus | None = None, kind: Produc
 
 def cloud_phone_contracts(page: int = 1, per_page: int | None = None) -> Page:
     """R-PBX-1: one page of the customer's cloud.phone contracts that are not terminated."""
-    statement = scoped(Contract).options(*LIST_OPTIONS).where(
-        Contract.product_id.in_(select(Product.id).where(Product.kind == ProductKind.CLOUD_PHONE)),
-        Contract.status != ContractStatus.INACTIVE,
-    ).order_by(Contract.contract_number, Contract.id)
-    return paginate(statement, page, per_page)
+    return _CLOUD_PHONE.page(tenant_params(), page, per_page)
+
+
+# Built once per process (issue 20); the customer comes with tenant_params() on each request.
+_CLOUD_PHONE = KeptPages(scoped_template(Contract).options(*LIST_OPTIONS).where(
+    Contract.product_id.in_(select(Product.id).where(Product.kind == ProductKind.CLOUD_PHONE)),
+    Contract.status != ContractStatus.INACTIVE,
+).order_by(Contract.contract_number, Contract.id))
 
 
 @dataclass
@@ -58,6 +61,7 @@ class LocationBlock:
 @dataclass
 class ContractDetail:
     contract: Contract
+    options: list[ContractOption]  # all of them, in booking order (also what gating reads its features from)
     end_of_term: date | None
     general_options: list[ContractOption]
     locations: list[LocationBlock]
@@ -86,20 +90,11 @@ class ContractDetail:
 def contract_detail(raw_id, today: date | None = None) -> ContractDetail:
     """The contract with product, options by location, numbers and SIP accounts; a fixed number of queries."""
     contract = get_owned_or_404(Contract, raw_id)
-    options = db.session.scalars(
-        scoped(ContractOption).where(ContractOption.contract_id == contract.id)
-        .order_by(ContractOption.start_date, ContractOption.id)
-    ).all()
-    locations = db.session.scalars(
-        scoped(Location).where(Location.contract_id == contract.id).order_by(Location.name, Location.id)
-    ).all()
-    numbers = db.session.scalars(
-        scoped(PhoneNumber).where(PhoneNumber.contract_id == contract.id)
-        .order_by(PhoneNumber.area_code, PhoneNumber.subscriber_number)
-    ).all()
-    sip_accounts = db.session.scalars(
-        scoped(SipAccount).where(SipAccount.contract_id == contract.id).order_by(SipAccount.username)
-    ).all()
+    params = tenant_params(contract_id=contract.id)
+    options = db.session.scalars(_DETAIL_OPTIONS, params).all()
+    locations = db.session.scalars(_DETAIL_LOCATIONS, params).all()
+    numbers = db.session.scalars(_DETAIL_NUMBERS, params).all()
+    sip_accounts = db.session.scalars(_DETAIL_SIP_ACCOUNTS, params).all()
     blocks = {location.id: LocationBlock(location) for location in locations}
     general = []
     for option in options:
@@ -110,6 +105,7 @@ def contract_detail(raw_id, today: date | None = None) -> ContractDetail:
     end, end_is_termination = _end_of_term(contract, today or date.today())
     return ContractDetail(
         contract=contract,
+        options=options,
         end_of_term=end,
         general_options=general,
         locations=list(blocks.values()),
@@ -120,6 +116,17 @@ def contract_detail(raw_id, today: date | None = None) -> ContractDetail:
         has_sip=bool(sip_accounts) or contract.sip_password is not None,
         end_is_termination=end_is_termination,
     )
+
+
+# The detail's statements, built once per process (issue 20); run with tenant_params(contract_id=...).
+_DETAIL_OPTIONS = scoped_template(ContractOption).where(ContractOption.contract_id == bindparam("contract_id")) \
+    .order_by(ContractOption.start_date, ContractOption.id)
+_DETAIL_LOCATIONS = scoped_template(Location).where(Location.contract_id == bindparam("contract_id")) \
+    .order_by(Location.name, Location.id)
+_DETAIL_NUMBERS = scoped_template(PhoneNumber).where(PhoneNumber.contract_id == bindparam("contract_id")) \
+    .order_by(PhoneNumber.area_code, PhoneNumber.subscriber_number)
+_DETAIL_SIP_ACCOUNTS = scoped_template(SipAccount).where(SipAccount.contract_id == bindparam("contract_id")) \
+    .order_by(SipAccount.username)
 
 
 def _end_of_term(contract: Contract, today: date) -> tuple[date | None, bool]:

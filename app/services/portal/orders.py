@@ -1,16 +1,19 @@
 """Orders and offers of the signed-in customer (R-ORD-1..4)."""
 from __future__ import annotations
 
+from functools import lru_cache
+
+from sqlalchemy import bindparam
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
-from app.models import Document, Order, OrderItem
+from app.models import Contract, Document, Order, OrderItem
 from app.models.enums import CONTRACT_DOCUMENT_TYPES, OrderStatus
 from app.models.mixins import utcnow
 from app.services import audit, order_mail
 from app.services.errors import Invalid
-from app.services.portal.paging import Page, Sort, order_by, paginate, parse_sort, with_contract, with_contract_number
-from app.services.tenancy import get_owned_or_404, scoped, scoped_update
+from app.services.portal.paging import KeptPages, Page, Sort, order_by, parse_sort, with_contract
+from app.services.tenancy import get_owned_or_404, scoped, scoped_template, scoped_update, tenant_params
 
 ORDER_ACCEPTED = "offer_accepted"
 # R-ORD-1: the list sorts by number, kind, status and its dates; newest first by default.
@@ -24,12 +27,26 @@ def parse_order_sort(raw) -> Sort:
 
 
 def list_orders(page: int, status: OrderStatus | None = None, sort: Sort | None = None) -> Page:
-    """One page of the customer's orders and offers, optionally of one status."""
-    statement = order_by(scoped(Order).options(with_contract_number(Order.contract)), sort or parse_order_sort(None),
-                         SORT_COLUMNS, Order.id)
-    if status is not None:
-        statement = statement.where(Order.status == status)
-    return paginate(statement, page)
+    """One page of the customer's orders and offers, optionally of one status: rows of `LIST_COLUMNS`."""
+    sort = sort or parse_order_sort(None)
+    params = tenant_params() if status is None else tenant_params(status=status)
+    return _list_pages(sort.key, sort.descending, status is not None).page(params, page)
+
+
+# What the list shows of an order (no order or contract objects built; issue 20, P10).
+LIST_COLUMNS = (Order.id, Order.order_number, Order.kind, Order.status, Contract.contract_number, Order.created_at,
+                Order.completed_at)
+
+
+@lru_cache(maxsize=32)
+def _list_pages(sort_key: str, descending: bool, by_status: bool) -> KeptPages:
+    """The list's count and page statements for one sort order and filter, built once per process
+    (run with tenant_params(), plus status= when filtered)."""
+    rows = scoped_template(Order, *LIST_COLUMNS).outerjoin(Contract, Contract.id == Order.contract_id)
+    counted = scoped_template(Order, Order.id)
+    if by_status:
+        rows, counted = (statement.where(Order.status == bindparam("status")) for statement in (rows, counted))
+    return KeptPages(order_by(rows, Sort(sort_key, descending), SORT_COLUMNS, Order.id), counted=counted, rows=True)
 
 
 def order_detail(raw_id) -> Order:

@@ -18,15 +18,15 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
 
-from sqlalchemy import case, func
+from sqlalchemy import case, func, select
 
 from app.extensions import db
-from app.models import Contract, Invoice, Order, Product, Ticket
-from app.models.bilingual import localized_column
+from app.models import Contract, Customer, Invoice, Order, Product, Ticket
+from app.models.bilingual import localized_column, page_language
 from app.models.enums import ContractStatus, OrderStatus, TicketStatus
 from app.services import audit
 from app.services.contract_terms import minimum_term_end, notice_deadline
-from app.services.tenancy import current_customer, scoped
+from app.services.tenancy import current_customer, own_customer_template, scoped, scoped_template, tenant_params
 
 OPEN_ORDER_STATUSES = (OrderStatus.OFFER_CREATED, OrderStatus.OFFER_ACCEPTED, OrderStatus.PROVISIONING,
                        OrderStatus.PARTIALLY_PROVISIONED)
@@ -75,7 +75,7 @@ class ContractsAtAGlance:
 class TicketFigures:
     open: int
     flagged: int
-    flagged_tickets: list[Ticket] = field(default_factory=list)
+    flagged_tickets: list = field(default_factory=list)  # rows of (id, ticket_number, title)
 
 
 @dataclass
@@ -85,6 +85,9 @@ class Overview:
     open_offers: int | None = None
     tickets: TicketFigures | None = None
     latest_invoice: Invoice | None = None
+    # The customer's name and number for the page's heading (read with the counts).
+    company_name: str | None = None
+    customer_number: str | None = None
 
     @property
     def open_tickets(self) -> int | None:
@@ -93,37 +96,57 @@ class Overview:
 
 def overview(orders: bool, tickets: bool, invoices: bool, contracts: bool = False,
              today: date | None = None) -> Overview:
-    """The dashboard's figures; only those the user may see are read."""
+    """The dashboard's figures; only those the user may see are read.
+
+    Every count the page shows (contracts per status, open orders and offers, open and flagged tickets)
+    and the customer's name and number come in one statement of scalar subqueries; the lists follow only
+    where a count says there is something to list (issue 20: 4 to 7 statements with the customer's row,
+    was 7 to 10)."""
     result = Overview()
     today = today or date.today()
+    counts = db.session.execute(_counts_statement(contracts, orders, tickets), tenant_params()).one()._asdict()
+    result.company_name, result.customer_number = counts["company_name"], counts["customer_number"]
     if contracts:
-        result.contracts = contracts_at_a_glance(today)
+        result.contracts = contracts_at_a_glance(today, {status: counts[status.value] for status in ContractStatus})
     if orders:
-        open_orders, open_offers = db.session.execute(scoped(
-            Order,
-            func.count(Order.id),
-            func.coalesce(func.sum(case((Order.status == OrderStatus.OFFER_CREATED, 1), else_=0)), 0),
-        ).where(Order.status.in_(OPEN_ORDER_STATUSES))).one()
-        result.open_orders, result.open_offers = int(open_orders), int(open_offers)
+        result.open_orders, result.open_offers = int(counts["open_orders"]), int(counts["open_offers"])
     if tickets:
-        result.tickets = ticket_figures()
+        result.tickets = ticket_figures((counts["open_tickets"], counts["flagged_tickets"]))
     if invoices:
-        result.latest_invoice = db.session.scalar(
-            scoped(Invoice).order_by(Invoice.invoice_date.desc(), Invoice.id.desc()).limit(1))
+        result.latest_invoice = db.session.scalars(_LATEST_INVOICE, tenant_params()).first()
     return result
 
 
-def contracts_at_a_glance(today: date) -> ContractsAtAGlance:
-    """Counts per status, the blocked contracts and the term dates of the next 90 days (at most 3 statements:
-    the blocked ones and the term dates are read only when the counts say there are any)."""
-    by_status = {status: 0 for status in ContractStatus}
-    for status, count in db.session.execute(
-            scoped(Contract, Contract.status, func.count(Contract.id)).group_by(Contract.status)):
-        by_status[status] = count
+@lru_cache(maxsize=8)
+def _counts_statement(contracts: bool, orders: bool, tickets: bool):
+    """The start page's counts as one row of scalar subqueries, built once per process and set of parts;
+    each subquery is limited to the customer (`scoped_template`), whose id comes with `tenant_params()`.
+    The customer's name and number come along for the heading."""
+    columns = [("company_name", own_customer_template(Customer.company_name)),
+               ("customer_number", own_customer_template(Customer.customer_number))]
+    if contracts:
+        columns += [(status.value, scoped_template(Contract, func.count()).where(Contract.status == status))
+                    for status in ContractStatus]
+    if orders:
+        columns += [("open_orders", scoped_template(Order, func.count()).where(Order.status.in_(OPEN_ORDER_STATUSES))),
+                    ("open_offers", scoped_template(Order, func.count()).where(
+                        Order.status == OrderStatus.OFFER_CREATED))]
+    if tickets:
+        columns += [("open_tickets", scoped_template(Ticket, func.count()).where(Ticket.status != TicketStatus.CLOSED)),
+                    ("flagged_tickets", scoped_template(Ticket, func.count()).where(_FLAGGED_OPEN))]
+    return select(*(statement.scalar_subquery().label(name) for name, statement in columns))
+
+
+def contracts_at_a_glance(today: date, by_status: dict[ContractStatus, int] | None = None) -> ContractsAtAGlance:
+    """Counts per status (read here unless given), the blocked contracts and the term dates of the next 90
+    days (the blocked ones and the term dates are read only when the counts say there are any)."""
+    if by_status is None:
+        by_status = {status: 0 for status in ContractStatus}
+        for status, count in db.session.execute(
+                scoped(Contract, Contract.status, func.count(Contract.id)).group_by(Contract.status)):
+            by_status[status] = count
     blocked = [ContractRef(row.id, row.contract_number, row.product) for row in db.session.execute(
-        _with_product(scoped(Contract, Contract.id, Contract.contract_number))
-        .where(Contract.status == ContractStatus.BLOCKED)
-        .order_by(Contract.contract_number).limit(SHOWN))] if by_status[ContractStatus.BLOCKED] else []
+        _blocked_statement(page_language()), tenant_params())] if by_status[ContractStatus.BLOCKED] else []
     upcoming = upcoming_term_dates(today) if by_status[ContractStatus.ACTIVE] or by_status[
         ContractStatus.BLOCKED] else []
     return ContractsAtAGlance(by_status=by_status, blocked=blocked, upcoming=upcoming[:SHOWN],
@@ -139,10 +162,7 @@ def upcoming_term_dates(today: date, days: int = UPCOMING_DAYS) -> list[TermDate
     """
     horizon = today + timedelta(days=days)
     found: list[TermDate] = []
-    rows = db.session.execute(_with_product(scoped(
-        Contract, Contract.id, Contract.contract_number, Contract.start_date, Contract.minimum_term_months,
-        Contract.notice_period_months, Contract.renewal_period_months,
-    )).where(Contract.status.in_(RUNNING), Contract.start_date.is_not(None)))
+    rows = db.session.execute(_running_terms_statement(page_language()), tenant_params())
     for row in rows:
         minimum_end, deadline = _term_dates_within(row.start_date, row.minimum_term_months, row.notice_period_months,
                                                    row.renewal_period_months, today, horizon)
@@ -168,23 +188,47 @@ def _term_dates_within(start: date, minimum_months, notice_months, renewal_month
             deadline if deadline is not None and today <= deadline[0] <= horizon else None)
 
 
+@lru_cache(maxsize=4)
+def _blocked_statement(language: str):
+    """The first blocked contracts with their product's name in `language` (built once per language)."""
+    return (_with_product(scoped_template(Contract, Contract.id, Contract.contract_number))
+            .where(Contract.status == ContractStatus.BLOCKED).order_by(Contract.contract_number).limit(SHOWN))
+
+
+@lru_cache(maxsize=4)
+def _running_terms_statement(language: str):
+    """The term columns of the running contracts with their product's name in `language` (built once per
+    language)."""
+    return _with_product(scoped_template(
+        Contract, Contract.id, Contract.contract_number, Contract.start_date, Contract.minimum_term_months,
+        Contract.notice_period_months, Contract.renewal_period_months,
+    )).where(Contract.status.in_(RUNNING), Contract.start_date.is_not(None))
+
+
 def _with_product(statement):
     """Add the product's name in the page's language as column `product`."""
     return statement.add_columns(localized_column(Product.name, Product.name_en).label("product")).join(
         Product, Product.id == Contract.product_id)
 
 
-def ticket_figures() -> TicketFigures:
-    """Open tickets, how many carry the "contact support" flag, and the first of those (2 statements, 1 when
-    none is flagged)."""
-    flagged_open = (Ticket.status != TicketStatus.CLOSED) & Ticket.contact_support.is_(True)
-    open_count, flagged = db.session.execute(scoped(
-        Ticket, func.count(Ticket.id), func.coalesce(func.sum(case((Ticket.contact_support.is_(True), 1), else_=0)), 0),
-    ).where(Ticket.status != TicketStatus.CLOSED)).one()
-    flagged_tickets = list(db.session.scalars(
-        scoped(Ticket).where(flagged_open).order_by(Ticket.created_at.desc(), Ticket.id.desc()).limit(SHOWN))
-    ) if flagged else []
+def ticket_figures(counts: tuple[int, int] | None = None) -> TicketFigures:
+    """Open tickets, how many carry the "contact support" flag (read here unless given), and the first of those
+    (number and title only; no statement when none is flagged)."""
+    if counts is None:
+        counts = db.session.execute(scoped(
+            Ticket, func.count(Ticket.id),
+            func.coalesce(func.sum(case((Ticket.contact_support.is_(True), 1), else_=0)), 0),
+        ).where(Ticket.status != TicketStatus.CLOSED)).one()
+    open_count, flagged = counts
+    flagged_tickets = db.session.execute(_FLAGGED_TICKETS, tenant_params()).all() if flagged else []
     return TicketFigures(open=int(open_count), flagged=int(flagged), flagged_tickets=flagged_tickets)
+
+
+_FLAGGED_OPEN = (Ticket.status != TicketStatus.CLOSED) & Ticket.contact_support.is_(True)
+# Statements of the start page built once per process (issue 20); the customer comes with tenant_params().
+_FLAGGED_TICKETS = scoped_template(Ticket, Ticket.id, Ticket.ticket_number, Ticket.title).where(_FLAGGED_OPEN) \
+    .order_by(Ticket.created_at.desc(), Ticket.id.desc()).limit(SHOWN)
+_LATEST_INVOICE = scoped_template(Invoice).order_by(Invoice.invoice_date.desc(), Invoice.id.desc()).limit(1)
 
 
 def reveal_hotline_password(user) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from math import ceil
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from app.extensions import db
 from app.models import Contract
@@ -45,6 +45,32 @@ def paginate(statement, page: int, per_page: int | None = None) -> Page:
         return Page(items=[], page=page, pages=pages, total=0)
     items = db.session.scalars(statement.limit(per_page).offset((page - 1) * per_page)).unique().all()
     return Page(items=list(items), page=page, pages=pages, total=total)
+
+
+class KeptPages:
+    """`paginate` for a list statement built once per process (issue 20): its COUNT and its page statement
+    (limit and offset as bound parameters) are built here once, so a request neither builds nor keys them.
+    The statement is a `tenancy.scoped_template` one; `page()` takes its `tenant_params()`."""
+
+    def __init__(self, statement, counted=None, rows: bool = False):
+        """`counted`: the statement whose rows are counted, when cheaper than `statement` (no joins for display);
+        `rows`: the page's items are the statement's rows (of columns), not its first column's objects."""
+        self.as_rows = rows
+        self.count = select(func.count()).select_from((statement if counted is None else counted).order_by(None)
+                                                      .subquery())
+        self.rows = statement.limit(bindparam("page_limit_")).offset(bindparam("page_offset_"))
+
+    def page(self, params: dict, page: int, per_page: int | None = None) -> Page:
+        per_page = per_page or PAGE_SIZE
+        total = db.session.scalar(self.count, params) or 0
+        pages = max(1, ceil(total / per_page))
+        page = min(page, pages)
+        if not total:
+            return Page(items=[], page=page, pages=pages, total=0)
+        params = {**params, "page_limit_": per_page, "page_offset_": (page - 1) * per_page}
+        items = db.session.execute(self.rows, params).all() if self.as_rows \
+            else db.session.scalars(self.rows, params).unique().all()
+        return Page(items=list(items), page=page, pages=pages, total=total)
 
 
 def with_contract(relationship):

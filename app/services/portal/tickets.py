@@ -5,27 +5,43 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import joinedload
 
 from app.extensions import db
-from app.models import Ticket, TicketAttachment, TicketComment
+from app.models import Contract, Invoice, Ticket, TicketAttachment, TicketComment
 from app.models.enums import TicketStatus
 from app.services import ticket_files, ticket_mail
 from app.services.errors import Invalid, NotFound
-from app.services.portal.paging import Page, paginate, with_contract, with_contract_number
-from app.services.tenancy import get_owned_or_404, scoped
+from app.services.portal.paging import KeptPages, Page, with_contract
+from app.services.tenancy import get_owned_or_404, scoped, scoped_template, tenant_params
 
 CLOSED_SHOWN = 10
 REPLY_MAX = 10000
 
 
-def ticket_lists(page: int) -> tuple[Page, list[Ticket]]:
-    """R-TIC-4: every open ticket (a page at a time), plus the last ten closed ones."""
-    base = scoped(Ticket).options(with_contract_number(Ticket.contract), joinedload(Ticket.invoice))
-    open_tickets = paginate(
-        base.where(Ticket.status != TicketStatus.CLOSED).order_by(Ticket.created_at.desc(), Ticket.id.desc()), page)
-    closed = db.session.scalars(
-        base.where(Ticket.status == TicketStatus.CLOSED).order_by(Ticket.closed_at.desc(), Ticket.id.desc())
-        .limit(CLOSED_SHOWN)
-    ).unique().all()
+def ticket_lists(page: int) -> tuple[Page, list]:
+    """R-TIC-4: every open ticket (a page at a time), plus the last ten closed ones; rows of the columns the
+    list shows (`LIST_COLUMNS`: no ticket, contract or invoice objects built; issue 20, P10)."""
+    params = tenant_params()
+    open_tickets = _OPEN_TICKETS.page(params, page)
+    closed = db.session.execute(_CLOSED_TICKETS, params).all()
     return open_tickets, list(closed)
+
+
+# What the list shows of a ticket: what it concerns is its contract's number, else its invoice's number.
+LIST_COLUMNS = (Ticket.id, Ticket.ticket_number, Ticket.title, Ticket.kind, Ticket.status, Ticket.created_at,
+                Ticket.contact_support, Contract.contract_number, Invoice.invoice_number)
+
+
+def _list_statement(*where):
+    """The list's rows (built once per process, run with tenant_params()); contract and invoice are the
+    ticket's own, joined by its keys."""
+    return (scoped_template(Ticket, *LIST_COLUMNS).outerjoin(Contract, Contract.id == Ticket.contract_id)
+            .outerjoin(Invoice, Invoice.id == Ticket.invoice_id).where(*where))
+
+
+_OPEN_TICKETS = KeptPages(
+    _list_statement(Ticket.status != TicketStatus.CLOSED).order_by(Ticket.created_at.desc(), Ticket.id.desc()),
+    counted=scoped_template(Ticket, Ticket.id).where(Ticket.status != TicketStatus.CLOSED), rows=True)
+_CLOSED_TICKETS = _list_statement(Ticket.status == TicketStatus.CLOSED) \
+    .order_by(Ticket.closed_at.desc(), Ticket.id.desc()).limit(CLOSED_SHOWN)
 
 
 def ticket_detail(raw_id) -> tuple[Ticket, list[TicketComment]]:

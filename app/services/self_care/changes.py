@@ -25,7 +25,7 @@ from datetime import timedelta
 from flask import current_app
 from flask_appbuilder.security.sqla.models import Role
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import bindparam, delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.extensions import db
@@ -259,9 +259,15 @@ def notify_portal_admins(change: ProvisioningChange, user) -> None:
 # --- reading -----------------------------------------------------------------------
 def changes_of(contract_id: int, customer_id: int, limit: int = 10) -> list[ProvisioningChange]:
     """The contract's latest changes, newest first."""
-    return db.session.scalars(select(ProvisioningChange).where(
-        ProvisioningChange.contract_id == contract_id, ProvisioningChange.customer_id == customer_id)
-        .order_by(ProvisioningChange.id.desc()).limit(limit)).all()
+    return db.session.scalars(_CHANGES_OF, {"contract_id": contract_id, "customer_id": customer_id,
+                                            "limit": limit}).all()
+
+
+# Built once per process (issue 20).
+_CHANGES_OF = select(ProvisioningChange).where(
+    ProvisioningChange.contract_id == bindparam("contract_id"),
+    ProvisioningChange.customer_id == bindparam("customer_id"),
+).order_by(ProvisioningChange.id.desc()).limit(bindparam("limit"))
 
 
 def retryable_ids(changes: list[ProvisioningChange]) -> set[int]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import exists, select
+from sqlalchemy import bindparam, exists, select
 
 from app.extensions import db
 from app.models import ContractOption, DslAccount, OptionType, SipAccount
@@ -43,27 +43,41 @@ class Actions:
         return bool(getattr(self, kind, False))
 
 
-def booked_features(contract, today: date | None = None) -> set[OptionFeature]:
-    """The features of the options booked on `contract` that have not ended."""
+def booked_features(contract, today: date | None = None, options=None) -> set[OptionFeature]:
+    """The features of the options booked on `contract` that have not ended (from `options`, all the
+    contract's options with their types, when the caller has read them already)."""
     today = today or date.today()
-    rows = db.session.execute(
-        select(OptionType.feature, ContractOption.end_date).join(OptionType, ContractOption.option_type)
-        .where(ContractOption.customer_id == contract.customer_id, ContractOption.contract_id == contract.id)
-    ).all()
+    if options is not None:
+        rows = [(option.option_type.feature, option.end_date) for option in options]
+    else:
+        rows = db.session.execute(_FEATURES, _contract_params(contract)).all()
     return {feature for feature, end in rows if end is None or end >= today}
+
+
+def _contract_params(contract) -> dict:
+    return {"customer_id": contract.customer_id, "contract_id": contract.id}
+
+
+def _has(model):
+    return exists().where(model.customer_id == bindparam("customer_id"), model.contract_id == bindparam("contract_id"))
+
+
+# Built once per process (issue 20); run with _contract_params(contract) of a contract looked up for its customer.
+_FEATURES = select(OptionType.feature, ContractOption.end_date).join(OptionType, ContractOption.option_type).where(
+    ContractOption.customer_id == bindparam("customer_id"), ContractOption.contract_id == bindparam("contract_id"))
+_ACCOUNTS = select(_has(SipAccount), _has(DslAccount))
 
 
 def _accounts(contract) -> tuple[bool, bool]:
     """(has a SIP account, has a DSL account): one statement whatever the contract books, so the
     contract page costs the same number of statements for every contract (P5)."""
-    def has(model):
-        return exists().where(model.customer_id == contract.customer_id, model.contract_id == contract.id)
-    return tuple(db.session.execute(select(has(SipAccount), has(DslAccount))).one())
+    return tuple(db.session.execute(_ACCOUNTS, _contract_params(contract)).one())
 
 
-def actions_for(contract, today: date | None = None) -> Actions:
-    """The actions `contract` offers now (R-SIP-7: no option, no button; R-CON-5: changes only when Aktiv)."""
-    features = booked_features(contract, today)
+def actions_for(contract, today: date | None = None, options=None) -> Actions:
+    """The actions `contract` offers now (R-SIP-7: no option, no button; R-CON-5: changes only when Aktiv).
+    `options`: all the contract's options, when the caller has read them (saves their statement)."""
+    features = booked_features(contract, today, options)
     kind = contract.product.kind
     active = contract.allows_changes
     sip = kind in SIP_KINDS

@@ -29,10 +29,11 @@ class ActionsBlock:
     retryable: set[int] = field(default_factory=set)
 
 
-def actions_block(contract: Contract) -> ActionsBlock:
-    """For the contract page (the contract was looked up through the tenancy module)."""
+def actions_block(contract: Contract, options=None) -> ActionsBlock:
+    """For the contract page (the contract was looked up through the tenancy module); `options`: all the
+    contract's options when the page has read them already."""
     recent = changes.changes_of(contract.id, contract.customer_id)
-    return ActionsBlock(contract, gating.actions_for(contract), recent, changes.retryable_ids(recent))
+    return ActionsBlock(contract, gating.actions_for(contract, options=options), recent, changes.retryable_ids(recent))
 
 
 def contract_for(raw_id, kind: str) -> Contract:

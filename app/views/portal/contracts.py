@@ -11,6 +11,7 @@ from app.models.enums import ContractStatus
 from app.services import porting, provisioning
 from app.services.portal import contracts as service
 from app.services.self_care.portal import actions_block
+from app.views.portal.contract_rows import option_rows
 from app.views.portal.base import PortalView, object_ids, signed_in_or_401
 
 
@@ -51,7 +52,8 @@ class PortalContractView(PortalView):
         detail = service.contract_detail(pk)
         return self.render_template("portal/contract_detail.html", detail=detail, contract=detail.contract,
                                     accounting_phone=current_app.config["ACCOUNTING_PHONE"],
-                                    panel_timeout_ms=panel_timeout_ms(), actions=actions_block(detail.contract),
+                                    panel_timeout_ms=panel_timeout_ms(),
+                                    actions=actions_block(detail.contract, detail.options), option_rows=option_rows,
                                     portings=porting.contract_portings(detail.contract.id))
 
     @expose("/<pk>/technical")

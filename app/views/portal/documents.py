@@ -12,6 +12,7 @@ from app.models.enums import BILLING_DOCUMENT_TYPES, DocumentType
 from app.services.portal import call_records, invoices
 from app.services.portal import documents as service
 from app.views.portal.base import PortalView, object_ids, send_document, stream_csv
+from app.views.portal.invoice_rows import invoice_rows
 
 
 class PortalInvoiceView(PortalView):
@@ -32,7 +33,8 @@ class PortalInvoiceView(PortalView):
             # R-INV-2: the default view lists the invoices themselves, with amount, due date and state.
             page = invoices.list_invoices(self.page_arg(), date.today())
             return self.render_template("portal/invoices.html", page=page, doc_type=doc_type, filter_form=form,
-                                        title_kind="billing", export=None, today=date.today())
+                                        title_kind="billing", export=None, today=date.today(),
+                                        invoice_rows=invoice_rows)
         page = service.list_documents(BILLING_DOCUMENT_TYPES, doc_type, self.page_arg())
         export = None
         if doc_type in (DocumentType.EVN_PDF, DocumentType.EVN_CSV):

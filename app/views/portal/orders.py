@@ -12,6 +12,7 @@ from app.models.enums import OrderKind, OrderStatus
 from app.services.errors import Invalid
 from app.services.portal import orders as service
 from app.views.portal.base import PortalView, object_ids
+from app.views.portal.order_rows import order_rows
 
 
 class PortalOrderView(PortalView):
@@ -29,7 +30,7 @@ class PortalOrderView(PortalView):
         status = form.selected
         page = service.list_orders(self.page_arg(), status=status, sort=sort)
         return self.render_template("portal/orders.html", page=page, status=status, statuses=list(OrderStatus),
-                                    kinds=list(OrderKind), sort=sort, filter_form=form)
+                                    kinds=list(OrderKind), sort=sort, filter_form=form, order_rows=order_rows)
 
     @expose("/<pk>")
     @has_access

@@ -13,6 +13,7 @@ from app.services.errors import Invalid, NotFound
 from app.services.uploads import upload_limit_mb
 from app.services.portal import ticket_create, tickets as service
 from app.views.portal.base import PortalView, object_ids, signed_in_or_401
+from app.views.portal.ticket_rows import ticket_rows
 
 
 def _files(field_name: str):
@@ -36,7 +37,7 @@ class PortalTicketView(PortalView):
     def list(self):
         open_tickets, closed = service.ticket_lists(self.page_arg())
         return self.render_template("portal/tickets.html", open_tickets=open_tickets, closed=closed,
-                                    hotline=current_app.config["HOTLINE_PHONE"])
+                                    hotline=current_app.config["HOTLINE_PHONE"], ticket_rows=ticket_rows)
 
     @expose("/new", methods=["GET", "POST"])
     @has_access
