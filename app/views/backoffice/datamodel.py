@@ -58,7 +58,11 @@ class BackofficeInterface(SQLAInterface):
         )
 
     def _loader_options(self):
-        return loader_options(self.obj, self.eager_paths)
+        # Built once per list: loader options are immutable and safe to share between statements.
+        cached = self.__dict__.get("_options")
+        if cached is None or cached[0] != self.eager_paths:
+            cached = self._options = (self.eager_paths, loader_options(self.obj, self.eager_paths))
+        return cached[1]
 
     def apply_all(self, query, *args, **kwargs):
         """FAB's filtering, ordering and paging, plus the listed relations loaded with it (no N+1)."""
