@@ -13,7 +13,7 @@ from sqlalchemy.orm import lazyload, load_only
 
 from app.extensions import db
 from app.views.backoffice.list_load import DISPLAY_COLUMNS
-from tests.integration.test_backoffice_pages import dataset, make_full_dataset  # noqa: F401
+from tests.integration.test_backoffice_pages import admin_client, dataset, make_full_dataset  # noqa: F401
 
 
 def _models() -> dict[str, type]:
@@ -38,3 +38,17 @@ def test_each_related_rows_text_needs_only_its_listed_columns(app, dataset):  # 
             assert rows, f"no {name} rows in the test data"
             for row in rows:
                 assert str(row), name
+
+
+@pytest.mark.rule("R-BO-1")
+def test_list_headers_and_buttons_follow_the_language(app, admin_client, dataset):  # noqa: F811
+    """Column labels are kept per view and language, the record buttons' texts per page (issue 20):
+    switching the language switches both on the next request."""
+    german = admin_client.get("/documents/list/").get_data(as_text=True)
+    assert 'data-label="Kunde"' in german and 'title="Eintrag anzeigen"' in german
+    admin_client.get("/lang/en")
+    english = admin_client.get("/documents/list/").get_data(as_text=True)
+    assert 'data-label="Customer"' in english and 'title="Show record"' in english
+    assert 'data-label="Kunde"' not in english
+    admin_client.get("/lang/de")
+    assert 'data-label="Kunde"' in admin_client.get("/documents/list/").get_data(as_text=True)

@@ -5,7 +5,7 @@ re-check it on a FAB upgrade, tests/fab_forks.json) calls `list_widgets` here.
 """
 from __future__ import annotations
 
-from app.views.backoffice.list_rows import list_cells, record_links, rows_html
+from app.views.backoffice.list_rows import list_cells, record_links, row_values, rows_html
 
 
 def list_widgets(view, filters, actions=None, order_column="", order_direction="", page=None,
@@ -35,7 +35,7 @@ def list_widgets(view, filters, actions=None, order_column="", order_direction="
         cells=list_cells(view),
         links=record_links(type(view).__name__, pks, filters),
         rows_html=rows_html,
-        value_columns=view.datamodel.get_values(rows, view.list_columns),
+        value_columns=row_values(view.datamodel, rows, view.list_columns),
         order_columns=view.order_columns,
         formatters_columns={**view.formatters_columns, **(view.list_formatters or {})},
         page=page,
