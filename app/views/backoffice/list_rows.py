@@ -15,10 +15,11 @@ template (`is_item_visible`, as FAB's base list does) — nothing here decides a
 from __future__ import annotations
 
 from enum import Enum
+import re
 from time import monotonic
 from urllib.parse import quote
 
-from flask import url_for
+from flask import request, url_for
 from flask_appbuilder._compat import as_unicode
 from flask_appbuilder.fields import QuerySelectField, QuerySelectMultipleField
 from flask_appbuilder.widgets import RenderTemplateWidget, SearchWidget
@@ -29,6 +30,7 @@ from markupsafe import Markup, escape
 from app.i18n import day, request_locale_code, timestamp
 
 _MARK = "pk-marker-e2f1"
+_PLAIN = re.compile(r"[A-Za-z0-9_.]+")
 _QUERY_FIELDS = (QuerySelectField, QuerySelectMultipleField)
 # FAB's security metadata: permission names ("can_list") and view names, both written only by FAB's
 # start-up sync; not a customer's data, and no user edits them (issue 20: cached per view and language).
@@ -128,6 +130,26 @@ def _builder(endpoint: str, filters=None):
         return lambda pk: _safe_url(endpoint, pk, filters)
     head, _, tail = path.partition(_MARK)
     return lambda pk: head + quote(str(pk), safe=_PATH_SAFE) + tail
+
+
+def order_links(modelview_name: str, columns) -> dict[str, str]:
+    """FAB's `link_order` filter (the column headers' sort links) for each column, one url_for per page.
+
+    FAB sets `_oc_<view>` to the column and flips `_od_<view>` the same way for every column; the
+    column goes in where the marker was (a column name is a plain identifier, never quoted)."""
+    order_column, order_direction = "_oc_" + modelview_name, "_od_" + modelview_name
+    args = request.args.copy()
+    if order_column in args:
+        args[order_column] = _MARK
+        args[order_direction] = "desc" if args.get(order_direction) == "asc" else "asc"
+    else:
+        args[order_column] = _MARK
+        args[order_direction] = "asc"
+    path = url_for(request.endpoint, **dict(list(request.view_args.items()) + list(args.to_dict().items())))
+    head, found, tail = path.partition(_MARK)
+    if not found or _MARK in tail:
+        return {}  # the template falls back to FAB's filter
+    return {column: head + column + tail for column in columns if _PLAIN.fullmatch(column)}
 
 
 def record_links(modelview_name: str, pks, filters) -> list[tuple[str | None, str | None, str | None]]:

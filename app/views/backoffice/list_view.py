@@ -5,7 +5,7 @@ re-check it on a FAB upgrade, tests/fab_forks.json) calls `list_widgets` here.
 """
 from __future__ import annotations
 
-from app.views.backoffice.list_rows import list_cells, record_links, row_values, rows_html
+from app.views.backoffice.list_rows import list_cells, order_links, record_links, row_values, rows_html
 
 
 def list_widgets(view, filters, actions=None, order_column="", order_direction="", page=None,
@@ -34,6 +34,7 @@ def list_widgets(view, filters, actions=None, order_column="", order_direction="
         include_columns=view.list_columns,
         cells=list_cells(view),
         links=record_links(type(view).__name__, pks, filters),
+        order_links=order_links(type(view).__name__, view.order_columns or ()),
         rows_html=rows_html,
         value_columns=row_values(view.datamodel, rows, view.list_columns),
         order_columns=view.order_columns,
