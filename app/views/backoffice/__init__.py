@@ -13,6 +13,7 @@ from flask_babel import lazy_gettext as _l
 from app.views.backoffice.contracts import ContractOptionView, ContractView, OptionTypeView, ProductView
 from app.views.backoffice.customers import ContactPersonView, CustomerView, LocationView
 from app.views.backoffice.documents import CallRecordView, DocumentView, InvoiceView
+from app.views.backoffice.list_rows import PageSearchWidget
 from app.views.backoffice.lookups import BackofficeLookupView
 from app.views.backoffice.orders import OrderItemView, OrderStepView, OrderView
 from app.views.backoffice.porting import PortingView
@@ -103,6 +104,16 @@ def _security_menu_last(appbuilder) -> None:
         menu.append(security)
 
 
+def _stock_security_lists(appbuilder) -> None:
+    """FAB's own lists of permission names, view names and permissions on views get the back office's
+    search widget, which keeps their filter inputs' markup per language (issue 20, P10): their selects
+    list FAB's permission and view names, written by FAB's start-up sync only (list_rows.py)."""
+    for view in appbuilder.baseviews:
+        if type(view).__module__ == "flask_appbuilder.security.views" and type(view).__name__ in (
+                "PermissionModelView", "ViewMenuModelView", "PermissionViewModelView"):
+            view.search_widget = PageSearchWidget
+
+
 def register_backoffice_views(appbuilder) -> None:
     """Add the back-office views to the menu, grouped by area."""
     _wire_related_views(appbuilder)
@@ -120,3 +131,4 @@ def register_backoffice_views(appbuilder) -> None:
                 # A separator with a title: the navbar shows it as the heading of the entries after it.
                 appbuilder.menu.find(category).childs.insert(start, MenuItem("-", label=section_label))
     _security_menu_last(appbuilder)
+    _stock_security_lists(appbuilder)

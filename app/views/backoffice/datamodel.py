@@ -1,7 +1,7 @@
 """The back office's data interface: FAB's SQLAInterface with eager lists, safe filters and safe ids.
 
-- the relations a list shows are loaded with one extra query each, never one row at a
-  time (QUALITY P4/P5);
+- the relations a list shows are loaded with the list (only the columns their text needs, see
+  list_load.py), never one row at a time (QUALITY P4/P5);
 - an unknown filter index or enum value in the URL filters nothing instead of a 500;
 - an id from the URL is read only when it is a positive integer its column can hold (R7).
 """
@@ -11,12 +11,10 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_babel import gettext
 from markupsafe import escape
 from sqlalchemy import BigInteger, Integer, func, select
-from sqlalchemy.orm import defer, selectinload
 
 from app.i18n import number
-
-from app.models.mixins import EncryptedText
 from app.views.backoffice.filters import SafeFilterConverter, SafeFilters
+from app.views.backoffice.list_load import loader_options
 
 INT32_MAX = 2**31 - 1
 INT64_MAX = 2**63 - 1
@@ -60,21 +58,14 @@ class BackofficeInterface(SQLAInterface):
         )
 
     def _loader_options(self):
-        # Secrets are never listed (SECRET_COLUMNS): a list leaves them undecrypted (issue 20).
-        options = [defer(column) for column in _encrypted(self.obj)]
-        for path in self.eager_paths:
-            model = self.obj
-            loader = None
-            for part in path.split("."):
-                attribute = getattr(model, part)
-                loader = selectinload(attribute) if loader is None else loader.selectinload(attribute)
-                model = attribute.property.mapper.class_
-            secrets = _encrypted(model)
-            options.append(loader.defer(*secrets) if secrets else loader)
-        return options
+        # Built once per list: loader options are immutable and safe to share between statements.
+        cached = self.__dict__.get("_options")
+        if cached is None or cached[0] != self.eager_paths:
+            cached = self._options = (self.eager_paths, loader_options(self.obj, self.eager_paths))
+        return cached[1]
 
     def apply_all(self, query, *args, **kwargs):
-        """FAB's filtering, ordering and paging, plus one query per listed relation (no N+1)."""
+        """FAB's filtering, ordering and paging, plus the listed relations loaded with it (no N+1)."""
         query = super().apply_all(query, *args, **kwargs)
         options = self._loader_options()
         return query.options(*options) if options else query
@@ -90,12 +81,6 @@ class CountOver(int):
 
     def __html__(self) -> str:
         return str(escape(gettext("more than %(count)s", count=number(self.limit))))
-
-
-def _encrypted(model) -> list:
-    """The Fernet-encrypted column attributes of a model (hotline, SIP and DSL passwords)."""
-    return [getattr(model, prop.key) for prop in model.__mapper__.column_attrs
-            if any(isinstance(column.type, EncryptedText) for column in prop.columns)]
 
 
 def pk_in_range(model, raw) -> int | None:

@@ -15,7 +15,7 @@ Stock FAB `ModelView` has gaps that `SafeViewMixin` closes once for all views:
 - secret columns (hotline/SIP/DSL passwords, TOTP secret) can never be listed,
   shown, searched or edited, whatever a subclass declares (QUALITY S14).
 
-It replaces FAB's own `_init_properties`, `_get_list_widget`, `_deserialize_pk_if_composite`,
+It replaces FAB's own `_init_properties`, `_get_list_widget` (its body in list_view.py), `_deserialize_pk_if_composite`,
 `_add`, `_edit`, `_delete`, `action_post` and related-views list: re-check them on a FAB upgrade.
 """
 from __future__ import annotations
@@ -34,7 +34,7 @@ from app.services.errors import Forbidden, NotFound, ServiceError
 from app.views.backoffice.datamodel import BackofficeInterface, pk_in_range
 from app.views.backoffice.filters import enum_class
 from app.views.backoffice.labels import COMMON_LABELS, type_formatter
-from app.views.backoffice.list_rows import list_cells, record_links
+from app.views.backoffice.list_view import list_widgets
 from app.views.backoffice.widgets import ReadOnlyRelationField, enum_select_field
 
 # Never listed, shown, searched or edited in the back office (QUALITY S14).
@@ -174,45 +174,9 @@ class SafeViewMixin:
     list_formatters: dict | None = None
     max_page_size = 100
 
-    def _get_list_widget(self, filters, actions=None, order_column="", order_direction="", page=None,
-                         page_size=None, widgets=None, **kwargs):
-        """FAB's list widget with a capped page size and list-only formatters."""
-        widgets = widgets or {}
-        actions = actions or self.actions
-        try:
-            page_size = min(max(int(page_size or self.page_size), 1), self.max_page_size)
-            page = max(int(page or 0), 0)
-        except (TypeError, ValueError):
-            page_size, page = self.page_size, 0
-        if not order_column and self.base_order:
-            order_column, order_direction = self.base_order
-        if order_column and order_column not in (self.order_columns or []) and (
-            not self.base_order or order_column != self.base_order[0]
-        ):
-            order_column, order_direction = self.base_order or ("", "")
-        joined_filters = filters.get_joined_filters(self._base_filters)
-        count, rows = self.datamodel.query(
-            joined_filters, order_column, order_direction, page=page, page_size=page_size,
-        )
-        pks = [self._serialize_pk_if_composite(pk) for pk in self.datamodel.get_keys(rows)]
-        widgets["list"] = self.list_widget(  # cells, links: worked out once per page (list_rows.py)
-            label_columns=self.label_columns,
-            include_columns=self.list_columns,
-            cells=list_cells(self),
-            links=record_links(self.__class__.__name__, pks, filters),
-            value_columns=self.datamodel.get_values(rows, self.list_columns),
-            order_columns=self.order_columns,
-            formatters_columns={**self.formatters_columns, **(self.list_formatters or {})},
-            page=page,
-            page_size=page_size,
-            count=count,
-            pks=pks,
-            actions=actions,
-            filters=filters,
-            modelview_name=self.__class__.__name__,
-            **kwargs,
-        )
-        return widgets
+    def _get_list_widget(self, filters, **kwargs):
+        """FAB's list widget with a capped page size, list-only formatters, rows worked out per page."""
+        return list_widgets(self, filters, **kwargs)
 
     # --- 404 instead of 500 ---------------------------------------------
     def create_blueprint(self, appbuilder, endpoint=None, static_folder=None):
