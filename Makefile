@@ -54,7 +54,7 @@ constraints: $(DEV_STAMP)
 # --- Translations (workflow: translations/README.md) --------------------------
 LOCALES := de en
 POT := translations/messages.pot
-BABEL_KEYWORDS := -k _l -k lazy_gettext -k lazy_ngettext:1,2
+BABEL_KEYWORDS := -k _l -k lazy_gettext -k lazy_ngettext:1,2 -k catalogue_text -k catalogue_plural:1,2
 
 # The .mo files are build output (not committed); run/test build them first.
 translations-compile: $(RUNTIME_STAMP)

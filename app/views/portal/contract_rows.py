@@ -7,10 +7,10 @@ the cards' labels once per table, every value escaped, amounts and dates through
 """
 from __future__ import annotations
 
-from flask_babel import gettext, ngettext
 from markupsafe import Markup, escape
 
 from app.i18n import day, money, number
+from app.views.row_html import catalogue_plural, catalogue_text, joined
 
 ROW = ('\n  <tr>\n    <td data-label="{0}">{6}</td>\n    <td class="text-right" data-label="{1}">{7}</td>\n'
        '    <td class="text-right" data-label="{2}">{8}</td>\n    <td class="text-right" data-label="{3}">{9}</td>\n'
@@ -20,7 +20,7 @@ LABELS = ("Option", "Quantity", "Monthly", "One-time", "Booked since", "Minimum 
 
 def option_rows(options) -> Markup:
     """The `<tr>` rows of an option table (name, quantity, monthly and one-time price, since, minimum term)."""
-    labels = [Markup(gettext(label)) for label in LABELS]  # as Jinja's `_()`: the catalogue's text is trusted
+    labels = [catalogue_text(label) for label in LABELS]  # as Jinja's `_()`: the catalogue's text is trusted
     parts = ["\n  "]
     for option in options:
         quantity = option.quantity
@@ -31,7 +31,7 @@ def option_rows(options) -> Markup:
             escape(money(option.monthly_price)),
             escape(money(option.one_time_price)),
             escape(day(option.start_date)),
-            Markup(ngettext("%(num)d month", "%(num)d months", option.minimum_term_months or 0)),
+            catalogue_plural("%(num)d month", "%(num)d months", option.minimum_term_months or 0),
         ))
     parts.append("\n")
-    return Markup("".join(parts))
+    return joined(parts)

@@ -7,10 +7,10 @@ the badge through template_globals.status_badge, dates through app.i18n.
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import gettext
 from markupsafe import Markup, escape
 
 from app.i18n import day
+from app.views.row_html import catalogue_text, joined
 from app.views.template_globals import status_badge
 
 ROW = ('\n      <tr>\n        <td data-label="{0}"><a href="{6}{7}">{8}</a></td>\n'
@@ -22,7 +22,7 @@ LABELS = ("Order number", "Kind", "Status", "Contract", "Created", "Completed")
 
 def order_rows(orders) -> Markup:
     """The `<tbody>` content of the order table; `orders` are rows of `services.portal.orders.LIST_COLUMNS`."""
-    labels = [Markup(gettext(label)) for label in LABELS]  # as Jinja's `_()`: the catalogue's text is trusted
+    labels = [catalogue_text(label) for label in LABELS]  # as Jinja's `_()`: the catalogue's text is trusted
     show_url = escape(url_for("PortalOrderView.show", pk=0)[:-1])
     parts = ["\n    "]
     for order in orders:
@@ -31,4 +31,4 @@ def order_rows(orders) -> Markup:
             status_badge(order.status), escape(order.contract_number if order.contract_number is not None else "–"),
             escape(day(order.created_at)), escape(day(order.completed_at)),
         ))
-    return Markup("".join(parts))
+    return joined(parts)

@@ -9,10 +9,10 @@ every value escaped.
 from __future__ import annotations
 
 from flask import url_for
-from flask_babel import gettext
 from markupsafe import Markup, escape
 
 from app.i18n import day
+from app.views.row_html import catalogue_text, joined
 from app.views.template_globals import status_badge
 
 ROW = ('\n      <tr><td data-label="{0}"><a href="{7}{8}">{9}</a></td>\n'
@@ -27,10 +27,10 @@ FLAG = '<i class="fa fa-flag text-danger" aria-hidden="true" title="{0}"></i><sp
 def ticket_rows(tickets) -> Markup:
     """The `<tbody>` content of a ticket table; `tickets` are rows of `services.portal.tickets.LIST_COLUMNS`."""
     if not tickets:
-        return Markup('\n    <tr><td colspan="7">{}</td></tr>').format(Markup(gettext("None.")))
-    labels = [Markup(gettext(label)) for label in LABELS]  # as Jinja's `_()`: the catalogue's text is trusted
+        return Markup('\n    <tr><td colspan="7">{}</td></tr>').format(catalogue_text("None."))
+    labels = [catalogue_text(label) for label in LABELS]  # as Jinja's `_()`: the catalogue's text is trusted
     show_url = escape(url_for("PortalTicketView.show", pk=0)[:-1])
-    flag = FLAG.format(Markup(gettext("Please call our support about this ticket.")))
+    flag = FLAG.format(catalogue_text("Please call our support about this ticket."))
     parts = ["\n    "]
     for ticket in tickets:
         concerns = ticket.contract_number if ticket.contract_number is not None else (
@@ -40,4 +40,4 @@ def ticket_rows(tickets) -> Markup:
             escape(ticket.kind.label), escape(concerns), status_badge(ticket.status), escape(day(ticket.created_at)),
             flag if ticket.contact_support else "",
         ))
-    return Markup("".join(parts))
+    return joined(parts)
