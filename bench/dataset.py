@@ -99,11 +99,22 @@ def load_meta(scale: str, backend: str) -> dict | None:
         return None
 
 
+def same_database(stored: str | None, url: str) -> bool:
+    """Equal URLs, or SQLite URLs naming the same file by another path (a checkout's bench/var may be a
+    symlink to another's): such a dataset is reused, not thrown away and generated again under its user."""
+    if stored == url:
+        return True
+    prefix = "sqlite:///"
+    if not (stored and stored.startswith(prefix) and url.startswith(prefix)):
+        return False
+    return os.path.realpath(stored[len(prefix):]) == os.path.realpath(url[len(prefix):])
+
+
 def is_reusable(meta: dict | None, database_url: str) -> bool:
     """True when the stored dataset matches this code's schema and generator and is still there."""
     if not meta or meta.get("generator_version") != GENERATOR_VERSION:
         return False
-    if meta.get("revision") != current_head() or meta.get("database_url") != database_url:
+    if meta.get("revision") != current_head() or not same_database(meta.get("database_url"), database_url):
         return False
     from sqlalchemy import create_engine, text
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from bench import pages, report, wrk
-from bench.dataset import Sizes, contract_customer, invoice_customer, options_of, pick_contract
+from bench.dataset import Sizes, contract_customer, invoice_customer, options_of, pick_contract, same_database
 
 
 def test_wrk_output_is_read_from_the_lua_line():
@@ -276,3 +276,15 @@ def test_profile_tables_per_request_by_package_and_function():
     assert not profile.is_portal_page("/contracts/list/")
     text = profile.render(summary, ["head"], [("template rendering", 0.5)], 100, 20.0)
     assert "template rendering" in text and "10.00 ms" in text and "50.0%" in text
+
+
+def test_a_dataset_reached_through_a_symlinked_folder_is_the_same_database(tmp_path):
+    (tmp_path / "var").mkdir()
+    (tmp_path / "var" / "sqlite-L.db").write_bytes(b"")
+    (tmp_path / "other").symlink_to(tmp_path / "var")
+    stored = f"sqlite:///{tmp_path}/var/sqlite-L.db"
+    assert same_database(stored, stored)
+    assert same_database(stored, f"sqlite:///{tmp_path}/other/sqlite-L.db")
+    assert not same_database(stored, f"sqlite:///{tmp_path}/var/sqlite-S.db")
+    assert not same_database(stored, "postgresql://bench@127.0.0.1/bench")
+    assert not same_database(None, stored)
