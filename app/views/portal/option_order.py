@@ -22,6 +22,7 @@ from app.services.option_order import drafts as draft_rules, numbers as number_r
 from app.services.option_order.changes import recipient
 from app.services.tenancy import current_customer
 from app.views.portal.base import PortalView, object_ids
+from app.views.portal.option_order_rows import contract_choice_rows
 
 STEPS = ("contract", "numbers", "options", "summary")
 
@@ -85,7 +86,7 @@ class PortalOptionOrderView(PortalView):
                 return redirect(self._first_step(new))
         return self.render_template("portal/option_order/contract.html", form=form, choices=choices, draft=draft,
                                     step="contract", steps=STEPS, numbers_apply=True,
-                                    abandon_form=StepForm(prefix="abandon-"))
+                                    abandon_form=StepForm(prefix="abandon-"), contract_choice_rows=contract_choice_rows)
 
     def _first_step(self, draft) -> str:
         if number_rules.applies(draft.contract):
