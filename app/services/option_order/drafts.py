@@ -17,7 +17,9 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, inspect, select
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.util import identity_key
 
 from app.extensions import db
 from app.models import Contract, DraftUpload, OrderDraft, Product
@@ -117,12 +119,37 @@ def empty_data() -> dict:
     return {"additions": [], "removals": [], "booked": {}, "added_options": []}
 
 
+# The draft with its contract (and the contract's product, joined by the model) in one statement, built once
+# per process with the customer as a bound parameter; the SIP password stays unread (issue 20, P10: every
+# step shows the contract, and a lazy load would decrypt the password for nothing).
+_DRAFT = (scoped_template(OrderDraft).where(OrderDraft.id == bindparam("draft_id_"))
+          .options(joinedload(OrderDraft.contract, innerjoin=True).defer(Contract.sip_password)))
+
+
 def load(customer, user, draft_id, now: datetime | None = None) -> OrderDraft:
-    """The user's own, unexpired draft; NotFound for anyone else's id or an expired one."""
-    draft = _owned(OrderDraft, customer, draft_id)
+    """The user's own, unexpired draft; NotFound for anyone else's id or an expired one.
+
+    A page asks twice (the view, then the step's service): the second time the draft this request already
+    loaded through the customer's statement is taken again, its owner checked once more.
+    """
+    draft = _loaded_draft(customer, draft_id)
     if draft is None or draft.user_id != user.id or draft.expires_at <= (now or utcnow()):
         raise not_found()
     return draft
+
+
+def _loaded_draft(customer, raw_id):
+    if isinstance(raw_id, int) and not isinstance(raw_id, bool):
+        raw_id = str(raw_id)
+    try:
+        ident = parse_id(raw_id)  # ASCII digits only: "١" or "²" are no ids (R7)
+    except NotFound:
+        return None
+    known = db.session.identity_map.get(identity_key(OrderDraft, ident))
+    # Only as loaded (not expired by a commit or rollback since: then it is read again, or found gone).
+    if known is not None and not inspect(known).expired_attributes and known.customer_id == customer.id:
+        return known
+    return db.session.scalar(_DRAFT, {"draft_id_": ident, TENANT_PARAM: customer.id})
 
 
 def save(draft: OrderDraft, data: dict, now: datetime | None = None) -> None:
