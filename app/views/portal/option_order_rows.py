@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
+from app.i18n import request_locale_code
 from app.views.row_html import joined
 
 CHOICE = ('\n      \n      <div class="radio">\n        <label>\n'
@@ -30,3 +31,25 @@ def contract_choice_rows(choices, chosen) -> Markup:
             WARNING.format(value, warning) if warning else "",
         ))
     return joined(parts)
+
+
+# Step 2's form fields as `_form_macros.field` writes them, kept per worker while a field is untouched
+# (no value, no error): then its HTML is the same fixed strings for everyone in one language (issue 20, P10;
+# no customer's data: the location field, whose choices are the customer's locations, is never kept).
+_KEPT_FIELDS: dict[tuple, Markup] = {}
+
+
+def kept_field(field, help=None, **attrs) -> Markup:
+    """`field(form.x, help=..., **attrs)` of _form_macros.html, from the per-worker store when untouched."""
+    from flask import current_app
+
+    macro = current_app.jinja_env.get_template("_form_macros.html").module.field
+    if field.errors or field.data not in (None, "") or field.raw_data:
+        return macro(field, help=help, **attrs)
+    choices = tuple((value, str(label)) for value, label in field.choices) if hasattr(field, "choices") else ()
+    key = (request_locale_code(), field.name, field.id, str(field.label.text), str(help) if help else help,
+           tuple(sorted(attrs.items())), choices, field.type)
+    html = _KEPT_FIELDS.get(key)
+    if html is None:
+        html = _KEPT_FIELDS[key] = macro(field, help=help, **attrs)
+    return html
