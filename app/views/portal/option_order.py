@@ -22,7 +22,7 @@ from app.services.option_order import drafts as draft_rules, numbers as number_r
 from app.services.option_order.changes import recipient
 from app.services.tenancy import current_customer
 from app.views.portal.base import PortalView, object_ids
-from app.views.portal.option_order_rows import contract_choice_rows, kept_field
+from app.views.portal.option_order_rows import contract_choice_rows, kept_field, summary_rows
 
 STEPS = ("contract", "numbers", "options", "summary")
 
@@ -211,7 +211,8 @@ class PortalOptionOrderView(PortalView):
         except Invalid as exc:
             plan, problems = None, exc.messages
         return self._page("summary.html", current, "summary", form=form, plan=plan, problems=problems,
-                          back_url=url_for(".options", draft=current.id))
+                          back_url=url_for(".options", draft=current.id), summary_rows=summary_rows,
+                          kept_field=kept_field)
 
     @staticmethod
     def _submitted(order):

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from app.i18n import request_locale_code
-from app.views.row_html import joined
+from app.i18n import money, request_locale_code
+from app.views.row_html import catalogue_text, joined
 
 CHOICE = ('\n      \n      <div class="radio">\n        <label>\n'
           '          <input type="radio" name="contract" id="contract-{0}" value="{0}"{1}{2}>\n'
@@ -53,3 +53,28 @@ def kept_field(field, help=None, **attrs) -> Markup:
     if html is None:
         html = _KEPT_FIELDS[key] = macro(field, help=help, **attrs)
     return html
+
+
+CHANGE = ('\n      <tr class="change-{6}">\n        <td data-label="{0}"><span class="label label-{7}">{8}</span></td>\n'
+          '        <td data-label="{1}">{9}</td>\n        <td class="text-right" data-label="{2}">{10} → {11}</td>\n'
+          '        <td class="text-right" data-label="{3}">{12}</td>\n'
+          '        <td class="text-right" data-label="{4}">{13}</td>\n'
+          '        <td class="text-right" data-label="{5}">{14}</td>\n      </tr>\n    ')
+CHANGE_LABELS = ("Change", "What", "Before → after", "Monthly each", "Monthly before → after", "One-time")
+CHANGE_STYLES = {"added": "success", "changed": "info", "reduced": "warning"}
+
+
+def summary_rows(changes) -> Markup:
+    """The `<tbody>` rows of step 4's table of changes (`changes.Change` of the plan)."""
+    labels = [catalogue_text(label) for label in CHANGE_LABELS]
+    parts = []
+    for change in changes:
+        kind = change.change.value
+        priced = change.unit_monthly is not None
+        parts.append(CHANGE.format(
+            *labels, escape(kind), CHANGE_STYLES[kind], escape(change.change.label), escape(change.name),
+            escape(change.before), escape(change.after), escape(money(change.unit_monthly)) if priced else "–",
+            (f"{escape(money(change.monthly_before))} → {escape(money(change.monthly_after))}" if priced else "–"),
+            escape(money(change.one_time)) if change.one_time else "–",
+        ))
+    return joined(parts)
