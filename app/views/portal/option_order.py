@@ -22,7 +22,7 @@ from app.services.option_order import drafts as draft_rules, numbers as number_r
 from app.services.option_order.changes import recipient
 from app.services.tenancy import current_customer
 from app.views.portal.base import PortalView, object_ids
-from app.views.portal.option_order_rows import contract_choice_rows, kept_field, summary_rows
+from app.views.portal.option_order_rows import contract_choice_rows, kept_field, option_rows, summary_rows
 
 STEPS = ("contract", "numbers", "options", "summary")
 
@@ -186,7 +186,8 @@ class PortalOptionOrderView(PortalView):
                     return redirect(self._previous_of_options(current))
                 return redirect(url_for(".summary", draft=current.id))
         return self._page("options.html", current, "options", form=form, lines=lines, errors=errors,
-                          entered=entered, today=_today(), back_url=self._previous_of_options(current))
+                          entered=entered, today=_today(), back_url=self._previous_of_options(current),
+                          option_rows=option_rows)
 
     # --- step 4: summary and submit ------------------------------------------------------
     @expose("/<draft>/summary", methods=["GET", "POST"])

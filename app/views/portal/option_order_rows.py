@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from app.i18n import money, request_locale_code
+from app.i18n import day, money, request_locale_code
 from app.views.row_html import catalogue_text, joined
 
 CHOICE = ('\n      \n      <div class="radio">\n        <label>\n'
@@ -76,5 +76,56 @@ def summary_rows(changes) -> Markup:
             escape(change.before), escape(change.after), escape(money(change.unit_monthly)) if priced else "–",
             (f"{escape(money(change.monthly_before))} → {escape(money(change.monthly_after))}" if priced else "–"),
             escape(money(change.one_time)) if change.one_time else "–",
+        ))
+    return joined(parts)
+
+
+LINE = ('\n        \n        \n        \n        \n        \n        \n        <tr data-line="{6}"{7}>\n'
+        '          <td data-label="{0}"><label for="{8}">{9}</label>\n            {10}\n            {11}</td>\n'
+        '          <td class="text-right" data-label="{1}">{12}</td>\n          <td data-label="{2}">\n'
+        '            \n            {13}\n            \n          </td>\n'
+        '          <td class="text-right" data-label="{3}">{14}</td>\n'
+        '          <td class="text-right" data-label="{4}">{15}</td>\n'
+        '          <td data-label="{5}">\n            {16}\n          </td>\n        </tr>\n      ')
+LINE_LABELS = ("Option", "Booked", "New total", "Monthly", "One-time", "Reduction or cancellation")
+
+
+def option_rows(lines, errors: dict, entered: dict, today) -> Markup:
+    """The `<tbody>` rows of step 3: one per option line, with its new total, errors and note (R-WIZ-4, R-WIZ-5)."""
+    labels = [catalogue_text(label) for label in LINE_LABELS]
+    possible_now, possible_from = catalogue_text("possible now"), catalogue_text("possible from %(date)s")
+    parts = []
+    for line in lines:
+        ident = escape("total-" + line.key.replace(":", "-"))
+        key = escape(line.key)
+        value = entered.get(line.key, str(line.chosen))
+        line_errors = errors.get(line.key, [])
+        described = ([f"{ident}-error"] if line_errors else []) + ([f"{ident}-note"] if line.note else [])
+        extra = ((" disabled" if not line.catalogue_rule else "")
+                 + (f' aria-describedby="{" ".join(described)}"' if described else "")
+                 + (' aria-invalid="true"' if line_errors else ""))
+        if line.quantity_based:
+            field = (f'<input type="number" class="form-control input-sm option-total" name="total-{key}" '
+                     f'id="{ident}" value="{escape(value)}" min="0" max="{escape(line.limits[1])}"{extra}>')
+        else:
+            field = (f'<input type="checkbox" name="total-{key}" id="{ident}" value="1"'
+                     f'{" checked" if str(value) != "0" else ""}{extra}>')
+        name = escape(line.option_type.display_name)
+        if line.location:
+            name = f"{name} ({escape(line.location.name)})"
+        if line.contract_option is None:
+            reduction = "–\n            "
+        elif line.reducible_from and line.reducible_from > today:
+            reduction = (possible_from % {"date": day(line.reducible_from)}) + "\n            "
+        else:
+            reduction = possible_now
+        monthly = line.contract_option.monthly_price if line.contract_option else line.option_type.monthly_price
+        parts.append(LINE.format(
+            *labels, key, ' class="danger"' if line_errors else "", ident, name,
+            (f'<p class="help-block field-error text-danger" id="{ident}-error">'
+             f'{" ".join(str(escape(text)) for text in line_errors)}</p>') if line_errors else "",
+            f'<p class="help-block" id="{ident}-note">{escape(line.note)}</p>' if line.note else "",
+            escape(line.current), field, escape(money(monthly)), escape(money(line.option_type.one_time_price)),
+            reduction,
         ))
     return joined(parts)
