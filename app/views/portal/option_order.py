@@ -22,7 +22,8 @@ from app.services.option_order import drafts as draft_rules, numbers as number_r
 from app.services.option_order.changes import recipient
 from app.services.tenancy import current_customer
 from app.views.portal.base import PortalView, object_ids
-from app.views.portal.option_order_rows import contract_choice_rows, kept_field, option_rows, summary_rows
+from app.views.portal.option_order_rows import (addition_rows, contract_choice_rows, kept_field, option_rows,
+                                                  summary_rows)
 
 STEPS = ("contract", "numbers", "options", "summary")
 
@@ -115,7 +116,8 @@ class PortalOptionOrderView(PortalView):
         return self._page("numbers.html", current, "numbers", form=form, number_step=step,
                           uploads={u.id: u for u in current.uploads}, action_form=StepForm(prefix="action-"),
                           format_number=number_rules.format_number, porting_text=number_rules.porting_numbers_text,
-                          kinds=_kind_hints(), iso_date=date.fromisoformat, kept_field=kept_field)
+                          kinds=_kind_hints(), iso_date=date.fromisoformat, kept_field=kept_field,
+                          addition_rows=addition_rows)
 
     @staticmethod
     def _add_numbers(customer, user, draft, form) -> None:

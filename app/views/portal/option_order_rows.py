@@ -6,6 +6,8 @@ one radio button per offered contract, every value escaped, the Aktiv – Schweb
 """
 from __future__ import annotations
 
+from datetime import date
+
 from markupsafe import Markup, escape
 
 from app.i18n import day, money, request_locale_code
@@ -127,5 +129,44 @@ def option_rows(lines, errors: dict, entered: dict, today) -> Markup:
             f'<p class="help-block" id="{ident}-note">{escape(line.note)}</p>' if line.note else "",
             escape(line.current), field, escape(money(monthly)), escape(money(line.option_type.one_time_price)),
             reduction,
+        ))
+    return joined(parts)
+
+
+ADDITION = ('\n        <tr>\n          <td data-label="{0}">{5}</td>\n          <td data-label="{1}">{6}</td>\n'
+            '          <td data-label="{2}">{7}</td>\n          <td data-label="{3}">\n            {8}\n            {9}\n'
+            '          </td>\n          <td data-label="{4}"><button type="submit" name="drop" value="{10}" '
+            'class="btn btn-default btn-sm">{11}</button></td>\n        </tr>\n      ')
+ADDITION_LABELS = ("Kind", "Count", "Location", "Details", "Action")
+PAPERCLIP = '<br><i class="fa fa-paperclip" aria-hidden="true"></i> '
+
+
+def _item(mapping: dict, name: str):
+    """`mapping.name` as Jinja reads it from a dict: the value (None shows as "None"), "" when absent."""
+    return mapping[name] if name in mapping else ""
+
+
+def addition_rows(step, uploads: dict, porting_text) -> Markup:
+    """The `<tbody>` rows of step 2's numbers to add (R-WIZ-2): kind, count, location, porting, file."""
+    labels = [catalogue_text(label) for label in ADDITION_LABELS]
+    take_out = catalogue_text("Take out")
+    kind_labels = dict(step.kinds)
+    location_names = {location.id: location.name for location in step.locations}
+    parts = []
+    for addition in step.additions:
+        kind = _item(addition, "kind")
+        porting = _item(addition, "porting")
+        details = ""
+        if porting:
+            desired = _item(porting, "desired_date")
+            details = (f"{escape(porting_text(porting))} · {escape(_item(porting, 'carrier'))} · "
+                       f"{escape(_item(porting, 'owner'))} · "
+                       f"{escape(day(date.fromisoformat(desired))) if desired else '–'}")
+        upload_id = _item(addition, "upload_id")
+        upload = uploads.get(upload_id) if upload_id else None
+        parts.append(ADDITION.format(
+            *labels, escape(kind_labels.get(kind, kind)), escape(_item(addition, "count")),
+            escape(location_names.get(_item(addition, "location_id"), "–")), details,
+            f"{PAPERCLIP}{escape(upload.filename)}" if upload else "", escape(_item(addition, "key")), take_out,
         ))
     return joined(parts)
