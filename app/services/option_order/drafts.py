@@ -17,16 +17,18 @@ from datetime import datetime
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import delete, select
-from sqlalchemy.orm import defer
+from sqlalchemy import bindparam, delete, inspect, select
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.util import identity_key
 
 from app.extensions import db
-from app.models import Contract, DraftUpload, OrderDraft
+from app.models import Contract, DraftUpload, OrderDraft, Product
 from app.models.enums import ContractStatus
+from app.models.bilingual import page_language
 from app.models.mixins import utcnow
 from app.services.documents import discard_stored
 from app.services.errors import Invalid, NotFound
-from app.services.tenancy import parse_id
+from app.services.tenancy import TENANT_PARAM, parse_id, scoped_template
 
 # R-WIZ-1: the wizard offers these contracts; the pending one with a warning.
 OFFERED_STATUSES = (ContractStatus.ACTIVE, ContractStatus.ACTIVE_PENDING)
@@ -50,21 +52,33 @@ def not_found() -> NotFound:
 
 @dataclass(frozen=True)
 class ContractChoice:
-    """A contract step 1 offers, and whether the Aktiv – Schwebend warning applies."""
+    """A contract step 1 offers (a row of `OFFERED_COLUMNS`), and whether the Aktiv – Schwebend warning applies."""
 
-    contract: Contract
+    contract: object
     warning: str | None
+
+    @property
+    def product_name(self) -> str:
+        """The product's name in the page's language (as `Product.display_name`)."""
+        english = self.contract.product_name_en
+        if english and english.strip() and page_language() == "en":
+            return english
+        return self.contract.product_name
+
+
+# Step 1's list, built once per process with the customer as a bound parameter, plain rows of only the
+# shown columns (issue 20, P10: no Contract/Product entities, no SIP password decrypted).
+OFFERED_COLUMNS = (Contract.id, Contract.contract_number, Contract.status, Contract.product_id,
+                   Product.name.label("product_name"), Product.name_en.label("product_name_en"))
+_OFFERED = (scoped_template(Contract, *OFFERED_COLUMNS).join(Product, Product.id == Contract.product_id)
+            .where(Contract.status.in_(OFFERED_STATUSES)).order_by(Contract.contract_number, Contract.id))
 
 
 def offered_contracts(customer) -> list[ContractChoice]:
     """R-WIZ-1: the customer's contracts in status Aktiv or Aktiv – Schwebend, by number."""
-    contracts = db.session.scalars(
-        select(Contract).where(Contract.customer_id == customer.id, Contract.status.in_(OFFERED_STATUSES))
-        .order_by(Contract.contract_number, Contract.id)
-        .options(defer(Contract.sip_password))  # never shown here: not decrypted per contract (issue 20, P10)
-    ).all()
-    return [ContractChoice(c, str(PENDING_WARNING) if c.status is ContractStatus.ACTIVE_PENDING else None)
-            for c in contracts]
+    rows = db.session.execute(_OFFERED, {TENANT_PARAM: customer.id}).all()
+    warning = str(PENDING_WARNING) if any(r.status is ContractStatus.ACTIVE_PENDING for r in rows) else None
+    return [ContractChoice(r, warning if r.status is ContractStatus.ACTIVE_PENDING else None) for r in rows]
 
 
 def offered_contract(customer, contract_id) -> Contract:
@@ -105,12 +119,37 @@ def empty_data() -> dict:
     return {"additions": [], "removals": [], "booked": {}, "added_options": []}
 
 
+# The draft with its contract (and the contract's product, joined by the model) in one statement, built once
+# per process with the customer as a bound parameter; the SIP password stays unread (issue 20, P10: every
+# step shows the contract, and a lazy load would decrypt the password for nothing).
+_DRAFT = (scoped_template(OrderDraft).where(OrderDraft.id == bindparam("draft_id_"))
+          .options(joinedload(OrderDraft.contract, innerjoin=True).defer(Contract.sip_password)))
+
+
 def load(customer, user, draft_id, now: datetime | None = None) -> OrderDraft:
-    """The user's own, unexpired draft; NotFound for anyone else's id or an expired one."""
-    draft = _owned(OrderDraft, customer, draft_id)
+    """The user's own, unexpired draft; NotFound for anyone else's id or an expired one.
+
+    A page asks twice (the view, then the step's service): the second time the draft this request already
+    loaded through the customer's statement is taken again, its owner checked once more.
+    """
+    draft = _loaded_draft(customer, draft_id)
     if draft is None or draft.user_id != user.id or draft.expires_at <= (now or utcnow()):
         raise not_found()
     return draft
+
+
+def _loaded_draft(customer, raw_id):
+    if isinstance(raw_id, int) and not isinstance(raw_id, bool):
+        raw_id = str(raw_id)
+    try:
+        ident = parse_id(raw_id)  # ASCII digits only: "١" or "²" are no ids (R7)
+    except NotFound:
+        return None
+    known = db.session.identity_map.get(identity_key(OrderDraft, ident))
+    # Only as loaded (not expired by a commit or rollback since: then it is read again, or found gone).
+    if known is not None and not inspect(known).expired_attributes and known.customer_id == customer.id:
+        return known
+    return db.session.scalar(_DRAFT, {"draft_id_": ident, TENANT_PARAM: customer.id})
 
 
 def save(draft: OrderDraft, data: dict, now: datetime | None = None) -> None:

@@ -15,13 +15,13 @@ from datetime import date
 
 import phonenumbers
 from flask_babel import format_date, lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app.extensions import db
 from app.models import Location, PhoneNumber
 from app.models.enums import DocumentType, NumberKind, NumberOrderKind as K, NumberStatus
 
-from . import drafts, uploads
+from . import drafts, options, uploads
 
 SINGLE_COUNT = (1, 10)
 COUNTED_KINDS = frozenset({K.NEW_SINGLE_032, K.NEW_SINGLE_LOCAL})
@@ -56,19 +56,18 @@ def applies(contract) -> bool:
     return contract.product.kind.is_voice
 
 
+# The contract's numbers, built once per process (issue 20, P10; parameters: `options.contract_params`).
+_NUMBERS = (select(PhoneNumber).where(PhoneNumber.customer_id == bindparam("customer_id_"),
+                                      PhoneNumber.contract_id == bindparam("contract_id_"))
+            .order_by(PhoneNumber.area_code, PhoneNumber.subscriber_number, PhoneNumber.id))
+
+
 def _numbers(contract) -> list[PhoneNumber]:
-    return db.session.scalars(
-        select(PhoneNumber).where(PhoneNumber.customer_id == contract.customer_id,
-                                  PhoneNumber.contract_id == contract.id)
-        .order_by(PhoneNumber.area_code, PhoneNumber.subscriber_number, PhoneNumber.id)
-    ).all()
+    return db.session.scalars(_NUMBERS, options.contract_params(contract)).all()
 
 
 def _locations(contract) -> list[Location]:
-    return db.session.scalars(
-        select(Location).where(Location.customer_id == contract.customer_id, Location.contract_id == contract.id)
-        .order_by(Location.name, Location.id)
-    ).all()
+    return db.session.scalars(options.LOCATIONS, options.contract_params(contract)).all()
 
 
 def step(customer, user, draft_id) -> NumberStep:

@@ -15,7 +15,7 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import format_date, lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 
 from app.extensions import db
 from app.models import ContractOption, Location, OptionType
@@ -61,14 +61,26 @@ class OptionLine:
         return f"{self.option_type.name} ({self.location.name})" if self.location else self.option_type.name
 
 
+# Step 3's and 4's reads, built once per process with the customer and contract as bound parameters
+# (issue 20, P10: SQLAlchemy builds and keys a fresh statement on every call otherwise).
+_BOOKED = (select(ContractOption).where(ContractOption.customer_id == bindparam("customer_id_"),
+                                        ContractOption.contract_id == bindparam("contract_id_"),
+                                        or_(ContractOption.end_date.is_(None),
+                                            ContractOption.end_date > bindparam("today_")))
+           .order_by(ContractOption.id))
+LOCATIONS = (select(Location).where(Location.customer_id == bindparam("customer_id_"),
+                                    Location.contract_id == bindparam("contract_id_"))
+             .order_by(Location.name, Location.id))
+
+
+def contract_params(contract, **params) -> dict:
+    """The parameters of `_BOOKED`, `LOCATIONS` (and step 2's kept statements) for one contract."""
+    return {**params, "customer_id_": contract.customer_id, "contract_id_": contract.id}
+
+
 def booked_options(contract, today: date) -> list[ContractOption]:
     """The contract's options that are booked today (not ended)."""
-    return db.session.scalars(
-        select(ContractOption).where(ContractOption.customer_id == contract.customer_id,
-                                     ContractOption.contract_id == contract.id,
-                                     or_(ContractOption.end_date.is_(None), ContractOption.end_date > today))
-        .order_by(ContractOption.id)
-    ).all()
+    return db.session.scalars(_BOOKED, contract_params(contract, today_=today)).all()
 
 
 def bookable_types(contract) -> list[OptionType]:
@@ -80,10 +92,7 @@ def lines(draft, today: date, booked: list[ContractOption] | None = None) -> lis
     """Every line of step 3 with the draft's choices filled in (`booked`: the booked options, if loaded)."""
     contract = draft.contract
     data = drafts.data_of(draft)
-    locations = db.session.scalars(
-        select(Location).where(Location.customer_id == contract.customer_id, Location.contract_id == contract.id)
-        .order_by(Location.name, Location.id)
-    ).all()
+    locations = db.session.scalars(LOCATIONS, contract_params(contract)).all()
     offered = bookable_types(contract)
     offered_ids = {t.id for t in offered}
     hotline = current_app.config["HOTLINE_PHONE"]

@@ -22,6 +22,8 @@ from app.services.option_order import drafts as draft_rules, numbers as number_r
 from app.services.option_order.changes import recipient
 from app.services.tenancy import current_customer
 from app.views.portal.base import PortalView, object_ids
+from app.views.portal.option_order_rows import (addition_rows, contract_choice_rows, kept_field, option_rows,
+                                                  summary_rows)
 
 STEPS = ("contract", "numbers", "options", "summary")
 
@@ -85,7 +87,7 @@ class PortalOptionOrderView(PortalView):
                 return redirect(self._first_step(new))
         return self.render_template("portal/option_order/contract.html", form=form, choices=choices, draft=draft,
                                     step="contract", steps=STEPS, numbers_apply=True,
-                                    abandon_form=StepForm(prefix="abandon-"))
+                                    abandon_form=StepForm(prefix="abandon-"), contract_choice_rows=contract_choice_rows)
 
     def _first_step(self, draft) -> str:
         if number_rules.applies(draft.contract):
@@ -114,7 +116,8 @@ class PortalOptionOrderView(PortalView):
         return self._page("numbers.html", current, "numbers", form=form, number_step=step,
                           uploads={u.id: u for u in current.uploads}, action_form=StepForm(prefix="action-"),
                           format_number=number_rules.format_number, porting_text=number_rules.porting_numbers_text,
-                          kinds=_kind_hints(), iso_date=date.fromisoformat)
+                          kinds=_kind_hints(), iso_date=date.fromisoformat, kept_field=kept_field,
+                          addition_rows=addition_rows)
 
     @staticmethod
     def _add_numbers(customer, user, draft, form) -> None:
@@ -185,7 +188,8 @@ class PortalOptionOrderView(PortalView):
                     return redirect(self._previous_of_options(current))
                 return redirect(url_for(".summary", draft=current.id))
         return self._page("options.html", current, "options", form=form, lines=lines, errors=errors,
-                          entered=entered, today=_today(), back_url=self._previous_of_options(current))
+                          entered=entered, today=_today(), back_url=self._previous_of_options(current),
+                          option_rows=option_rows)
 
     # --- step 4: summary and submit ------------------------------------------------------
     @expose("/<draft>/summary", methods=["GET", "POST"])
@@ -210,7 +214,8 @@ class PortalOptionOrderView(PortalView):
         except Invalid as exc:
             plan, problems = None, exc.messages
         return self._page("summary.html", current, "summary", form=form, plan=plan, problems=problems,
-                          back_url=url_for(".options", draft=current.id))
+                          back_url=url_for(".options", draft=current.id), summary_rows=summary_rows,
+                          kept_field=kept_field)
 
     @staticmethod
     def _submitted(order):
