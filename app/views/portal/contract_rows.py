@@ -19,19 +19,42 @@ LABELS = ("Option", "Quantity", "Monthly", "One-time", "Booked since", "Minimum 
 
 
 def option_rows(options) -> Markup:
-    """The `<tr>` rows of an option table (name, quantity, monthly and one-time price, since, minimum term)."""
+    """The `<tr>` rows of an option table (name, quantity, monthly and one-time price, since, minimum term).
+
+    The options of a contract repeat their types, prices, dates and terms: each distinct value is
+    formatted and escaped once per table (kept only for this call, nothing across requests).
+    """
     labels = [catalogue_text(label) for label in LABELS]  # as Jinja's `_()`: the catalogue's text is trusted
+    names, amounts, days, terms = {}, {}, {}, {}
     parts = ["\n  "]
     for option in options:
+        option_type = option.option_type
+        name = names.get(option_type)
+        if name is None:
+            name = names[option_type] = escape(option_type.display_name)
         quantity = option.quantity
+        monthly, one_time, since = option.monthly_price, option.one_time_price, option.start_date
+        term = option.minimum_term_months or 0
+        monthly_text = amounts.get(monthly)
+        if monthly_text is None:
+            monthly_text = amounts[monthly] = escape(money(monthly))
+        one_time_text = amounts.get(one_time)
+        if one_time_text is None:
+            one_time_text = amounts[one_time] = escape(money(one_time))
+        since_text = days.get(since)
+        if since_text is None:
+            since_text = days[since] = escape(day(since))
+        term_text = terms.get(term)
+        if term_text is None:
+            term_text = terms[term] = catalogue_plural("%(num)d month", "%(num)d months", term)
         parts.append(ROW.format(
             *labels,
-            escape(option.option_type.display_name),
+            name,
             escape(quantity if quantity < 1000 else number(quantity)),
-            escape(money(option.monthly_price)),
-            escape(money(option.one_time_price)),
-            escape(day(option.start_date)),
-            catalogue_plural("%(num)d month", "%(num)d months", option.minimum_term_months or 0),
+            monthly_text,
+            one_time_text,
+            since_text,
+            term_text,
         ))
     parts.append("\n")
     return joined(parts)
