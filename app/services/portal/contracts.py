@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import defer, selectinload
@@ -30,14 +31,35 @@ def parse_contract_sort(raw) -> Sort:
 
 def list_contracts(page: int, status: ContractStatus | None = None, kind: ProductKind | None = None,
                    sort: Sort | None = None) -> Page:
-    """One page of the customer's contracts, optionally of one status or product kind."""
-    statement = order_by(scoped(Contract).options(*LIST_OPTIONS), sort or parse_contract_sort(None), SORT_COLUMNS,
-                         Contract.id)
+    """One page of the customer's contracts, optionally of one status or product kind.
+
+    Without `kind` (the portal's list) the items are rows of `LIST_COLUMNS`; with it, Contract entities."""
+    sort = sort or parse_contract_sort(None)
+    if kind is None:
+        params = tenant_params() if status is None else tenant_params(status=status)
+        return _list_pages(sort.key, sort.descending, status is not None).page(params, page)
+    statement = order_by(scoped(Contract).options(*LIST_OPTIONS), sort, SORT_COLUMNS, Contract.id)
     if status is not None:
         statement = statement.where(Contract.status == status)
-    if kind is not None:
-        statement = statement.where(Contract.product_id.in_(select(Product.id).where(Product.kind == kind)))
+    statement = statement.where(Contract.product_id.in_(select(Product.id).where(Product.kind == kind)))
     return paginate(statement, page)
+
+
+# The list shows these columns only (app/views/portal/contract_rows.contract_rows).
+LIST_COLUMNS = (Contract.id, Contract.contract_number, Contract.status, Contract.start_date, Product.name,
+                Product.name_en)
+
+
+@lru_cache(maxsize=32)
+def _list_pages(sort_key: str, descending: bool, by_status: bool) -> KeptPages:
+    """The list's count and page statements for one sort order and filter, built once per process
+    (issue 20, P10; run with tenant_params(), plus status= when filtered: S1)."""
+    rows = scoped_template(Contract, *LIST_COLUMNS).join(Product, Product.id == Contract.product_id)
+    counted = scoped_template(Contract, Contract.id)
+    if by_status:
+        rows, counted = (statement.where(Contract.status == bindparam("status")) for statement in (rows, counted))
+    return KeptPages(order_by(rows, Sort(sort_key, descending), SORT_COLUMNS, Contract.id), counted=counted,
+                     rows=True)
 
 
 def cloud_phone_contracts(page: int = 1, per_page: int | None = None) -> Page:
