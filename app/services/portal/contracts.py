@@ -141,6 +141,13 @@ def contract_detail(raw_id, today: date | None = None) -> ContractDetail:
     )
 
 
+def english_page() -> bool:
+    """Whether catalogue texts show in English on this page (app/models/bilingual.page_language), for the
+    row modules in app/views/portal/, which choose between a row's German and English text once per page:
+    the English where filled in (not blank), as `Localized` attributes do."""
+    return page_language() == "en"
+
+
 class ShownOptionType:
     """What the contract page reads of an option's type: its name in the page's language and its feature."""
 

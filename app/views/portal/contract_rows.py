@@ -11,7 +11,7 @@ from flask import url_for
 from markupsafe import Markup, escape
 
 from app.i18n import day, money, number
-from app.models.bilingual import page_language
+from app.services.portal.contracts import english_page
 from app.views.row_html import catalogue_plural, catalogue_text, joined
 from app.views.template_globals import status_badge
 
@@ -74,7 +74,7 @@ def contract_rows(contracts, accounting_phone) -> Markup:
     services.portal.contracts.LIST_COLUMNS. The same HTML as the Jinja loop it replaces."""
     labels = [catalogue_text(label) for label in LIST_LABELS]
     show_url = escape(url_for("PortalContractView.show", pk=0)[:-1])
-    english = page_language() == "en"
+    english = english_page()
     badges, products = {}, {}
     blocked_note = None
     parts = ["\n    "]

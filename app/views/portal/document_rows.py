@@ -11,7 +11,7 @@ from flask import url_for
 from markupsafe import Markup, escape
 
 from app.i18n import day, file_size
-from app.models.bilingual import page_language
+from app.services.portal.contracts import english_page
 from app.views.row_html import catalogue_text, joined
 
 ROW = ('\n      <tr>\n        <td data-label="{0}">{6}</td>\n        <td data-label="{1}">{7}</td>\n'
@@ -35,7 +35,7 @@ def document_rows(rows, endpoint: str, viewable: bool) -> Markup:
     if viewable:
         view_prefix, view_suffix = (escape(part) for part in url_for(endpoint + ".view", pk=0).rsplit("/0/", 1))
         view = catalogue_text("View")
-    english = page_language() == "en"
+    english = english_page()
     types = {}
     parts = ["\n    "]
     for doc_id, document_date, title, title_en, doc_type, mime_type, size_bytes, contract_number, invoice_number \
