@@ -24,7 +24,7 @@ from datetime import date
 from flask import current_app
 from flask_appbuilder.security.sqla.models import Role
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import selectinload
 
 from app.extensions import db
@@ -37,7 +37,7 @@ from app.services import audit
 from app.services.errors import Invalid, NotFound
 from app.services.notifications import queue, recipient_locale
 from app.services.notifications.messages import render_message
-from app.services.tenancy import parse_id, scoped
+from app.services.tenancy import parse_id, scoped_template, tenant_params
 
 PORTING_KINDS = (NumberOrderKind.PORT_BLOCK, NumberOrderKind.PORT_SINGLE)
 STATE_CHANGED = "porting_state_changed"
@@ -163,9 +163,13 @@ def _notify(item, order, state, confirmed_date, reason) -> None:
 
 def contract_portings(contract_id: int) -> list[OrderItem]:
     """The signed-in customer's porting items of one contract, newest first (the contract page's panel)."""
-    return db.session.scalars(
-        scoped(OrderItem).join(Order, Order.id == OrderItem.order_id)
-        .where(Order.contract_id == contract_id, OrderItem.porting_state.isnot(None))
-        .options(selectinload(OrderItem.order))
-        .order_by(OrderItem.id.desc())
-    ).all()
+    return db.session.scalars(_CONTRACT_PORTINGS, tenant_params(contract_id=contract_id)).all()
+
+
+# Built once per process (issue 20); the customer comes with tenant_params() on each request.
+_CONTRACT_PORTINGS = (
+    scoped_template(OrderItem).join(Order, Order.id == OrderItem.order_id)
+    .where(Order.contract_id == bindparam("contract_id"), OrderItem.porting_state.isnot(None))
+    .options(selectinload(OrderItem.order))
+    .order_by(OrderItem.id.desc())
+)

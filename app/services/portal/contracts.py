@@ -3,13 +3,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import defer, selectinload
 
 from app.extensions import db
-from app.models import Contract, ContractOption, Location, PhoneNumber, Product, SipAccount
-from app.models.enums import ContractStatus, ProductKind
+from app.models import Contract, ContractOption, Location, OptionType, PhoneNumber, Product, SipAccount
+from app.models.bilingual import page_language
+from app.models.enums import ContractStatus, OptionFeature, ProductKind
 from app.services.contract_terms import end_of_term, option_reduction_date
 from app.services.portal.paging import KeptPages, Page, Sort, order_by, paginate, parse_sort
 from app.services.provisioning.base import DEFAULT_SIP_PROXY
@@ -29,14 +31,35 @@ def parse_contract_sort(raw) -> Sort:
 
 def list_contracts(page: int, status: ContractStatus | None = None, kind: ProductKind | None = None,
                    sort: Sort | None = None) -> Page:
-    """One page of the customer's contracts, optionally of one status or product kind."""
-    statement = order_by(scoped(Contract).options(*LIST_OPTIONS), sort or parse_contract_sort(None), SORT_COLUMNS,
-                         Contract.id)
+    """One page of the customer's contracts, optionally of one status or product kind.
+
+    Without `kind` (the portal's list) the items are rows of `LIST_COLUMNS`; with it, Contract entities."""
+    sort = sort or parse_contract_sort(None)
+    if kind is None:
+        params = tenant_params() if status is None else tenant_params(status=status)
+        return _list_pages(sort.key, sort.descending, status is not None).page(params, page)
+    statement = order_by(scoped(Contract).options(*LIST_OPTIONS), sort, SORT_COLUMNS, Contract.id)
     if status is not None:
         statement = statement.where(Contract.status == status)
-    if kind is not None:
-        statement = statement.where(Contract.product_id.in_(select(Product.id).where(Product.kind == kind)))
+    statement = statement.where(Contract.product_id.in_(select(Product.id).where(Product.kind == kind)))
     return paginate(statement, page)
+
+
+# The list shows these columns only (app/views/portal/contract_rows.contract_rows).
+LIST_COLUMNS = (Contract.id, Contract.contract_number, Contract.status, Contract.start_date, Product.name,
+                Product.name_en)
+
+
+@lru_cache(maxsize=32)
+def _list_pages(sort_key: str, descending: bool, by_status: bool) -> KeptPages:
+    """The list's count and page statements for one sort order and filter, built once per process
+    (issue 20, P10; run with tenant_params(), plus status= when filtered: S1)."""
+    rows = scoped_template(Contract, *LIST_COLUMNS).join(Product, Product.id == Contract.product_id)
+    counted = scoped_template(Contract, Contract.id)
+    if by_status:
+        rows, counted = (statement.where(Contract.status == bindparam("status")) for statement in (rows, counted))
+    return KeptPages(order_by(rows, Sort(sort_key, descending), SORT_COLUMNS, Contract.id), counted=counted,
+                     rows=True)
 
 
 def cloud_phone_contracts(page: int = 1, per_page: int | None = None) -> Page:
@@ -53,17 +76,17 @@ _CLOUD_PHONE = KeptPages(scoped_template(Contract).options(*LIST_OPTIONS).where(
 
 @dataclass
 class LocationBlock:
-    location: Location
-    options: list[ContractOption] = field(default_factory=list)
-    numbers: list[PhoneNumber] = field(default_factory=list)
+    location: Location  # the shown columns as a row (id, name, street, zip_code, city)
+    options: list[BookedOption] = field(default_factory=list)
+    numbers: list[PhoneNumber] = field(default_factory=list)  # rows of the shown columns
 
 
 @dataclass
 class ContractDetail:
     contract: Contract
-    options: list[ContractOption]  # all of them, in booking order (also what gating reads its features from)
+    options: list[BookedOption]  # all of them, in booking order (also what gating reads its features from)
     end_of_term: date | None
-    general_options: list[ContractOption]
+    general_options: list[BookedOption]
     locations: list[LocationBlock]
     unplaced_numbers: list[PhoneNumber]
     sip_accounts: list[SipAccount]
@@ -91,10 +114,10 @@ def contract_detail(raw_id, today: date | None = None) -> ContractDetail:
     """The contract with product, options by location, numbers and SIP accounts; a fixed number of queries."""
     contract = get_owned_or_404(Contract, raw_id)
     params = tenant_params(contract_id=contract.id)
-    options = db.session.scalars(_DETAIL_OPTIONS, params).all()
-    locations = db.session.scalars(_DETAIL_LOCATIONS, params).all()
-    numbers = db.session.scalars(_DETAIL_NUMBERS, params).all()
-    sip_accounts = db.session.scalars(_DETAIL_SIP_ACCOUNTS, params).all()
+    options = _booked_options(db.session.execute(_DETAIL_OPTIONS, params))
+    locations = db.session.execute(_DETAIL_LOCATIONS, params).all()
+    numbers = db.session.execute(_DETAIL_NUMBERS, params).all()
+    sip_accounts = db.session.execute(_DETAIL_SIP_ACCOUNTS, params).all()
     blocks = {location.id: LocationBlock(location) for location in locations}
     general = []
     for option in options:
@@ -118,15 +141,74 @@ def contract_detail(raw_id, today: date | None = None) -> ContractDetail:
     )
 
 
+def english_page() -> bool:
+    """Whether catalogue texts show in English on this page (app/models/bilingual.page_language), for the
+    row modules in app/views/portal/, which choose between a row's German and English text once per page:
+    the English where filled in (not blank), as `Localized` attributes do."""
+    return page_language() == "en"
+
+
+class ShownOptionType:
+    """What the contract page reads of an option's type: its name in the page's language and its feature."""
+
+    __slots__ = ("display_name", "feature")
+
+    def __init__(self, name: str, name_en: str | None, feature: OptionFeature):
+        # As `OptionType.display_name` (app/models/bilingual.Localized): English where filled in.
+        english = name_en if name_en and name_en.strip() and page_language() == "en" else None
+        self.display_name = english or name
+        self.feature = feature
+
+
+class BookedOption:
+    """A booked option as the contract page shows it (plain values, no ORM entity: issue 20, P10); the
+    attributes carry ContractOption's names, so gating and the option rows read it like the entity."""
+
+    __slots__ = ("option_type", "location_id", "quantity", "monthly_price", "one_time_price", "start_date",
+                 "minimum_term_months", "end_date")
+
+    def __init__(self, option_type, location_id, quantity, monthly_price, one_time_price, start_date,
+                 minimum_term_months, end_date):
+        self.option_type = option_type
+        self.location_id = location_id
+        self.quantity = quantity
+        self.monthly_price = monthly_price
+        self.one_time_price = one_time_price
+        self.start_date = start_date
+        self.minimum_term_months = minimum_term_months
+        self.end_date = end_date
+
+
+def _booked_options(rows) -> list[BookedOption]:
+    types = {}
+    options = []
+    for type_id, name, name_en, feature, *values in rows:
+        option_type = types.get(type_id)
+        if option_type is None:
+            option_type = types[type_id] = ShownOptionType(name, name_en, feature)
+        options.append(BookedOption(option_type, *values))
+    return options
+
+
 # The detail's statements, built once per process (issue 20); run with tenant_params(contract_id=...).
-_DETAIL_OPTIONS = scoped_template(ContractOption).where(ContractOption.contract_id == bindparam("contract_id")) \
+# Plain rows of the shown columns: the page reads them, nothing is changed through them.
+_DETAIL_OPTIONS = scoped_template(
+    ContractOption, OptionType.id, OptionType.name, OptionType.name_en, OptionType.feature,
+    ContractOption.location_id, ContractOption.quantity, ContractOption.monthly_price, ContractOption.one_time_price,
+    ContractOption.start_date, ContractOption.minimum_term_months, ContractOption.end_date,
+).join(OptionType, OptionType.id == ContractOption.option_type_id) \
+    .where(ContractOption.contract_id == bindparam("contract_id")) \
     .order_by(ContractOption.start_date, ContractOption.id)
-_DETAIL_LOCATIONS = scoped_template(Location).where(Location.contract_id == bindparam("contract_id")) \
-    .order_by(Location.name, Location.id)
-_DETAIL_NUMBERS = scoped_template(PhoneNumber).where(PhoneNumber.contract_id == bindparam("contract_id")) \
+_DETAIL_LOCATIONS = scoped_template(Location, Location.id, Location.name, Location.street, Location.zip_code,
+                                    Location.city) \
+    .where(Location.contract_id == bindparam("contract_id")).order_by(Location.name, Location.id)
+_DETAIL_NUMBERS = scoped_template(PhoneNumber, PhoneNumber.location_id, PhoneNumber.country_code,
+                                  PhoneNumber.area_code, PhoneNumber.subscriber_number, PhoneNumber.extension_from,
+                                  PhoneNumber.extension_to) \
+    .where(PhoneNumber.contract_id == bindparam("contract_id")) \
     .order_by(PhoneNumber.area_code, PhoneNumber.subscriber_number)
-_DETAIL_SIP_ACCOUNTS = scoped_template(SipAccount).where(SipAccount.contract_id == bindparam("contract_id")) \
-    .order_by(SipAccount.username)
+_DETAIL_SIP_ACCOUNTS = scoped_template(SipAccount, SipAccount.username) \
+    .where(SipAccount.contract_id == bindparam("contract_id")).order_by(SipAccount.username)
 
 
 def _end_of_term(contract: Contract, today: date) -> tuple[date | None, bool]:

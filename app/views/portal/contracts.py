@@ -11,7 +11,7 @@ from app.models.enums import ContractStatus
 from app.services import porting, provisioning
 from app.services.portal import contracts as service
 from app.services.self_care.portal import actions_block
-from app.views.portal.contract_rows import option_rows
+from app.views.portal.contract_rows import contract_rows, option_rows
 from app.views.portal.base import PortalView, object_ids, signed_in_or_401
 
 
@@ -42,7 +42,7 @@ class PortalContractView(PortalView):
         status = form.selected
         page = service.list_contracts(self.page_arg(), status=status, sort=sort)
         return self.render_template("portal/contracts.html", page=page, status=status, statuses=list(ContractStatus),
-                                    sort=sort, filter_form=form,
+                                    sort=sort, filter_form=form, contract_rows=contract_rows,
                                     accounting_phone=current_app.config["ACCOUNTING_PHONE"])
 
     @expose("/<pk>")

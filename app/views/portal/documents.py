@@ -12,6 +12,7 @@ from app.models.enums import BILLING_DOCUMENT_TYPES, DocumentType
 from app.services.portal import call_records, invoices
 from app.services.portal import documents as service
 from app.views.portal.base import PortalView, object_ids, send_document, stream_csv
+from app.views.portal.document_rows import document_rows
 from app.views.portal.invoice_rows import invoice_rows
 
 
@@ -40,7 +41,7 @@ class PortalInvoiceView(PortalView):
         if doc_type in (DocumentType.EVN_PDF, DocumentType.EVN_CSV):
             export = CallRecordExportForm.restored(date.today(), call_records.contract_choices())
         return self.render_template("portal/documents.html", page=page, doc_type=doc_type, filter_form=form,
-                                    title_kind="billing", export=export)
+                                    title_kind="billing", export=export, document_rows=document_rows)
 
     @expose("/call-records.csv")
     @has_access
@@ -87,7 +88,7 @@ class PortalDocumentView(PortalView):
         doc_type = form.selected
         page = service.list_documents(service.PORTAL_CONTRACT_TYPES, doc_type, self.page_arg())
         return self.render_template("portal/documents.html", page=page, doc_type=doc_type, filter_form=form,
-                                    title_kind="contract")
+                                    title_kind="contract", document_rows=document_rows)
 
     @expose("/<pk>/view")
     @has_access
