@@ -91,11 +91,8 @@ def offered_contract(customer, contract_id) -> Contract:
 
 def _owned(model, customer, raw_id):
     """The row of `model` with this id when it belongs to `customer`, else None (ids of others look absent)."""
-    if isinstance(raw_id, int) and not isinstance(raw_id, bool):
-        raw_id = str(raw_id)
-    try:
-        ident = parse_id(raw_id)  # ASCII digits only: "١" or "²" are no ids (R7)
-    except NotFound:
+    ident = _ident(raw_id)
+    if ident is None:
         return None
     return db.session.scalar(select(model).where(model.id == ident, model.customer_id == customer.id))
 
@@ -138,12 +135,19 @@ def load(customer, user, draft_id, now: datetime | None = None) -> OrderDraft:
     return draft
 
 
-def _loaded_draft(customer, raw_id):
+def _ident(raw_id) -> int | None:
+    """An id from the URL or a form, or None when it is none (ASCII digits only: "١" or "²" are no ids, R7)."""
     if isinstance(raw_id, int) and not isinstance(raw_id, bool):
         raw_id = str(raw_id)
     try:
-        ident = parse_id(raw_id)  # ASCII digits only: "١" or "²" are no ids (R7)
+        return parse_id(raw_id)
     except NotFound:
+        return None
+
+
+def _loaded_draft(customer, raw_id):
+    ident = _ident(raw_id)
+    if ident is None:
         return None
     known = db.session.identity_map.get(identity_key(OrderDraft, ident))
     # Only as loaded (not expired by a commit or rollback since: then it is read again, or found gone).
