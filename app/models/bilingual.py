@@ -20,6 +20,12 @@ def page_language() -> str:
     return "en" if locale is not None and locale.language == "en" else "de"
 
 
+def in_language(german, english, english_page: bool):
+    """The text a page shows of a German/English pair: the English on an English page where it is
+    filled in (not blank), else the German. `Localized` attributes and the plain-row lists choose so."""
+    return english if english_page and english and english.strip() else german
+
+
 def localized_column(german, english):
     """The same choice as `Localized`, as an SQL expression for column-only queries."""
     if page_language() == "en":
@@ -36,8 +42,6 @@ class Localized:
     def __get__(self, obj, owner=None):
         if obj is None:
             return self
-        if page_language() == "en":
-            english = getattr(obj, f"{self.base}_en", None)
-            if english and english.strip():
-                return english
-        return getattr(obj, self.base)
+        english_page = page_language() == "en"
+        return in_language(getattr(obj, self.base), getattr(obj, f"{self.base}_en", None) if english_page else None,
+                           english_page)

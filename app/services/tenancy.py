@@ -52,8 +52,11 @@ def _owned(model):
 
 def scoped(model, *columns):
     """`select(model)` (or the given columns) limited to the signed-in user's customer."""
-    statement = select(*columns) if columns else select(_owned(model))
-    return statement.where(_owned(model).customer_id == tenant_id())
+    return _select(model, columns).where(_owned(model).customer_id == tenant_id())
+
+
+def _select(model, columns):
+    return select(*columns) if columns else select(_owned(model))
 
 
 # The bound parameter of `scoped_template` statements; `tenant_params()` supplies it.
@@ -64,8 +67,7 @@ def scoped_template(model, *columns):
     """`scoped(model, *columns)` with the customer as the bound parameter `TENANT_PARAM`, for a statement
     built once per process (issue 20: SQLAlchemy builds and keys a fresh statement on every call, some 0.1
     ms each; a kept statement skips both). Holds no customer's id; run it with `tenant_params()`."""
-    statement = select(*columns) if columns else select(_owned(model))
-    return statement.where(_owned(model).customer_id == bindparam(TENANT_PARAM))
+    return _select(model, columns).where(_owned(model).customer_id == bindparam(TENANT_PARAM))
 
 
 def own_customer_template(*columns):

@@ -8,8 +8,9 @@ marks nothing safe on its own:
 """
 from __future__ import annotations
 
+from flask import url_for
 from flask_babel import gettext, ngettext
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 
 def catalogue_text(msgid: str, **variables) -> Markup:
@@ -25,3 +26,19 @@ def catalogue_plural(singular: str, plural: str, num: int) -> Markup:
 def joined(parts) -> Markup:
     """Row parts (each escaped or markup already) as one piece of markup."""
     return Markup("".join(parts))  # nosec B704  # callers escape every value they put into a part
+
+
+def catalogue_texts(msgids) -> list[Markup]:
+    """`catalogue_text` of each msgid (a table's column labels, once per page)."""
+    return [catalogue_text(msgid) for msgid in msgids]
+
+
+def url_before_id(endpoint: str) -> Markup:
+    """The escaped URL of `endpoint` for a record up to its id, which ends it: a row appends its id."""
+    return escape(url_for(endpoint, pk=0)[:-1])
+
+
+def url_around_id(endpoint: str) -> tuple[Markup, Markup]:
+    """The escaped URL of `endpoint` before and after "/<id>/" (e.g. a record's download link)."""
+    before, after = url_for(endpoint, pk=0).rsplit("/0/", 1)
+    return escape(before), escape(after)

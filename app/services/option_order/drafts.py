@@ -24,7 +24,7 @@ from sqlalchemy.orm.util import identity_key
 from app.extensions import db
 from app.models import Contract, DraftUpload, OrderDraft, Product
 from app.models.enums import ContractStatus
-from app.models.bilingual import page_language
+from app.models.bilingual import in_language, page_language
 from app.models.mixins import utcnow
 from app.services.documents import discard_stored
 from app.services.errors import Invalid, NotFound
@@ -60,10 +60,7 @@ class ContractChoice:
     @property
     def product_name(self) -> str:
         """The product's name in the page's language (as `Product.display_name`)."""
-        english = self.contract.product_name_en
-        if english and english.strip() and page_language() == "en":
-            return english
-        return self.contract.product_name
+        return in_language(self.contract.product_name, self.contract.product_name_en, page_language() == "en")
 
 
 # Step 1's list, built once per process with the customer as a bound parameter, plain rows of only the
@@ -77,7 +74,7 @@ _OFFERED = (scoped_template(Contract, *OFFERED_COLUMNS).join(Product, Product.id
 def offered_contracts(customer) -> list[ContractChoice]:
     """R-WIZ-1: the customer's contracts in status Aktiv or Aktiv – Schwebend, by number."""
     rows = db.session.execute(_OFFERED, {TENANT_PARAM: customer.id}).all()
-    warning = str(PENDING_WARNING) if any(r.status is ContractStatus.ACTIVE_PENDING for r in rows) else None
+    warning = str(PENDING_WARNING)
     return [ContractChoice(r, warning if r.status is ContractStatus.ACTIVE_PENDING else None) for r in rows]
 
 

@@ -6,16 +6,16 @@ from datetime import date
 from functools import lru_cache
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.orm import defer, selectinload
+from sqlalchemy.orm import defer
 
 from app.extensions import db
 from app.models import Contract, ContractOption, Location, OptionType, PhoneNumber, Product, SipAccount
-from app.models.bilingual import page_language
 from app.models.enums import ContractStatus, OptionFeature, ProductKind
 from app.services.contract_terms import end_of_term, option_reduction_date
-from app.services.portal.paging import KeptPages, Page, Sort, order_by, paginate, parse_sort
+from app.services.portal.language import english_page, in_language
+from app.services.portal.paging import KeptPages, Page, Sort, order_by, parse_sort
 from app.services.provisioning.base import DEFAULT_SIP_PROXY
-from app.services.tenancy import get_owned_or_404, scoped, scoped_template, tenant_params
+from app.services.tenancy import get_owned_or_404, scoped_template, tenant_params
 
 # R-CON-1/R-CON-5: only an active contract may be changed.
 CHANGEABLE = frozenset({ContractStatus.ACTIVE})
@@ -29,20 +29,11 @@ def parse_contract_sort(raw) -> Sort:
     return parse_sort(raw, SORT_COLUMNS, DEFAULT_SORT)
 
 
-def list_contracts(page: int, status: ContractStatus | None = None, kind: ProductKind | None = None,
-                   sort: Sort | None = None) -> Page:
-    """One page of the customer's contracts, optionally of one status or product kind.
-
-    Without `kind` (the portal's list) the items are rows of `LIST_COLUMNS`; with it, Contract entities."""
+def list_contracts(page: int, status: ContractStatus | None = None, sort: Sort | None = None) -> Page:
+    """One page of the customer's contracts (rows of `LIST_COLUMNS`), optionally of one status."""
     sort = sort or parse_contract_sort(None)
-    if kind is None:
-        params = tenant_params() if status is None else tenant_params(status=status)
-        return _list_pages(sort.key, sort.descending, status is not None).page(params, page)
-    statement = order_by(scoped(Contract).options(*LIST_OPTIONS), sort, SORT_COLUMNS, Contract.id)
-    if status is not None:
-        statement = statement.where(Contract.status == status)
-    statement = statement.where(Contract.product_id.in_(select(Product.id).where(Product.kind == kind)))
-    return paginate(statement, page)
+    params = tenant_params() if status is None else tenant_params(status=status)
+    return _list_pages(sort.key, sort.descending, status is not None).page(params, page)
 
 
 # The list shows these columns only (app/views/portal/contract_rows.contract_rows).
@@ -141,22 +132,13 @@ def contract_detail(raw_id, today: date | None = None) -> ContractDetail:
     )
 
 
-def english_page() -> bool:
-    """Whether catalogue texts show in English on this page (app/models/bilingual.page_language), for the
-    row modules in app/views/portal/, which choose between a row's German and English text once per page:
-    the English where filled in (not blank), as `Localized` attributes do."""
-    return page_language() == "en"
-
-
 class ShownOptionType:
     """What the contract page reads of an option's type: its name in the page's language and its feature."""
 
     __slots__ = ("display_name", "feature")
 
     def __init__(self, name: str, name_en: str | None, feature: OptionFeature):
-        # As `OptionType.display_name` (app/models/bilingual.Localized): English where filled in.
-        english = name_en if name_en and name_en.strip() and page_language() == "en" else None
-        self.display_name = english or name
+        self.display_name = in_language(name, name_en, english_page())  # as OptionType.display_name
         self.feature = feature
 
 

@@ -7,12 +7,11 @@ the cards' labels once per table, every value escaped, amounts and dates through
 """
 from __future__ import annotations
 
-from flask import url_for
 from markupsafe import Markup, escape
 
 from app.i18n import day, money, number
-from app.services.portal.contracts import english_page
-from app.views.row_html import catalogue_plural, catalogue_text, joined
+from app.services.portal.language import english_page, in_language
+from app.views.row_html import catalogue_plural, catalogue_text, catalogue_texts, joined, url_before_id
 from app.views.template_globals import status_badge
 
 ROW = ('\n  <tr>\n    <td data-label="{0}">{6}</td>\n    <td class="text-right" data-label="{1}">{7}</td>\n'
@@ -27,7 +26,7 @@ def option_rows(options) -> Markup:
     The options of a contract repeat their types, prices, dates and terms: each distinct value is
     formatted and escaped once per table (kept only for this call, nothing across requests).
     """
-    labels = [catalogue_text(label) for label in LABELS]  # as Jinja's `_()`: the catalogue's text is trusted
+    labels = catalogue_texts(LABELS)
     names, amounts, days, terms = {}, {}, {}, {}
     parts = ["\n  "]
     for option in options:
@@ -72,8 +71,8 @@ LIST_LABELS = ("Contract number", "Product", "Status", "Start date")
 def contract_rows(contracts, accounting_phone) -> Markup:
     """The `<tbody>` content of the contract list (portal/contracts.html); `contracts` are rows of
     services.portal.contracts.LIST_COLUMNS. The same HTML as the Jinja loop it replaces."""
-    labels = [catalogue_text(label) for label in LIST_LABELS]
-    show_url = escape(url_for("PortalContractView.show", pk=0)[:-1])
+    labels = catalogue_texts(LIST_LABELS)
+    show_url = url_before_id("PortalContractView.show")
     english = english_page()
     badges, products = {}, {}
     blocked_note = None
@@ -84,9 +83,8 @@ def contract_rows(contracts, accounting_phone) -> Markup:
             badge = badges[status] = status_badge(status)
         product = products.get((product_name, product_name_en))
         if product is None:
-            # As Product.display_name (app/models/bilingual.Localized): English where filled in.
-            shown = product_name_en if english and product_name_en and product_name_en.strip() else product_name
-            product = products[(product_name, product_name_en)] = escape(shown)
+            product = products[(product_name, product_name_en)] = escape(
+                in_language(product_name, product_name_en, english))  # as Product.display_name
         note = ""
         if status.value == "blocked":
             if blocked_note is None:

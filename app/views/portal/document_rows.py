@@ -7,12 +7,11 @@ services.portal.documents.list_documents (plain rows of the shown columns).
 """
 from __future__ import annotations
 
-from flask import url_for
 from markupsafe import Markup, escape
 
 from app.i18n import day, file_size
-from app.services.portal.contracts import english_page
-from app.views.row_html import catalogue_text, joined
+from app.services.portal.language import english_page, in_language
+from app.views.row_html import catalogue_text, catalogue_texts, joined, url_around_id
 
 ROW = ('\n      <tr>\n        <td data-label="{0}">{6}</td>\n        <td data-label="{1}">{7}</td>\n'
        '        <td data-label="{2}">{8}</td>\n        <td data-label="{3}">{9}</td>\n'
@@ -28,12 +27,11 @@ PDF = "application/pdf"
 
 def document_rows(rows, endpoint: str, viewable: bool) -> Markup:
     """The `<tbody>` content of the document table; `viewable`: PDFs get a "View" link (contract documents)."""
-    labels = [catalogue_text(label) for label in LABELS]
-    download_prefix, download_suffix = (escape(part) for part in
-                                        url_for(endpoint + ".download", pk=0).rsplit("/0/", 1))
+    labels = catalogue_texts(LABELS)
+    download_prefix, download_suffix = url_around_id(endpoint + ".download")
     download = catalogue_text("Download")
     if viewable:
-        view_prefix, view_suffix = (escape(part) for part in url_for(endpoint + ".view", pk=0).rsplit("/0/", 1))
+        view_prefix, view_suffix = url_around_id(endpoint + ".view")
         view = catalogue_text("View")
     english = english_page()
     types = {}
@@ -43,8 +41,7 @@ def document_rows(rows, endpoint: str, viewable: bool) -> Markup:
         type_label = types.get(doc_type)
         if type_label is None:
             type_label = types[doc_type] = escape(doc_type.label)
-        # As Document.display_title (app/models/bilingual.Localized): English where filled in.
-        shown_title = title_en if english and title_en and title_en.strip() else title
+        shown_title = in_language(title, title_en, english)  # as Document.display_title
         if contract_number is not None:
             reference = contract_number
         else:

@@ -7,11 +7,10 @@ app.i18n, the state through template_globals.invoice_state.
 """
 from __future__ import annotations
 
-from flask import url_for
 from markupsafe import Markup, escape
 
 from app.i18n import day, money
-from app.views.row_html import catalogue_text, joined
+from app.views.row_html import catalogue_text, catalogue_texts, joined, url_around_id
 from app.views.template_globals import invoice_state
 
 ROW = ('\n      \n      <tr class="invoice-row" data-invoice="{7}">\n'
@@ -29,8 +28,8 @@ DOWNLOAD = ('\n          <a href="{0}/{1}/{2}" class="document-download invoice-
 
 def invoice_rows(rows) -> Markup:
     """The `<tbody>` content of the invoice table; `rows` are services.portal.invoices.InvoiceRow."""
-    labels = [catalogue_text(label) for label in LABELS]
-    prefix, suffix = (escape(part) for part in url_for("PortalInvoiceView.download", pk=0).rsplit("/0/", 1))
+    labels = catalogue_texts(LABELS)
+    prefix, suffix = url_around_id("PortalInvoiceView.download")
     download, sr_text = catalogue_text("Download"), catalogue_text("Invoice %(number)s")
     pdf_follows = '<span class="text-muted">{}</span>'.format(catalogue_text("PDF follows"))
     parts = ["\n    "]

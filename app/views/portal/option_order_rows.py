@@ -11,7 +11,7 @@ from datetime import date
 from markupsafe import Markup, escape
 
 from app.i18n import day, money, request_locale_code
-from app.views.row_html import catalogue_text, joined
+from app.views.row_html import catalogue_text, catalogue_texts, joined
 
 CHOICE = ('\n      \n      <div class="radio">\n        <label>\n'
           '          <input type="radio" name="contract" id="contract-{0}" value="{0}"{1}{2}>\n'
@@ -68,7 +68,7 @@ CHANGE_STYLES = {"added": "success", "changed": "info", "reduced": "warning"}
 
 def summary_rows(changes) -> Markup:
     """The `<tbody>` rows of step 4's table of changes (`changes.Change` of the plan)."""
-    labels = [catalogue_text(label) for label in CHANGE_LABELS]
+    labels = catalogue_texts(CHANGE_LABELS)
     parts = []
     for change in changes:
         kind = change.change.value
@@ -94,7 +94,7 @@ LINE_LABELS = ("Option", "Booked", "New total", "Monthly", "One-time", "Reductio
 
 def option_rows(lines, errors: dict, entered: dict, today) -> Markup:
     """The `<tbody>` rows of step 3: one per option line, with its new total, errors and note (R-WIZ-4, R-WIZ-5)."""
-    labels = [catalogue_text(label) for label in LINE_LABELS]
+    labels = catalogue_texts(LINE_LABELS)
     possible_now, possible_from = catalogue_text("possible now"), catalogue_text("possible from %(date)s")
     parts = []
     for line in lines:
@@ -148,7 +148,7 @@ def _item(mapping: dict, name: str):
 
 def addition_rows(step, uploads: dict, porting_text) -> Markup:
     """The `<tbody>` rows of step 2's numbers to add (R-WIZ-2): kind, count, location, porting, file."""
-    labels = [catalogue_text(label) for label in ADDITION_LABELS]
+    labels = catalogue_texts(ADDITION_LABELS)
     take_out = catalogue_text("Take out")
     kind_labels = dict(step.kinds)
     location_names = {location.id: location.name for location in step.locations}

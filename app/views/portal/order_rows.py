@@ -6,11 +6,10 @@ the badge through template_globals.status_badge, dates through app.i18n.
 """
 from __future__ import annotations
 
-from flask import url_for
 from markupsafe import Markup, escape
 
 from app.i18n import day
-from app.views.row_html import catalogue_text, joined
+from app.views.row_html import catalogue_texts, joined, url_before_id
 from app.views.template_globals import status_badge
 
 ROW = ('\n      <tr>\n        <td data-label="{0}"><a href="{6}{7}">{8}</a></td>\n'
@@ -22,8 +21,8 @@ LABELS = ("Order number", "Kind", "Status", "Contract", "Created", "Completed")
 
 def order_rows(orders) -> Markup:
     """The `<tbody>` content of the order table; `orders` are rows of `services.portal.orders.LIST_COLUMNS`."""
-    labels = [catalogue_text(label) for label in LABELS]  # as Jinja's `_()`: the catalogue's text is trusted
-    show_url = escape(url_for("PortalOrderView.show", pk=0)[:-1])
+    labels = catalogue_texts(LABELS)
+    show_url = url_before_id("PortalOrderView.show")
     parts = ["\n    "]
     for order in orders:
         parts.append(ROW.format(

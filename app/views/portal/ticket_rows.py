@@ -8,11 +8,10 @@ every value escaped.
 """
 from __future__ import annotations
 
-from flask import url_for
 from markupsafe import Markup, escape
 
 from app.i18n import day
-from app.views.row_html import catalogue_text, joined
+from app.views.row_html import catalogue_text, catalogue_texts, joined, url_before_id
 from app.views.template_globals import status_badge
 
 ROW = ('\n      <tr><td data-label="{0}"><a href="{7}{8}">{9}</a></td>\n'
@@ -28,8 +27,8 @@ def ticket_rows(tickets) -> Markup:
     """The `<tbody>` content of a ticket table; `tickets` are rows of `services.portal.tickets.LIST_COLUMNS`."""
     if not tickets:
         return Markup('\n    <tr><td colspan="7">{}</td></tr>').format(catalogue_text("None."))
-    labels = [catalogue_text(label) for label in LABELS]  # as Jinja's `_()`: the catalogue's text is trusted
-    show_url = escape(url_for("PortalTicketView.show", pk=0)[:-1])
+    labels = catalogue_texts(LABELS)
+    show_url = url_before_id("PortalTicketView.show")
     flag = FLAG.format(catalogue_text("Please call our support about this ticket."))
     parts = ["\n    "]
     for ticket in tickets:
