@@ -63,6 +63,8 @@ class Config:
 
     SQLALCHEMY_DATABASE_URI = _database_url()
     SQLALCHEMY_TRACK_MODIFICATIONS = False
+    # A ping on every pool checkout finds connections a PostgreSQL server dropped; a SQLite file
+    # has no server to drop them, so the app factory leaves the ping out there (app/sqlite.py).
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
 
     # --- Flask-AppBuilder -------------------------------------------------

@@ -34,8 +34,11 @@ def create_app(config_object: object | str = "config.Config", migrations: bool =
 
     register_listeners()
 
+    from app.sqlite import configure as configure_sqlite, engine_options
+
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
+        app.config["SQLALCHEMY_DATABASE_URI"], app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
     db.init_app(app)
-    from app.sqlite import configure as configure_sqlite
 
     with app.app_context():
         configure_sqlite(db.engine, app.config.get("SQLITE_CACHE_MB", 2))

@@ -58,18 +58,32 @@ def _forget_nonce() -> None:
     g.pop("_csp_nonce", None)
 
 
+_FIXED = tuple((key, key.lower(), value) for key, value in (
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+    ("Permissions-Policy", PERMISSIONS_POLICY),
+    ("Cross-Origin-Opener-Policy", "same-origin"),
+))
+_POLICY_WITHOUT_NONCE = content_security_policy(None)
+
+
 def add_security_headers(response):
-    """Set the headers unless a view chose its own."""
+    """Set the headers unless a view chose its own (in this order, after the view's: as `setdefault` would).
+
+    One pass over the response's headers instead of a search per header (issue 20: every response).
+    """
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", content_security_policy(g.get("_csp_nonce")))
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    present = {key.lower() for key in headers.keys()}
+    nonce = g.get("_csp_nonce")
+    if "content-security-policy" not in present:
+        headers.add("Content-Security-Policy", content_security_policy(nonce) if nonce else _POLICY_WITHOUT_NONCE)
+    for key, lower, value in _FIXED:
+        if lower not in present:
+            headers.add(key, value)
     hsts = current_app.config.get("HSTS_SECONDS", 0)
-    if hsts:
-        headers.setdefault("Strict-Transport-Security", f"max-age={int(hsts)}; includeSubDomains")
+    if hsts and "strict-transport-security" not in present:
+        headers.add("Strict-Transport-Security", f"max-age={int(hsts)}; includeSubDomains")
     if not _is_static():
         from flask_login import current_user
 

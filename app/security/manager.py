@@ -1,14 +1,16 @@
 """The product's SecurityManager: FAB's, with the extended user model and two-step sign-in."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import has_request_context
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.sqla.models import (
-    Group, Permission, PermissionView, Role, ViewMenu, assoc_group_role, assoc_permissionview_role,
+    Permission, PermissionView, Role, ViewMenu, assoc_group_role, assoc_permissionview_role,
     assoc_user_group, assoc_user_role,
 )
-from sqlalchemy import and_, bindparam, select
-from sqlalchemy.orm import aliased, contains_eager
+from sqlalchemy import and_, bindparam, literal, select, union_all
+from werkzeug.local import LocalProxy
 
 from app.models.security import EServiceUser, UserSession, username_key
 from app.security import permission_cache
@@ -19,6 +21,18 @@ from app.security.auth_views import (
 )
 from app.security.role_views import EServiceGroupView, EServiceRoleView
 from app.security.user_views import EServiceUserDBModelView
+from app.services.auth.user_sessions import LOOK_UP, SessionState, hash_id
+
+
+@dataclass(frozen=True)
+class RoleRef:
+    """A role as the permission checks see it (id and name), kept across requests instead of ORM rows."""
+
+    id: int
+    name: str
+
+    def __repr__(self) -> str:  # as FAB's Role
+        return self.name
 
 
 class EServiceSecurityManager(SecurityManager):
@@ -32,8 +46,8 @@ class EServiceSecurityManager(SecurityManager):
       entry, every button of a list); here the permissions of a role set are
       cached per worker under the database's permission counter and answered
       from memory (app/security/permission_cache.py, R-BO-4, QUALITY P2/P3).
-    - the user, its roles and groups, its session row and the permission counter
-      come in one query per request.
+    - the user, its session row and the permission counter come in one query per
+      request; the user's roles from the worker's cache under that counter.
     """
 
     user_model = EServiceUser
@@ -54,59 +68,102 @@ class EServiceSecurityManager(SecurityManager):
             user = self._load_request_user(int(pk))
         except (TypeError, ValueError):
             return None
-        if user is None or not user.is_active or not auth_sessions.is_current(user):
+        state = permission_cache.request_store().get("session_state", LOOK_UP) if has_request_context() else LOOK_UP
+        if user is None or not user.is_active or not auth_sessions.is_current(user, state):
             auth_sessions.clear()
             return None
         return user
 
     def _load_request_user(self, pk: int):
-        """The user with roles and groups, this browser's session row and the permission counter: one query.
+        """The user, this browser's session row and the permission counter: one query.
 
-        The session row lands in the identity map, where the session check
-        (app/services/auth/user_sessions.py) finds it by primary key without asking again.
+        The session row comes as plain values for the session check of this request
+        (app/services/auth/user_sessions.py), which so needs no query of its own.
+        The user's roles come from the worker's cache under the counter (`get_user_roles`).
         """
         if not has_request_context():
             return self.get_user_by_id(pk)
-        from app.services.auth.user_sessions import hash_id
 
         raw_sid = auth_sessions.current_id()
         row = self.session.execute(self._request_user_query, {
             "pk": pk, "sid": hash_id(raw_sid) if raw_sid else None,
-        }).unique().first()
+        }).first()
         if row is None:
             return None
-        permission_cache.remember_version(row[2])
-        # The identity map holds objects weakly: keep the row for the session check of this request.
-        permission_cache.request_store()["session_row"] = row[1]
-        return row[0]
+        user, id_hash, user_id, session_version, last_seen_at, version = row
+        permission_cache.remember_version(version)
+        store = permission_cache.request_store()
+        store["session_state"] = None if id_hash is None else SessionState(
+            id_hash, user_id, session_version, last_seen_at)
+        store["request_user"] = (user, pk)
+        return user
 
     @property
     def _request_user_query(self):
         """Built once: the statement of `_load_request_user` with the user's id and session hash as parameters."""
-        query = self.__dict__.get("_request_user_select")
+        query = self.__dict__.get("_request_user_statement")
         if query is None:
             model = self.user_model
-            # Flat LEFT JOINs with contains_eager: joinedload nested "(ab_user_role JOIN ab_role)" in the
-            # outer join, which SQLite answered by materialising every user's roles and building automatic
-            # indexes on each request (0.6 ms at 1,500 users, growing with them); flat, each join is one
-            # index lookup (issue 20).
-            group_role = aliased(Role)
             query = (
-                select(model, UserSession, permission_cache.version_column())
+                select(model, UserSession.id_hash, UserSession.user_id, UserSession.session_version,
+                       UserSession.last_seen_at, permission_cache.version_column())
                 .outerjoin(UserSession, and_(UserSession.user_id == model.id,
                                              UserSession.id_hash == bindparam("sid")))
-                .outerjoin(assoc_user_role, assoc_user_role.c.user_id == model.id)
-                .outerjoin(Role, Role.id == assoc_user_role.c.role_id)
-                .outerjoin(assoc_user_group, assoc_user_group.c.user_id == model.id)
-                .outerjoin(Group, Group.id == assoc_user_group.c.group_id)
-                .outerjoin(assoc_group_role, assoc_group_role.c.group_id == Group.id)
-                .outerjoin(group_role, group_role.id == assoc_group_role.c.role_id)
                 .where(model.id == bindparam("pk"))
-                .options(contains_eager(model.roles),
-                         contains_eager(model.groups).contains_eager(Group.roles.of_type(group_role)))
             )
-            self.__dict__["_request_user_select"] = query
+            self.__dict__["_request_user_statement"] = query
         return query
+
+    # --- the roles of the request's user, cached per worker ----------------
+    def get_user_roles(self, user) -> list:
+        """FAB's roles of `user` (own and through groups); for this request's user from the worker's cache.
+
+        Loading roles, groups and the groups' roles with the user through the ORM cost ~0.35 ms of
+        every request (issue 20). Which roles a user has changes only by writes to ab_user_role,
+        ab_user_group, ab_group_role, ab_group or ab_role, and each of them moves the permission
+        counter (app/security/permission_cache.py): so each worker keeps the role ids and names
+        per (user, counter), and a role granted or revoked counts from the next request of any
+        worker (R-BO-4). A request that itself moved the counter asks the ORM, as FAB does.
+        """
+        if has_request_context():
+            store = permission_cache.request_store()
+            loaded = store.get("request_user")
+            if isinstance(user, LocalProxy):  # FAB's g.user is Flask-Login's current_user proxy
+                user = user._get_current_object()
+            if loaded is not None and loaded[0] is user and not store.get("bumped"):
+                return list(self._cached_user_roles(loaded[1]))
+        return super().get_user_roles(user)
+
+    @property
+    def user_role_sets(self) -> permission_cache.VersionedCache:
+        """This app's cache of users' role lists (role ids and names only: no customer data, S1)."""
+        return self.__dict__.setdefault("_user_role_sets", permission_cache.VersionedCache(4096))
+
+    def _cached_user_roles(self, user_id: int) -> tuple[RoleRef, ...]:
+        version = permission_cache.current_version()
+        if version is None:  # no counter to trust: ask the database
+            return self._query_user_roles(user_id)
+        return self.user_role_sets.get_or_compute(
+            ("user", user_id, version), lambda: self._query_user_roles(user_id))
+
+    def _query_user_roles(self, user_id: int) -> tuple[RoleRef, ...]:
+        """The user's own roles, then its groups' roles, as FAB's `get_user_roles` lists them (each once)."""
+        statement = self.__dict__.get("_user_roles_statement")
+        if statement is None:
+            own = (select(Role.id, Role.name, literal(0).label("through_group"))
+                   .join(assoc_user_role, assoc_user_role.c.role_id == Role.id)
+                   .where(assoc_user_role.c.user_id == bindparam("pk")))
+            grouped = (select(Role.id, Role.name, literal(1).label("through_group"))
+                       .join(assoc_group_role, assoc_group_role.c.role_id == Role.id)
+                       .join(assoc_user_group, assoc_user_group.c.group_id == assoc_group_role.c.group_id)
+                       .where(assoc_user_group.c.user_id == bindparam("pk")))
+            statement = union_all(own, grouped)
+            self.__dict__["_user_roles_statement"] = statement
+        rows = sorted(self.session.execute(statement, {"pk": user_id}).all(), key=lambda row: (row[2], row[0]))
+        roles: dict[int, RoleRef] = {}
+        for role_id, name, _ in rows:
+            roles.setdefault(role_id, RoleRef(role_id, name))
+        return tuple(roles.values())
 
     def find_user(self, username=None, email=None):
         """FAB's lookup (its CLI, user commands), by the same case-insensitive key as sign-in (R-AUTH-1)."""

@@ -5,7 +5,10 @@ answers depend only on the user's roles, so each worker keeps the (permission, v
 pairs of a role set in memory, keyed by the role ids and the `permission_version`
 counter. Every write to FAB's permission tables (a role edited in the back office,
 `flask roles sync`, FAB adding permissions, plain SQL alike) bumps that counter in the
-same transaction: the listener below watches the statements the engine sends. Each
+same transaction: the listener below watches the statements the engine sends. So does every
+write to the tables that give users their roles (ab_user_role, ab_user_group, ab_group_role,
+ab_group) and the deletion of a user: each worker caches users' role lists under the
+counter as well (app/security/manager.py). Each
 request reads the counter once (folded into the user load, app/security/manager.py),
 so the next request of any worker sees a change. No customer data is cached here (S1):
 only which views a set of roles may use.
@@ -26,9 +29,14 @@ from app.extensions import db
 from app.models import PermissionVersion
 
 TABLE = PermissionVersion.__tablename__
+# The permission tables, and the tables that say which roles a user has (own and through groups):
+# the security manager caches users' role lists under the counter too (R-BO-4). A user deleted
+# moves it as well, so a later user given the same id never meets the old user's roles.
 _PERMISSION_WRITE = re.compile(
-    r"^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+[\"`]?"
-    r"(?:ab_permission_view_role|ab_permission_view|ab_permission|ab_view_menu|ab_role)[\"`]?(?:\s|\(|$)",
+    r"^\s*(?:(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+[\"`]?"
+    r"(?:ab_permission_view_role|ab_permission_view|ab_permission|ab_view_menu|ab_role"
+    r"|ab_user_role|ab_user_group|ab_group_role|ab_group)"
+    r"|DELETE\s+FROM\s+[\"`]?ab_user)[\"`]?(?:\s|\(|$)",
     re.IGNORECASE,
 )
 # Plain literals (no SQL built from strings): the table's name is checked against the model once here.
@@ -148,6 +156,8 @@ def _bump_on_permission_write(conn, cursor, statement, parameters, context, exec
     finally:
         bump.close()
     conn.info[_BUMPED] = True
+    if has_request_context():  # this request's own change: it reads roles as FAB does from now on
+        request_store()["bumped"] = True
 
 
 @event.listens_for(Engine, "commit")

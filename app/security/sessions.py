@@ -47,8 +47,11 @@ def restamp(user) -> None:
     user_sessions.keep_only(user, session.get(_SESSION_ID))
 
 
-def is_current(user) -> bool:
-    """True when this session belongs to the user's current version and has not timed out."""
+def is_current(user, state=user_sessions.LOOK_UP) -> bool:
+    """True when this session belongs to the user's current version and has not timed out.
+
+    `state`: the session's row as the user load read it (`user_sessions.check`), else it is looked up.
+    """
     cfg = current_app.config
     version, signed_in_at, last_seen = session.get(_VERSION), session.get(_SIGNED_IN_AT), session.get(_LAST_SEEN)
     if version is None or signed_in_at is None or last_seen is None:
@@ -61,7 +64,7 @@ def is_current(user) -> bool:
     if now - last_seen > cfg["SESSION_IDLE_TIMEOUT"].total_seconds():
         return False
     # The server-side row: deleted on another worker ("sign out this session", lock), it ends here too.
-    if not user_sessions.check(user, session.get(_SESSION_ID)):
+    if not user_sessions.check(user, session.get(_SESSION_ID), state):
         return False
     if now - last_seen >= LAST_SEEN_STEP_SECONDS:
         session[_LAST_SEEN] = int(now)

@@ -48,6 +48,16 @@ def test_sqlite_connections_use_wal_and_a_busy_timeout(app_ctx):
         assert conn.execute(text("PRAGMA journal_size_limit")).scalar() == 64 * 1024 * 1024
 
 
+def test_pool_pings_connections_on_postgresql_only(app_ctx):
+    """A checkout pings PostgreSQL for dropped connections; a SQLite file has no server to drop them (issue 20)."""
+    from app.extensions import db
+    from app.sqlite import engine_options
+
+    assert db.engine.pool._pre_ping is (db.engine.dialect.name != "sqlite")
+    assert engine_options("sqlite:///x.db", {"pool_pre_ping": True, "echo": False}) == {"echo": False}
+    assert engine_options("postgresql+psycopg://h/db", {"pool_pre_ping": True}) == {"pool_pre_ping": True}
+
+
 def test_job_runners_get_the_larger_sqlite_cache(app):
     """P6/P7: web workers keep a 2 MB page cache; a process that runs jobs gets JOBS_SQLITE_CACHE_MB."""
     import pytest

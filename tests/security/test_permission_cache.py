@@ -15,6 +15,7 @@ from app import create_app
 from app.extensions import db
 from app.roles import ADMIN, PORTAL_ADMIN, SERVICE
 from app.security import menu_cache, permission_cache
+from app.security.manager import RoleRef
 from app.security.roles import sync_roles
 from app.services import staff_roles
 from tests.auth_helpers import complete_login_with_pin
@@ -234,3 +235,59 @@ def test_roles_through_a_group_count_like_own_roles(app):
         db.session.commit()
     assert staff.get("/roles/list/").status_code == 403  # the group left, its role's rights with it
     assert staff.get("/customers/list/").status_code == 200
+
+
+@pytest.mark.rule("R-BO-4")
+def test_a_role_given_to_or_taken_from_a_user_counts_on_the_other_workers_next_request(app, worker):
+    """The user's role list is cached per worker under the counter: a write to ab_user_role moves it."""
+    from flask_appbuilder.security.sqla.models import assoc_user_role
+
+    _staff(app, SERVICE, "promoted.staff")
+    agent = _signed_in(worker, "promoted.staff")
+    assert agent.get("/roles/list/").status_code == 403
+    assert agent.get("/roles/list/").status_code == 403  # from the worker's cache the second time
+    with app.app_context():
+        sm = app.appbuilder.sm
+        user = sm.find_user("promoted.staff")
+        before = permission_cache.read_version()
+        user.roles.append(sm.find_role(ADMIN))  # as the back office's user form writes it
+        db.session.commit()
+        assert permission_cache.read_version() != before
+        user_id, admin_id = user.id, sm.find_role(ADMIN).id
+    assert agent.get("/roles/list/").status_code == 200
+    with app.app_context():  # plain SQL on the association table, no ORM involved
+        db.session.execute(assoc_user_role.delete().where(assoc_user_role.c.user_id == user_id,
+                                                          assoc_user_role.c.role_id == admin_id))
+        db.session.commit()
+    assert agent.get("/roles/list/").status_code == 403
+    assert agent.get("/customers/list/").status_code == 200  # the own role stays
+
+
+def test_the_request_users_roles_are_those_fab_reads(app):
+    """The cached role list names the same roles as FAB's own reading of the user's relationships
+    (own roles, then the groups', each once), and a request that itself changed roles asks the ORM."""
+    from flask_appbuilder.security.manager import BaseSecurityManager
+    from flask_appbuilder.security.sqla.models import Group, assoc_user_group
+
+    _staff(app, SERVICE, "roles.staff")
+    with app.test_request_context():  # rows as FAB's group forms write them (its Group.users takes no subclass)
+        sm = app.appbuilder.sm
+        user = sm.find_user("roles.staff")
+        group = Group(name="Leitung", label="Leitung", roles=[sm.find_role(ADMIN), sm.find_role(SERVICE)])
+        db.session.add(group)
+        db.session.flush()
+        db.session.execute(assoc_user_group.insert().values(user_id=user.id, group_id=group.id))
+        db.session.commit()
+    with app.test_request_context():
+        sm = app.appbuilder.sm
+        user = sm.find_user("roles.staff")
+        permission_cache.request_store()["request_user"] = (user, user.id)  # as the user load leaves it
+        cached = sm.get_user_roles(user)
+        assert all(isinstance(role, RoleRef) for role in cached)
+        fab = BaseSecurityManager.get_user_roles(sm, user)
+        assert [(role.id, role.name) for role in cached] == list(
+            dict.fromkeys((role.id, role.name) for role in fab))
+        assert [role.name for role in cached] == [SERVICE, ADMIN]  # own first, then the group's
+        db.session.execute(assoc_user_group.delete().where(assoc_user_group.c.user_id == user.id))
+        db.session.expire(user, ["groups"])  # this request's own write: from here on FAB's reading
+        assert [role.name for role in sm.get_user_roles(user)] == [SERVICE]

@@ -46,15 +46,32 @@ def open_session(user, ip: str | None, user_agent: str | None) -> str:
     return raw
 
 
-def check(user, raw: str | None) -> bool:
-    """True when the cookie's session still exists for this user (one PK lookup; last seen kept fresh)."""
+@dataclass(frozen=True)
+class SessionState:
+    """What the check needs of a session row, read as plain values with the user of the request."""
+
+    id_hash: str
+    user_id: int
+    session_version: int
+    last_seen_at: datetime
+
+
+LOOK_UP = object()  # `check` without a state read beforehand: it asks the database itself
+
+
+def check(user, raw: str | None, state=LOOK_UP) -> bool:
+    """True when the cookie's session still exists for this user (one PK lookup; last seen kept fresh).
+
+    `state` is the session's row as read in the same statement as the user (app/security/manager.py):
+    a `SessionState`, or None when that statement found no row for the cookie's id.
+    """
     if not raw:
         return False
-    row = db.session.get(UserSession, hash_id(raw))
+    row = db.session.get(UserSession, hash_id(raw)) if state is LOOK_UP else state
     if row is None or row.user_id != user.id or row.session_version != user.session_version:
         return False
     now = utcnow()
-    if now - row.last_seen_at > TOUCH_EVERY and _touch(row.id_hash, now):
+    if now - row.last_seen_at > TOUCH_EVERY and _touch(row.id_hash, now) and isinstance(row, UserSession):
         set_committed_value(row, "last_seen_at", now)
     return True
 
