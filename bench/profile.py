@@ -24,7 +24,7 @@ import sysconfig
 import threading
 import time
 
-from bench import inproc
+from bench import inproc, kept_sessions
 from bench.common import ADMIN_USERS, BENCH_PASSWORD, RESULTS_DIR, ROOT, SCALES, bench_app, log, storage_dir
 
 STDLIB = sysconfig.get_paths()["stdlib"]
@@ -249,9 +249,33 @@ def is_portal_page(path: str) -> bool:
 
 
 def signed_in_client(app, path: str, username: str | None):
-    """(client, username) that opens `path` with 200: the given user, or the bench user that fits."""
+    """(client, username) that opens `path` with 200: the given user, or the bench user that fits.
+
+    A session kept from an earlier run (bench/kept_sessions.py) is used again while the app accepts
+    it; only then does the tool sign in, which costs the account one of its five PINs an hour (S4).
+    """
     from bench.dataset import BIG_CUSTOMER
     from bench.run import pins_left, portal_user
+
+    database_url = app.config["SQLALCHEMY_DATABASE_URI"]
+    if username:
+        fitting = [username]
+    elif is_portal_page(path):
+        fitting = [name for name in kept_sessions.kept_users(database_url) if is_big_portal_admin(name, BIG_CUSTOMER)]
+    else:
+        fitting = [name for name in kept_sessions.kept_users(database_url) if name in STAFF_USERS]
+    for name in fitting:
+        kept = kept_sessions.cookie(database_url, name)
+        if not kept:
+            continue
+        client = inproc.client_with_cookie(app, kept)
+        with inproc.quiet(app):
+            response = client.get(path)
+        if response.status_code == 200:
+            log(f"using the kept session of {name} (no sign-in, no PIN)")
+            kept_sessions.keep(database_url, name, session_cookie(client))
+            return client, name
+        kept_sessions.keep(database_url, name, None)  # timed out or ended: sign in anew below
 
     if username:
         candidates = [username]
@@ -270,10 +294,23 @@ def signed_in_client(app, path: str, username: str | None):
         with inproc.quiet(app):
             response = client.get(path)
         if response.status_code == 200:
+            kept_sessions.keep(database_url, name, session_cookie(client), signed_in=True)
             return client, name
         last_error = f"{name}: GET {path} answered {response.status_code} {response.headers.get('Location', '')}"
         log(last_error)
     raise SystemExit(f"no bench user opens {path} with 200 ({last_error})")
+
+
+def is_big_portal_admin(name: str, customer: int) -> bool:
+    """One of the bench Portal Admins of `customer` (pa1000001, pa02-1000001, ...)."""
+    number = 1_000_000 + customer
+    return name == f"pa{number}" or re.fullmatch(rf"pa\d\d-{number}", name) is not None
+
+
+def session_cookie(client) -> str | None:
+    """The test client's current session cookie (refreshed by the app now and then)."""
+    found = client.get_cookie(inproc.SESSION_COOKIE, domain="localhost")
+    return found.value if found is not None else None
 
 
 def run(args) -> int:
@@ -311,6 +348,7 @@ def run(args) -> int:
             for _ in range(args.n):
                 client.get(args.page)
             profiler.disable()
+        kept_sessions.keep(app.config["SQLALCHEMY_DATABASE_URI"], username, session_cookie(client))
         if cluster:
             cluster.stop()
             cluster = None

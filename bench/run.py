@@ -24,7 +24,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from bench import pages as pagemod
-from bench import inproc, report, wrk
+from bench import inproc, kept_sessions, report, wrk
 from bench.common import (
     ADMIN_USERS, BENCH_PASSWORD, GUNICORN, RESULTS_DIR, ROOT, SCALES, VAR_DIR, app_env, bench_app, log, storage_dir,
 )
@@ -183,7 +183,20 @@ def pins_left(app, username: str) -> int:
 
 
 def sign_in(browser: Browser, app, username: str) -> None:
-    """The real two-step sign-in: login form (CSRF scraped), then the SMS PIN page when it comes."""
+    """The real two-step sign-in: login form (CSRF scraped), then the SMS PIN page when it comes.
+
+    A session kept from an earlier run (bench/kept_sessions.py) is used instead while the app
+    accepts it: each sign-in costs the account one of its five PINs an hour (S4)."""
+    database_url = app.config["SQLALCHEMY_DATABASE_URI"]
+    kept = kept_sessions.cookie(database_url, username)
+    if kept:
+        browser.set_cookie(kept)
+        _, _, url = browser.request("/")
+        if "/login" not in urllib.parse.urlsplit(url).path:
+            kept_sessions.keep(database_url, username, browser.cookie_value())
+            return
+        browser.jar.clear()
+        kept_sessions.keep(database_url, username, None)
     _, html, _ = browser.request("/login/")
     _, html, url = browser.request("/login/", {"csrf_token": csrf_token(html), "username": username,
                                                "password": BENCH_PASSWORD})
@@ -192,6 +205,12 @@ def sign_in(browser: Browser, app, username: str) -> None:
         _, html, url = browser.request("/login/pin/", {"csrf_token": csrf_token(html), "pin": pin})
     if "/login" in urllib.parse.urlsplit(url).path:
         raise RuntimeError(f"sign-in as {username} failed (ended on {url})")
+    kept_sessions.keep(database_url, username, browser.cookie_value(), signed_in=True)
+
+
+def can_sign_in(app, username: str) -> bool:
+    """A kept session to use again, or a PIN left this hour."""
+    return bool(kept_sessions.cookie(app.config["SQLALCHEMY_DATABASE_URI"], username)) or pins_left(app, username) > 0
 
 
 def portal_user(app, customer: int, spares: bool) -> str:
@@ -200,7 +219,7 @@ def portal_user(app, customer: int, spares: bool) -> str:
     if spares:
         names += [f"pa{n:02d}-{1_000_000 + customer}" for n in range(2, PORTAL_ADMIN_SPARES + 2)]
     for name in names:
-        if pins_left(app, name) > 0:
+        if can_sign_in(app, name):
             return name
     raise RuntimeError(f"every Portal Admin of customer {customer} had 5 PINs this hour; wait or regenerate")
 
@@ -208,7 +227,7 @@ def portal_user(app, customer: int, spares: bool) -> str:
 def admin_user(app) -> str:
     """A bench admin (bench-admin, then its spares) that may still be sent a PIN this hour."""
     for name in ADMIN_USERS:
-        if pins_left(app, name) > 0:
+        if can_sign_in(app, name):
             return name
     raise RuntimeError("every bench admin had 5 PINs this hour; wait or regenerate")
 
@@ -482,7 +501,7 @@ def run(args) -> int:
         portal = Browser(product.base)
         sign_in(portal, app, big_user)
         small_customer = next(c for c in sampled_customers(sizes) if c != BIG_CUSTOMER
-                              and pins_left(app, f"pa{1_000_000 + c}") > 0)
+                              and can_sign_in(app, f"pa{1_000_000 + c}"))
         portal_small = Browser(product.base)
         sign_in(portal_small, app, f"pa{1_000_000 + small_customer}")
         admin = Browser(product.base)

@@ -288,3 +288,26 @@ def test_a_dataset_reached_through_a_symlinked_folder_is_the_same_database(tmp_p
     assert not same_database(stored, f"sqlite:///{tmp_path}/var/sqlite-S.db")
     assert not same_database(stored, "postgresql://bench@127.0.0.1/bench")
     assert not same_database(None, stored)
+
+
+def test_kept_sessions_are_used_again_within_their_window_and_forgotten_when_ended(tmp_path, monkeypatch):
+    from bench import kept_sessions
+    from bench.profile import is_big_portal_admin
+
+    monkeypatch.setattr(kept_sessions, "FILE", tmp_path / "sessions.json")
+    url = "sqlite:////tmp/bench.db"
+    assert kept_sessions.cookie(url, "pa1000001") is None
+    kept_sessions.keep(url, "pa1000001", "refresh-without-sign-in")  # nothing kept yet: no sign-in time
+    assert kept_sessions.cookie(url, "pa1000001") is None
+    kept_sessions.keep(url, "pa1000001", "c1", signed_in=True)
+    kept_sessions.keep(url, "bench-admin", "c2", signed_in=True)
+    kept_sessions.keep("sqlite:////tmp/other.db", "pa02-1000001", "c3", signed_in=True)
+    kept_sessions.keep(url, "pa1000001", "c1-refreshed")
+    assert kept_sessions.cookie(url, "pa1000001") == "c1-refreshed"
+    assert kept_sessions.kept_users(url) == ["pa1000001", "bench-admin"]
+    kept_sessions.keep(url, "bench-admin", None)
+    assert kept_sessions.kept_users(url) == ["pa1000001"]
+    monkeypatch.setattr(kept_sessions.time, "time", lambda: 10 ** 10)  # long after the sign-in
+    assert kept_sessions.cookie(url, "pa1000001") is None
+    assert is_big_portal_admin("pa1000001", 1) and is_big_portal_admin("pa07-1000001", 1)
+    assert not is_big_portal_admin("pa1000101", 1) and not is_big_portal_admin("pa07-1000101", 1)
