@@ -13,6 +13,7 @@ from flask_babel import ngettext
 from markupsafe import Markup
 
 from app.i18n import day, file_size, money, request_locale_code, timestamp
+from app.views import list_html
 
 # Bootstrap label classes by status value (contracts, orders, steps, tickets, self-care changes).
 STATUS_CSS = {
@@ -107,5 +108,9 @@ def init_app(app) -> None:
         portal_months=months,
         portal_file_size=file_size,
         layout_assets=layout_assets,
+        portal_pager=list_html.pager,
+        portal_status_filter=list_html.status_filter,
+        portal_sort_th=list_html.sort_th,
+        portal_filter_fields=list_html.filter_fields,
     )
 
