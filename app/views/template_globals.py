@@ -14,6 +14,7 @@ from markupsafe import Markup
 
 from app.i18n import day, file_size, money, request_locale_code, timestamp
 from app.views import list_html
+from app.views.fixed_html import fixed_html
 
 # Bootstrap label classes by status value (contracts, orders, steps, tickets, self-care changes).
 STATUS_CSS = {
@@ -112,5 +113,6 @@ def init_app(app) -> None:
         portal_status_filter=list_html.status_filter,
         portal_sort_th=list_html.sort_th,
         portal_filter_fields=list_html.filter_fields,
+        fixed_html=fixed_html,
     )
 
