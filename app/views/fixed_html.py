@@ -14,21 +14,21 @@ accounting phone), a validated sort order or a status from a closed set are fine
 """
 from __future__ import annotations
 
-from flask import request
+from flask import current_app, request
 
 from app.i18n import request_locale_code
 
-# (name, language, script root, *key values) -> the fragment's markup, as its block rendered it.
-_FRAGMENTS: dict[tuple, object] = {}
+# Per app (current_app.extensions): (name, language, script root, *key values) -> the block's markup.
 _LIMIT = 2048  # a safety net: the keys come from closed sets, so this is never reached in practice
 
 
 def fixed_html(name: str, *key, caller):
     """The block's HTML for `name` and `key` in the request's language, rendered once."""
     cache_key = (name, request_locale_code(), request.script_root, *key)
-    html = _FRAGMENTS.get(cache_key)
+    fragments = current_app.extensions.setdefault("eservice_fixed_html", {})
+    html = fragments.get(cache_key)
     if html is None:
-        if len(_FRAGMENTS) >= _LIMIT:
-            _FRAGMENTS.clear()
-        html = _FRAGMENTS[cache_key] = caller()
+        if len(fragments) >= _LIMIT:
+            fragments.clear()
+        html = fragments[cache_key] = caller()
     return html

@@ -16,10 +16,13 @@ from markupsafe import escape
 from app.i18n import request_locale_code
 from app.views.row_html import catalogue_text, joined
 
-# (filter name, its members, with "All"?, language) -> (label and select's head, {value: (option, selected option)}).
-_FILTERS: dict[tuple, tuple] = {}
-# language -> the pager's fixed parts.
-_PAGERS: dict[str, tuple] = {}
+# Per app (current_app.extensions["eservice_list_html"]):
+# (filter name, its members, with "All"?, language) -> (label and select's head, {value: (option, selected option)});
+# ("pager", language) -> the pager's fixed parts.
+
+
+def _cache() -> dict:
+    return current_app.extensions.setdefault("eservice_list_html", {})
 
 
 def _base_url(endpoint: str) -> str:
@@ -44,14 +47,15 @@ def _option(value, label, selected: bool) -> str:
 
 
 def _filter_parts(form) -> tuple:
+    cache = _cache()
     key = (form.name, form.members, form.all_label is not None, request_locale_code())
-    parts = _FILTERS.get(key)
+    parts = cache.get(key)
     if parts is None:
         name = escape(form.name)
         head = f'<label for="{name}">{escape(form.label)}</label>\n    <select name="{name}" class="form-control" id="{name}">'
         choices = ([("", form.all_label)] if form.all_label is not None else []) + [(m.value, m.label) for m in form.members]
         options = {value: (_option(value, label, False), _option(value, label, True)) for value, label in choices}
-        parts = _FILTERS[key] = (head, options)
+        parts = cache[key] = (head, options)
     return parts
 
 
@@ -83,10 +87,11 @@ def sort_th(label, key: str, sort, endpoint: str, **query):
 
 
 def _pager_parts() -> tuple:
-    locale = request_locale_code()
-    parts = _PAGERS.get(locale)
+    cache = _cache()
+    key = ("pager", request_locale_code())
+    parts = cache.get(key)
     if parts is None:
-        parts = _PAGERS[locale] = (
+        parts = cache[key] = (
             f'\n  <nav aria-label="{catalogue_text("Pages")}">\n    <ul class="pager">\n      ',
             f'">&larr; {catalogue_text("Previous")}</a></li>',
             f'">{catalogue_text("Next")} &rarr;</a></li>',
