@@ -12,7 +12,7 @@ from flask import session
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
-from wtforms import HiddenField, SelectField, StringField
+from wtforms import SelectField, StringField
 from wtforms.validators import ValidationError
 from wtforms.widgets import DateInput, Select
 
@@ -31,45 +31,49 @@ class NameFirstSelect(Select):
         return Markup(f"<select {name} {others}{html[end:]}")  # nosec B704  # escaped: name above, rest by WTForms
 
 
-def _choices(members, all_label=None) -> list[tuple[str, str]]:
-    head = [("", all_label)] if all_label is not None else []
-    return head + [(m.value, m.label) for m in members]
+class ChoiceFilter:
+    """A list's one-choice filter read from the query string (GET, no CSRF token: it changes nothing).
+
+    It reads the parameter as WTForms' SelectField did (the first value; missing: none), without
+    building a WTForms form on every list page (issue 20, P9); the page writes its label and select
+    with `app.views.list_html.filter_fields`. `value` is the raw text, shown selected when it names
+    a choice; `selected` is the chosen member, or None (also for a value that is none).
+    """
+
+    name: str = ""
+    label = None
+
+    def __init__(self, args, members, all_label=None):
+        self.members = tuple(members)
+        self.all_label = all_label
+        self.value = args.get(self.name)
+
+    @property
+    def selected(self):
+        return next((m for m in self.members if m.value == self.value), None)
 
 
-class StatusFilterForm(FilterForm):
-    """Contracts and orders: one status or all; the chosen sort order rides along."""
+class StatusFilterForm(ChoiceFilter):
+    """Contracts and orders: one status or all; the chosen sort order rides along (a hidden field)."""
 
-    status = SelectField(_l("Status"), choices=[], validate_choice=False, widget=NameFirstSelect())
-    sort = HiddenField()
+    name = "status"
+    label = _l("Status")
 
     def __init__(self, args, statuses, sort_arg: str | None = None):
-        super().__init__(args)
-        self._statuses = list(statuses)
-        self.status.choices = _choices(self._statuses, _l("All"))
-        self.sort.data = sort_arg or ""
-
-    @property
-    def selected(self):
-        """The chosen status, or None for all (also for a value that is no status)."""
-        return next((s for s in self._statuses if s.value == self.status.data), None)
+        super().__init__(args, statuses, _l("All"))
+        self.sort = sort_arg or ""
 
 
-class DocumentFilterForm(FilterForm):
+class DocumentFilterForm(ChoiceFilter):
     """Invoices and documents: the document type (R-INV-2 defaults to invoices; documents allow all)."""
 
-    type = SelectField(_l("Document type"), choices=[], validate_choice=False, widget=NameFirstSelect())
+    name = "type"
+    label = _l("Document type")
 
     def __init__(self, args, types, *, default=None, allow_all: bool = False):
-        super().__init__(args)
-        self._types = list(types)
-        self.type.choices = _choices(self._types, _l("All") if allow_all else None)
+        super().__init__(args, types, _l("All") if allow_all else None)
         if self.selected is None and default is not None:
-            self.type.data = default.value
-
-    @property
-    def selected(self):
-        """The chosen type, or None (all)."""
-        return next((t for t in self._types if t.value == self.type.data), None)
+            self.value = default.value
 
 
 def _checked_date(default_index: int):

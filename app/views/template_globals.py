@@ -13,6 +13,8 @@ from flask_babel import ngettext
 from markupsafe import Markup
 
 from app.i18n import day, file_size, money, request_locale_code, timestamp
+from app.views import list_html
+from app.views.fixed_html import fixed_html
 
 # Bootstrap label classes by status value (contracts, orders, steps, tickets, self-care changes).
 STATUS_CSS = {
@@ -107,5 +109,10 @@ def init_app(app) -> None:
         portal_months=months,
         portal_file_size=file_size,
         layout_assets=layout_assets,
+        portal_pager=list_html.pager,
+        portal_status_filter=list_html.status_filter,
+        portal_sort_th=list_html.sort_th,
+        portal_filter_fields=list_html.filter_fields,
+        fixed_html=fixed_html,
     )
 

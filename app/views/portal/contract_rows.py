@@ -74,7 +74,7 @@ def contract_rows(contracts, accounting_phone) -> Markup:
     labels = catalogue_texts(LIST_LABELS)
     show_url = url_before_id("PortalContractView.show")
     english = english_page()
-    badges, products = {}, {}
+    badges, products, days = {}, {}, {}  # each distinct status, product and start date written once per table
     blocked_note = None
     parts = ["\n    "]
     for contract_id, contract_number, status, start_date, product_name, product_name_en in contracts:
@@ -91,6 +91,9 @@ def contract_rows(contracts, accounting_phone) -> Markup:
                 blocked_note = "<br><small>{}</small>".format(
                     catalogue_text("Please call our accounting: %(phone)s") % {"phone": accounting_phone})
             note = blocked_note
+        start = days.get(start_date)
+        if start is None:
+            start = days[start_date] = escape(day(start_date))
         parts.append(LIST_ROW.format(*labels, show_url, contract_id, escape(contract_number), product, badge, note,
-                                     escape(day(start_date))))
+                                     start))
     return joined(parts)

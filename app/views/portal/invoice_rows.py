@@ -32,6 +32,14 @@ def invoice_rows(rows) -> Markup:
     prefix, suffix = url_around_id("PortalInvoiceView.download")
     download, sr_text = catalogue_text("Download"), catalogue_text("Invoice %(number)s")
     pdf_follows = '<span class="text-muted">{}</span>'.format(catalogue_text("PDF follows"))
+    days = {}  # invoices share their dates (periods, due days): each distinct one written once per table
+
+    def day_text(value):
+        text = days.get(value)
+        if text is None:
+            text = days[value] = escape(day(value))
+        return text
+
     parts = ["\n    "]
     for row in rows:
         invoice = row.invoice
@@ -39,8 +47,8 @@ def invoice_rows(rows) -> Markup:
         pdf = DOWNLOAD.format(prefix, row.document_id, suffix, download, sr_text % {"number": invoice.invoice_number}) \
             if row.document_id else pdf_follows
         parts.append(ROW.format(
-            *labels, number, escape(money(invoice.gross_amount)), pdf, escape(day(invoice.invoice_date)),
-            escape(day(invoice.period_start)), escape(day(invoice.period_end)), escape(day(invoice.due_date)),
+            *labels, number, escape(money(invoice.gross_amount)), pdf, day_text(invoice.invoice_date),
+            day_text(invoice.period_start), day_text(invoice.period_end), day_text(invoice.due_date),
             invoice_state(row.state),
         ))
     return joined(parts)

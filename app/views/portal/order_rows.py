@@ -23,10 +23,14 @@ def order_rows(orders) -> Markup:
     """The `<tbody>` content of the order table; `orders` are rows of `services.portal.orders.LIST_COLUMNS`."""
     labels = catalogue_texts(LABELS)
     show_url = url_before_id("PortalOrderView.show")
+    kinds = {}  # a kind's label (a lazy text) escaped once per table, not per row
     parts = ["\n    "]
     for order in orders:
+        kind = kinds.get(order.kind)
+        if kind is None:
+            kind = kinds[order.kind] = escape(order.kind.label)
         parts.append(ROW.format(
-            *labels, show_url, order.id, escape(order.order_number), escape(order.kind.label),
+            *labels, show_url, order.id, escape(order.order_number), kind,
             status_badge(order.status), escape(order.contract_number if order.contract_number is not None else "–"),
             escape(day(order.created_at)), escape(day(order.completed_at)),
         ))

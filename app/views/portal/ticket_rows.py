@@ -30,13 +30,17 @@ def ticket_rows(tickets) -> Markup:
     labels = catalogue_texts(LABELS)
     show_url = url_before_id("PortalTicketView.show")
     flag = FLAG.format(catalogue_text("Please call our support about this ticket."))
+    kinds = {}  # a kind's label (a lazy text) escaped once per table
     parts = ["\n    "]
     for ticket in tickets:
+        kind = kinds.get(ticket.kind)
+        if kind is None:
+            kind = kinds[ticket.kind] = escape(ticket.kind.label)
         concerns = ticket.contract_number if ticket.contract_number is not None else (
             ticket.invoice_number if ticket.invoice_number is not None else "–")
         parts.append(ROW.format(
             *labels, show_url, ticket.id, escape(ticket.ticket_number), escape(ticket.title),
-            escape(ticket.kind.label), escape(concerns), status_badge(ticket.status), escape(day(ticket.created_at)),
+            kind, escape(concerns), status_badge(ticket.status), escape(day(ticket.created_at)),
             flag if ticket.contact_support else "",
         ))
     return joined(parts)
