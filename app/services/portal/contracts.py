@@ -15,7 +15,8 @@ from app.services.contract_terms import end_of_term, option_reduction_date
 from app.services.portal.language import english_page, in_language
 from app.services.portal.paging import KeptPages, Page, Sort, order_by, parse_sort
 from app.services.provisioning.base import DEFAULT_SIP_PROXY
-from app.services.tenancy import get_owned_or_404, scoped_template, tenant_params
+from app.services.errors import NotFound
+from app.services.tenancy import get_owned_or_404, parse_id, scoped_template, tenant_params
 
 # R-CON-1/R-CON-5: only an active contract may be changed.
 CHANGEABLE = frozenset({ContractStatus.ACTIVE})
@@ -87,6 +88,8 @@ class ContractDetail:
     has_sip: bool = False
     # R-CON-2: for "Inaktiv – Schwebend" the end of term is the termination date (if known).
     end_is_termination: bool = False
+    # Whether a SIP password is stored (read as a presence check in SQL: nothing decrypted to show it).
+    sip_password_set: bool = False
 
     @staticmethod
     def reducible_from(option: ContractOption) -> date:
@@ -103,7 +106,10 @@ class ContractDetail:
 
 def contract_detail(raw_id, today: date | None = None) -> ContractDetail:
     """The contract with product, options by location, numbers and SIP accounts; a fixed number of queries."""
-    contract = get_owned_or_404(Contract, raw_id)
+    found = db.session.execute(_DETAIL_CONTRACT, tenant_params(owned_id_=parse_id(raw_id))).first()
+    if found is None:
+        raise NotFound()
+    contract, sip_password_set = found
     params = tenant_params(contract_id=contract.id)
     options = _booked_options(db.session.execute(_DETAIL_OPTIONS, params))
     locations = db.session.execute(_DETAIL_LOCATIONS, params).all()
@@ -127,8 +133,9 @@ def contract_detail(raw_id, today: date | None = None) -> ContractDetail:
         sip_accounts=list(sip_accounts),
         changeable=contract.status in CHANGEABLE,
         sip_proxy=contract.sip_proxy or DEFAULT_SIP_PROXY,
-        has_sip=bool(sip_accounts) or contract.sip_password is not None,
+        has_sip=bool(sip_accounts) or sip_password_set,
         end_is_termination=end_is_termination,
+        sip_password_set=sip_password_set,
     )
 
 
@@ -172,6 +179,10 @@ def _booked_options(rows) -> list[BookedOption]:
     return options
 
 
+# The detail's contract as `get_owned_or_404` reads it, but with the SIP password's presence instead of the
+# password: the page only says whether there is one, so it is not decrypted (issue 20, P10).
+_DETAIL_CONTRACT = scoped_template(Contract, Contract, Contract.sip_password.is_not(None).label("sip_password_set")) \
+    .options(defer(Contract.sip_password)).where(Contract.id == bindparam("owned_id_"))
 # The detail's statements, built once per process (issue 20); run with tenant_params(contract_id=...).
 # Plain rows of the shown columns: the page reads them, nothing is changed through them.
 _DETAIL_OPTIONS = scoped_template(
