@@ -56,14 +56,51 @@ def _list_pages(sort_key: str, descending: bool, by_status: bool) -> KeptPages:
 
 def cloud_phone_contracts(page: int = 1, per_page: int | None = None) -> Page:
     """R-PBX-1: one page of the customer's cloud.phone contracts that are not terminated."""
-    return _CLOUD_PHONE.page(tenant_params(), page, per_page)
+    found = _CLOUD_PHONE.page(tenant_params(), page, per_page)
+    english = english_page()
+    products = {}
+    items = []
+    for contract_id, contract_number, status, product_id, name, name_en in found.items:
+        product = products.get(product_id)
+        if product is None:
+            product = products[product_id] = ShownProduct(in_language(name, name_en, english))
+        items.append(CloudPhoneContract(contract_id, contract_number, status, product))
+    found.items = items
+    return found
+
+
+class ShownProduct:
+    """What a list reads of a product: its name in the page's language (as `Product.display_name`)."""
+
+    __slots__ = ("display_name",)
+
+    def __init__(self, display_name: str):
+        self.display_name = display_name
+
+
+class CloudPhoneContract:
+    """A cloud.phone contract as portal/_cloud_phone_list.html shows it, with Contract's attribute names
+    (plain values of only the shown columns: no entity, no lazy product load; issue 20, P10)."""
+
+    __slots__ = ("id", "contract_number", "status", "product")
+
+    def __init__(self, contract_id: int, contract_number: str, status: ContractStatus, product: ShownProduct):
+        self.id = contract_id
+        self.contract_number = contract_number
+        self.status = status
+        self.product = product
 
 
 # Built once per process (issue 20); the customer comes with tenant_params() on each request.
-_CLOUD_PHONE = KeptPages(scoped_template(Contract).options(*LIST_OPTIONS).where(
+_CLOUD_PHONE = KeptPages(scoped_template(
+    Contract, Contract.id, Contract.contract_number, Contract.status, Product.id, Product.name, Product.name_en,
+).join(Product, Product.id == Contract.product_id).where(
+    Product.kind == ProductKind.CLOUD_PHONE,
+    Contract.status != ContractStatus.INACTIVE,
+).order_by(Contract.contract_number, Contract.id), counted=scoped_template(Contract, Contract.id).where(
     Contract.product_id.in_(select(Product.id).where(Product.kind == ProductKind.CLOUD_PHONE)),
     Contract.status != ContractStatus.INACTIVE,
-).order_by(Contract.contract_number, Contract.id))
+), rows=True)
 
 
 @dataclass
