@@ -93,7 +93,12 @@ class Summary:
 
 def recipient(customer) -> Recipient | None:
     """The contact with role "Ansprechpartner Telekommunikation", else the Portal Admin (first by id)."""
-    params = {"customer_id_": customer.id}
+    return recipient_of(customer.id)
+
+
+def recipient_of(customer_id: int) -> Recipient | None:
+    """`recipient` by the customer's id (the summary has the draft's, and needs no customer row)."""
+    params = {"customer_id_": customer_id}
     contact = db.session.execute(_TELECOM_CONTACT, params).first()
     if contact is not None:
         email, first_name, last_name = contact
@@ -192,7 +197,7 @@ def plan(draft, today: date) -> Summary:
     if any(c.number_kind is not None for c in changes):
         notes.append(str(_l("The catalogue holds no prices for phone numbers: new and ported numbers are charged "
                             "as your contract's price list says.")))
-    who = recipient(draft.customer)
+    who = recipient_of(draft.customer_id)
     if who is None:
         notes.append(str(_l("Your company has no telecommunications contact and no portal administrator with an "
                             "email address: no order confirmation can be sent.")))

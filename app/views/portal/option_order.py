@@ -20,7 +20,7 @@ from app.services import option_order as service
 from app.services.errors import Forbidden, Invalid
 from app.services.option_order import drafts as draft_rules, numbers as number_rules
 from app.services.option_order.changes import recipient
-from app.services.tenancy import current_customer
+from app.services.tenancy import current_customer, tenant_id
 from app.views.portal.base import PortalView, object_ids
 from app.views.portal.option_order_rows import (addition_rows, contract_choice_rows, kept_field, option_rows,
                                                   summary_rows)
@@ -43,6 +43,10 @@ class PortalOptionOrderView(PortalView):
     # --- helpers -------------------------------------------------------------------------
     @staticmethod
     def _who():
+        """(customer, user) of the request: a page only shown (GET) names the customer by id, without reading
+        its row (issue 20, P10); a POST, which may write, gets the customer's row."""
+        if request.method == "GET":
+            return draft_rules.CustomerRef(tenant_id()), g.user
         return current_customer(), g.user
 
     def _page(self, template, draft, step, **context):
