@@ -181,8 +181,8 @@ class ShownOptionType:
 
     __slots__ = ("display_name", "feature")
 
-    def __init__(self, name: str, name_en: str | None, feature: OptionFeature):
-        self.display_name = in_language(name, name_en, english_page())  # as OptionType.display_name
+    def __init__(self, name: str, name_en: str | None, feature: OptionFeature, english: bool):
+        self.display_name = in_language(name, name_en, english)  # as OptionType.display_name
         self.feature = feature
 
 
@@ -208,10 +208,11 @@ class BookedOption:
 def _booked_options(rows) -> list[BookedOption]:
     types = {}
     options = []
+    english = english_page()  # once per page, not per option type
     for type_id, name, name_en, feature, *values in rows:
         option_type = types.get(type_id)
         if option_type is None:
-            option_type = types[type_id] = ShownOptionType(name, name_en, feature)
+            option_type = types[type_id] = ShownOptionType(name, name_en, feature, english)
         options.append(BookedOption(option_type, *values))
     return options
 
