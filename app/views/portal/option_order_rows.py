@@ -11,6 +11,7 @@ from datetime import date
 from markupsafe import Markup, escape
 
 from app.i18n import day, money, request_locale_code
+from app.services.portal.language import english_page, in_language
 from app.views.row_html import catalogue_text, catalogue_texts, joined
 
 CHOICE = ('\n      \n      <div class="radio">\n        <label>\n'
@@ -20,16 +21,31 @@ WARNING = '<p class="alert alert-warning contract-warning" id="contract-warning-
 
 
 def contract_choice_rows(choices, chosen) -> Markup:
-    """The radio buttons of step 1; `chosen` is the form's value (a contract id as text, or None)."""
+    """The radio buttons of step 1; `chosen` is the form's value (a contract id as text, or None).
+
+    A big customer's contracts repeat a few products, statuses and one warning: each is put in the page's
+    language and escaped once per list (kept only for this call; issue 20, P10)."""
+    english = english_page()
+    products, statuses, warnings = {}, {}, {}
     parts = []
     for choice in choices:
         row = choice.contract
         value = str(row.id)
-        warning = escape(choice.warning) if choice.warning else ""
+        warning = ""
+        if choice.warning:
+            warning = warnings.get(choice.warning)
+            if warning is None:
+                warning = warnings[choice.warning] = escape(choice.warning)
+        product = products.get(row.product_id)
+        if product is None:  # as ContractChoice.product_name
+            product = products[row.product_id] = escape(in_language(row.product_name, row.product_name_en, english))
+        status = statuses.get(row.status)
+        if status is None:
+            status = statuses[row.status] = escape(row.status.label)
         parts.append(CHOICE.format(
             value, " checked" if chosen == value else "",
             f' aria-describedby="contract-warning-{value}"' if warning else "",
-            escape(row.contract_number), escape(choice.product_name), escape(row.status.label),
+            escape(row.contract_number), product, status,
             WARNING.format(value, warning) if warning else "",
         ))
     return joined(parts)
