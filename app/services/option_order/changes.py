@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from flask_appbuilder.security.sqla.models import Role
 from flask_babel import gettext, lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app.extensions import db
 from app.models import ContactPerson, ContractOption, EServiceUser, Location, OptionType, PhoneNumber
@@ -93,20 +93,31 @@ class Summary:
 
 def recipient(customer) -> Recipient | None:
     """The contact with role "Ansprechpartner Telekommunikation", else the Portal Admin (first by id)."""
-    contact = db.session.scalar(
-        select(ContactPerson).where(ContactPerson.customer_id == customer.id,
-                                    ContactPerson.role == ContactRole.TELECOM, ContactPerson.email.isnot(None),
-                                    ContactPerson.email != "")
-        .order_by(ContactPerson.id).limit(1))
+    return recipient_of(customer.id)
+
+
+def recipient_of(customer_id: int) -> Recipient | None:
+    """`recipient` by the customer's id (the summary has the draft's, and needs no customer row)."""
+    params = {"customer_id_": customer_id}
+    contact = db.session.execute(_TELECOM_CONTACT, params).first()
     if contact is not None:
-        return Recipient(contact.email, contact.full_name, fallback=False)
-    admin = db.session.scalar(
-        select(EServiceUser).where(EServiceUser.customer_id == customer.id, EServiceUser.status == UserStatus.ACTIVE,
-                                   EServiceUser.roles.any(Role.name == PORTAL_ADMIN))
-        .order_by(EServiceUser.id).limit(1))
+        email, first_name, last_name = contact
+        return Recipient(email, f"{first_name} {last_name}", fallback=False)  # as ContactPerson.full_name
+    admin = db.session.execute(_PORTAL_ADMIN, params).first()
     if admin is not None and admin.email:
-        return Recipient(admin.email, admin.full_name, fallback=True)
+        email, first_name, last_name = admin
+        return Recipient(email, f"{first_name} {last_name}".strip(), fallback=True)  # as EServiceUser.full_name
     return None
+
+
+# The recipient's reads, built once per process with the customer as a bound parameter; only the columns the
+# confirmation needs (issue 20, P10: step 4 built and keyed both statements and loaded entities on every view).
+_TELECOM_CONTACT = select(ContactPerson.email, ContactPerson.first_name, ContactPerson.last_name).where(
+    ContactPerson.customer_id == bindparam("customer_id_"), ContactPerson.role == ContactRole.TELECOM,
+    ContactPerson.email.isnot(None), ContactPerson.email != "").order_by(ContactPerson.id).limit(1)
+_PORTAL_ADMIN = select(EServiceUser.email, EServiceUser.first_name, EServiceUser.last_name).where(
+    EServiceUser.customer_id == bindparam("customer_id_"), EServiceUser.status == UserStatus.ACTIVE,
+    EServiceUser.roles.any(Role.name == PORTAL_ADMIN)).order_by(EServiceUser.id).limit(1)
 
 
 def _price(value) -> Decimal:
@@ -173,7 +184,7 @@ def plan(draft, today: date) -> Summary:
     if contract.status not in drafts.OFFERED_STATUSES:
         raise drafts.invalid({"contract": [_l("Contract %(number)s cannot be changed any more: it is %(status)s.",
                                               number=contract.contract_number, status=contract.status.label)]})
-    data = drafts.data_of(draft)
+    data = drafts.read_data(draft)
     booked = options.booked_options(contract, today)
     changes = _number_changes(draft, data, today, errors) + _option_changes(draft, today, errors, booked)
     if errors:
@@ -186,7 +197,7 @@ def plan(draft, today: date) -> Summary:
     if any(c.number_kind is not None for c in changes):
         notes.append(str(_l("The catalogue holds no prices for phone numbers: new and ported numbers are charged "
                             "as your contract's price list says.")))
-    who = recipient(draft.customer)
+    who = recipient_of(draft.customer_id)
     if who is None:
         notes.append(str(_l("Your company has no telecommunications contact and no portal administrator with an "
                             "email address: no order confirmation can be sent.")))

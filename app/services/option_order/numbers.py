@@ -74,7 +74,7 @@ def step(customer, user, draft_id) -> NumberStep:
     """Step 2 of the user's draft."""
     draft = drafts.load(customer, user, draft_id)
     contract = draft.contract
-    data = drafts.data_of(draft)
+    data = drafts.read_data(draft)
     return NumberStep(
         applies=applies(contract), can_add=contract.product.kind.takes_new_numbers,
         kinds=[(k.value, str(k.label)) for k in K], numbers=_numbers(contract) if applies(contract) else [],

@@ -91,7 +91,7 @@ def bookable_types(contract) -> list[OptionType]:
 def lines(draft, today: date, booked: list[ContractOption] | None = None) -> list[OptionLine]:
     """Every line of step 3 with the draft's choices filled in (`booked`: the booked options, if loaded)."""
     contract = draft.contract
-    data = drafts.data_of(draft)
+    data = drafts.read_data(draft)
     locations = db.session.scalars(LOCATIONS, contract_params(contract)).all()
     offered = bookable_types(contract)
     offered_ids = {t.id for t in offered}

@@ -15,7 +15,8 @@ from app.services.contract_terms import end_of_term, option_reduction_date
 from app.services.portal.language import english_page, in_language
 from app.services.portal.paging import KeptPages, Page, Sort, order_by, parse_sort
 from app.services.provisioning.base import DEFAULT_SIP_PROXY
-from app.services.tenancy import get_owned_or_404, scoped_template, tenant_params
+from app.services.errors import NotFound
+from app.services.tenancy import get_owned_or_404, parse_id, scoped_template, tenant_params
 
 # R-CON-1/R-CON-5: only an active contract may be changed.
 CHANGEABLE = frozenset({ContractStatus.ACTIVE})
@@ -55,14 +56,51 @@ def _list_pages(sort_key: str, descending: bool, by_status: bool) -> KeptPages:
 
 def cloud_phone_contracts(page: int = 1, per_page: int | None = None) -> Page:
     """R-PBX-1: one page of the customer's cloud.phone contracts that are not terminated."""
-    return _CLOUD_PHONE.page(tenant_params(), page, per_page)
+    found = _CLOUD_PHONE.page(tenant_params(), page, per_page)
+    english = english_page()
+    products = {}
+    items = []
+    for contract_id, contract_number, status, product_id, name, name_en in found.items:
+        product = products.get(product_id)
+        if product is None:
+            product = products[product_id] = ShownProduct(in_language(name, name_en, english))
+        items.append(CloudPhoneContract(contract_id, contract_number, status, product))
+    found.items = items
+    return found
+
+
+class ShownProduct:
+    """What a list reads of a product: its name in the page's language (as `Product.display_name`)."""
+
+    __slots__ = ("display_name",)
+
+    def __init__(self, display_name: str):
+        self.display_name = display_name
+
+
+class CloudPhoneContract:
+    """A cloud.phone contract as portal/_cloud_phone_list.html shows it, with Contract's attribute names
+    (plain values of only the shown columns: no entity, no lazy product load; issue 20, P10)."""
+
+    __slots__ = ("id", "contract_number", "status", "product")
+
+    def __init__(self, contract_id: int, contract_number: str, status: ContractStatus, product: ShownProduct):
+        self.id = contract_id
+        self.contract_number = contract_number
+        self.status = status
+        self.product = product
 
 
 # Built once per process (issue 20); the customer comes with tenant_params() on each request.
-_CLOUD_PHONE = KeptPages(scoped_template(Contract).options(*LIST_OPTIONS).where(
+_CLOUD_PHONE = KeptPages(scoped_template(
+    Contract, Contract.id, Contract.contract_number, Contract.status, Product.id, Product.name, Product.name_en,
+).join(Product, Product.id == Contract.product_id).where(
+    Product.kind == ProductKind.CLOUD_PHONE,
+    Contract.status != ContractStatus.INACTIVE,
+).order_by(Contract.contract_number, Contract.id), counted=scoped_template(Contract, Contract.id).where(
     Contract.product_id.in_(select(Product.id).where(Product.kind == ProductKind.CLOUD_PHONE)),
     Contract.status != ContractStatus.INACTIVE,
-).order_by(Contract.contract_number, Contract.id))
+), rows=True)
 
 
 @dataclass
@@ -87,6 +125,8 @@ class ContractDetail:
     has_sip: bool = False
     # R-CON-2: for "Inaktiv – Schwebend" the end of term is the termination date (if known).
     end_is_termination: bool = False
+    # Whether a SIP password is stored (read as a presence check in SQL: nothing decrypted to show it).
+    sip_password_set: bool = False
 
     @staticmethod
     def reducible_from(option: ContractOption) -> date:
@@ -103,7 +143,10 @@ class ContractDetail:
 
 def contract_detail(raw_id, today: date | None = None) -> ContractDetail:
     """The contract with product, options by location, numbers and SIP accounts; a fixed number of queries."""
-    contract = get_owned_or_404(Contract, raw_id)
+    found = db.session.execute(_DETAIL_CONTRACT, tenant_params(owned_id_=parse_id(raw_id))).first()
+    if found is None:
+        raise NotFound()
+    contract, sip_password_set = found
     params = tenant_params(contract_id=contract.id)
     options = _booked_options(db.session.execute(_DETAIL_OPTIONS, params))
     locations = db.session.execute(_DETAIL_LOCATIONS, params).all()
@@ -127,8 +170,9 @@ def contract_detail(raw_id, today: date | None = None) -> ContractDetail:
         sip_accounts=list(sip_accounts),
         changeable=contract.status in CHANGEABLE,
         sip_proxy=contract.sip_proxy or DEFAULT_SIP_PROXY,
-        has_sip=bool(sip_accounts) or contract.sip_password is not None,
+        has_sip=bool(sip_accounts) or sip_password_set,
         end_is_termination=end_is_termination,
+        sip_password_set=sip_password_set,
     )
 
 
@@ -137,8 +181,8 @@ class ShownOptionType:
 
     __slots__ = ("display_name", "feature")
 
-    def __init__(self, name: str, name_en: str | None, feature: OptionFeature):
-        self.display_name = in_language(name, name_en, english_page())  # as OptionType.display_name
+    def __init__(self, name: str, name_en: str | None, feature: OptionFeature, english: bool):
+        self.display_name = in_language(name, name_en, english)  # as OptionType.display_name
         self.feature = feature
 
 
@@ -164,14 +208,19 @@ class BookedOption:
 def _booked_options(rows) -> list[BookedOption]:
     types = {}
     options = []
+    english = english_page()  # once per page, not per option type
     for type_id, name, name_en, feature, *values in rows:
         option_type = types.get(type_id)
         if option_type is None:
-            option_type = types[type_id] = ShownOptionType(name, name_en, feature)
+            option_type = types[type_id] = ShownOptionType(name, name_en, feature, english)
         options.append(BookedOption(option_type, *values))
     return options
 
 
+# The detail's contract as `get_owned_or_404` reads it, but with the SIP password's presence instead of the
+# password: the page only says whether there is one, so it is not decrypted (issue 20, P10).
+_DETAIL_CONTRACT = scoped_template(Contract, Contract, Contract.sip_password.is_not(None).label("sip_password_set")) \
+    .options(defer(Contract.sip_password)).where(Contract.id == bindparam("owned_id_"))
 # The detail's statements, built once per process (issue 20); run with tenant_params(contract_id=...).
 # Plain rows of the shown columns: the page reads them, nothing is changed through them.
 _DETAIL_OPTIONS = scoped_template(

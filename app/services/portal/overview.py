@@ -84,7 +84,7 @@ class Overview:
     open_orders: int | None = None
     open_offers: int | None = None
     tickets: TicketFigures | None = None
-    latest_invoice: Invoice | None = None
+    latest_invoice: LatestInvoice | None = None
     # The customer's name and number for the page's heading (read with the counts).
     company_name: str | None = None
     customer_number: str | None = None
@@ -113,7 +113,8 @@ def overview(orders: bool, tickets: bool, invoices: bool, contracts: bool = Fals
     if tickets:
         result.tickets = ticket_figures((counts["open_tickets"], counts["flagged_tickets"]))
     if invoices:
-        result.latest_invoice = db.session.scalars(_LATEST_INVOICE, tenant_params()).first()
+        row = db.session.execute(_LATEST_INVOICE, tenant_params()).first()
+        result.latest_invoice = LatestInvoice(*row) if row is not None else None
     return result
 
 
@@ -162,13 +163,13 @@ def upcoming_term_dates(today: date, days: int = UPCOMING_DAYS) -> list[TermDate
     """
     horizon = today + timedelta(days=days)
     found: list[TermDate] = []
-    rows = db.session.execute(_running_terms_statement(page_language()), tenant_params())
-    for row in rows:
-        minimum_end, deadline = _term_dates_within(row.start_date, row.minimum_term_months, row.notice_period_months,
-                                                   row.renewal_period_months, today, horizon)
+    rows = db.session.execute(_running_terms_statement(page_language()), tenant_params()).tuples()
+    # Unpacked tuples, not named attributes: a big customer has hundreds of running contracts (issue 20, P10).
+    for contract_id, number, start, minimum_months, notice_months, renewal_months, product in rows:
+        minimum_end, deadline = _term_dates_within(start, minimum_months, notice_months, renewal_months, today, horizon)
         if minimum_end is None and deadline is None:
             continue
-        ref = ContractRef(row.id, row.contract_number, row.product)
+        ref = ContractRef(contract_id, number, product)
         if minimum_end is not None:
             found.append(TermDate(minimum_end, "minimum_term_end", ref))
         if deadline is not None:
@@ -228,7 +229,26 @@ _FLAGGED_OPEN = (Ticket.status != TicketStatus.CLOSED) & Ticket.contact_support.
 # Statements of the start page built once per process (issue 20); the customer comes with tenant_params().
 _FLAGGED_TICKETS = scoped_template(Ticket, Ticket.id, Ticket.ticket_number, Ticket.title).where(_FLAGGED_OPEN) \
     .order_by(Ticket.created_at.desc(), Ticket.id.desc()).limit(SHOWN)
-_LATEST_INVOICE = scoped_template(Invoice).order_by(Invoice.invoice_date.desc(), Invoice.id.desc()).limit(1)
+_LATEST_INVOICE = scoped_template(Invoice, Invoice.customer_id, Invoice.invoice_number, Invoice.invoice_date, Invoice.gross_amount,
+                                  Invoice.due_date, Invoice.paid_on) \
+    .order_by(Invoice.invoice_date.desc(), Invoice.id.desc()).limit(1)
+
+
+class LatestInvoice:
+    """The start page's latest invoice: the shown columns with Invoice's names and its `state` rule
+    (plain values, no ORM entity; issue 20, P10)."""
+
+    __slots__ = ("customer_id", "invoice_number", "invoice_date", "gross_amount", "due_date", "paid_on")
+
+    def __init__(self, customer_id, invoice_number, invoice_date, gross_amount, due_date, paid_on):
+        self.customer_id = customer_id
+        self.invoice_number = invoice_number
+        self.invoice_date = invoice_date
+        self.gross_amount = gross_amount
+        self.due_date = due_date
+        self.paid_on = paid_on
+
+    state = Invoice.state  # paid, open or overdue on `today`: the same rule as the invoice's
 
 
 def reveal_hotline_password(user) -> str:

@@ -74,9 +74,14 @@ def _accounts(contract) -> tuple[bool, bool]:
     return tuple(db.session.execute(_ACCOUNTS, _contract_params(contract)).one())
 
 
-def actions_for(contract, today: date | None = None, options=None) -> Actions:
+def _sip_password_set(contract, known: bool | None) -> bool:
+    return (contract.sip_password is not None) if known is None else known
+
+
+def actions_for(contract, today: date | None = None, options=None, sip_password_set: bool | None = None) -> Actions:
     """The actions `contract` offers now (R-SIP-7: no option, no button; R-CON-5: changes only when Aktiv).
-    `options`: all the contract's options, when the caller has read them (saves their statement)."""
+    `options`: all the contract's options, when the caller has read them (saves their statement);
+    `sip_password_set`: whether a SIP password is stored, when the caller has read that (saves a decrypt)."""
     features = booked_features(contract, today, options)
     kind = contract.product.kind
     active = contract.allows_changes
@@ -86,7 +91,7 @@ def actions_for(contract, today: date | None = None, options=None) -> Actions:
     has_sip_account, has_dsl_account = _accounts(contract)
     return Actions(
         changeable=active,
-        sip_password=active and sip and (contract.sip_password is not None or has_sip_account),
+        sip_password=active and sip and (_sip_password_set(contract, sip_password_set) or has_sip_account),
         failover=active and sip and OptionFeature.FAILOVER_FORWARDING in features,
         permanent=active and sip and OptionFeature.PERMANENT_FORWARDING in features,
         forwarding_in_pbx=active and kind is ProductKind.CLOUD_PHONE and forwarding_option,

@@ -53,7 +53,8 @@ class PortalContractView(PortalView):
         return self.render_template("portal/contract_detail.html", detail=detail, contract=detail.contract,
                                     accounting_phone=current_app.config["ACCOUNTING_PHONE"],
                                     panel_timeout_ms=panel_timeout_ms(),
-                                    actions=actions_block(detail.contract, detail.options), option_rows=option_rows,
+                                    actions=actions_block(detail.contract, detail.options, detail.sip_password_set),
+                                    option_rows=option_rows,
                                     portings=porting.contract_portings(detail.contract.id))
 
     @expose("/<pk>/technical")

@@ -20,10 +20,10 @@ from app.services import option_order as service
 from app.services.errors import Forbidden, Invalid
 from app.services.option_order import drafts as draft_rules, numbers as number_rules
 from app.services.option_order.changes import recipient
-from app.services.tenancy import current_customer
+from app.services.tenancy import current_customer, tenant_id
 from app.views.portal.base import PortalView, object_ids
-from app.views.portal.option_order_rows import (addition_rows, contract_choice_rows, kept_field, option_rows,
-                                                  summary_rows)
+from app.views.portal.option_order_rows import (addition_rows, contract_choice_rows, hidden_tag, kept_field,
+                                                  option_rows, summary_rows)
 
 STEPS = ("contract", "numbers", "options", "summary")
 
@@ -43,13 +43,17 @@ class PortalOptionOrderView(PortalView):
     # --- helpers -------------------------------------------------------------------------
     @staticmethod
     def _who():
+        """(customer, user) of the request: a page only shown (GET) names the customer by id, without reading
+        its row (issue 20, P10); a POST, which may write, gets the customer's row."""
+        if request.method == "GET":
+            return draft_rules.CustomerRef(tenant_id()), g.user
         return current_customer(), g.user
 
     def _page(self, template, draft, step, **context):
         applies = number_rules.applies(draft.contract)
         return self.render_template(f"portal/option_order/{template}", draft=draft, contract=draft.contract,
                                     step=step, steps=STEPS, numbers_apply=applies,
-                                    abandon_form=StepForm(prefix="abandon-"), **context)
+                                    abandon_form=StepForm(prefix="abandon-"), hidden_tag=hidden_tag, **context)
 
     def _previous_of_options(self, draft):
         if number_rules.applies(draft.contract):
@@ -87,7 +91,8 @@ class PortalOptionOrderView(PortalView):
                 return redirect(self._first_step(new))
         return self.render_template("portal/option_order/contract.html", form=form, choices=choices, draft=draft,
                                     step="contract", steps=STEPS, numbers_apply=True,
-                                    abandon_form=StepForm(prefix="abandon-"), contract_choice_rows=contract_choice_rows)
+                                    abandon_form=StepForm(prefix="abandon-"), contract_choice_rows=contract_choice_rows,
+                                    hidden_tag=hidden_tag)
 
     def _first_step(self, draft) -> str:
         if number_rules.applies(draft.contract):
