@@ -186,23 +186,19 @@ class ShownOptionType:
         self.feature = feature
 
 
+@dataclass(slots=True)
 class BookedOption:
     """A booked option as the contract page shows it (plain values, no ORM entity: issue 20, P10); the
     attributes carry ContractOption's names, so gating and the option rows read it like the entity."""
 
-    __slots__ = ("option_type", "location_id", "quantity", "monthly_price", "one_time_price", "start_date",
-                 "minimum_term_months", "end_date")
-
-    def __init__(self, option_type, location_id, quantity, monthly_price, one_time_price, start_date,
-                 minimum_term_months, end_date):
-        self.option_type = option_type
-        self.location_id = location_id
-        self.quantity = quantity
-        self.monthly_price = monthly_price
-        self.one_time_price = one_time_price
-        self.start_date = start_date
-        self.minimum_term_months = minimum_term_months
-        self.end_date = end_date
+    option_type: object
+    location_id: int | None
+    quantity: int
+    monthly_price: object
+    one_time_price: object
+    start_date: date | None
+    minimum_term_months: int | None
+    end_date: date | None
 
 
 def _booked_options(rows) -> list[BookedOption]:

@@ -234,19 +234,17 @@ _LATEST_INVOICE = scoped_template(Invoice, Invoice.customer_id, Invoice.invoice_
     .order_by(Invoice.invoice_date.desc(), Invoice.id.desc()).limit(1)
 
 
+@dataclass(slots=True)
 class LatestInvoice:
     """The start page's latest invoice: the shown columns with Invoice's names and its `state` rule
     (plain values, no ORM entity; issue 20, P10)."""
 
-    __slots__ = ("customer_id", "invoice_number", "invoice_date", "gross_amount", "due_date", "paid_on")
-
-    def __init__(self, customer_id, invoice_number, invoice_date, gross_amount, due_date, paid_on):
-        self.customer_id = customer_id
-        self.invoice_number = invoice_number
-        self.invoice_date = invoice_date
-        self.gross_amount = gross_amount
-        self.due_date = due_date
-        self.paid_on = paid_on
+    customer_id: int
+    invoice_number: str
+    invoice_date: date
+    gross_amount: object
+    due_date: date | None
+    paid_on: date | None
 
     state = Invoice.state  # paid, open or overdue on `today`: the same rule as the invoice's
 
