@@ -288,14 +288,35 @@ def _one_decimal(value: float, locale: str) -> str:
     return f"{whole}{decimal}{tenth or '0'}"
 
 
-def file_size(size_bytes) -> str:
-    """A file size in the page's number format: "12,3 KB" in German, "12.3 KB" in English."""
+def _file_size_text(size_bytes, locale: str) -> str:
     size = size_bytes or 0
     if size < 0:  # never stored; Babel's own path for the sign
-        return f"{babel_decimal(size / 1024, '#,##0.0', locale=request_locale_code())} KB"
+        return f"{babel_decimal(size / 1024, '#,##0.0', locale=locale)} KB"
     if size >= 1024 * 1024:
-        return f"{_one_decimal(size / (1024 * 1024), request_locale_code())} MB"
-    return f"{_one_decimal(size / 1024, request_locale_code())} KB"
+        return f"{_one_decimal(size / (1024 * 1024), locale)} MB"
+    return f"{_one_decimal(size / 1024, locale)} KB"
+
+
+def file_size(size_bytes) -> str:
+    """A file size in the page's number format: "12,3 KB" in German, "12.3 KB" in English."""
+    return _file_size_text(size_bytes, request_locale_code())
+
+
+# For the rows of one table (app/views/portal/*_rows.py): the same texts as `day`, `money` and
+# `file_size`, with the request's language (and time zone) looked up once per table, not per cell.
+def day_formatter():
+    locale, zone = request_locale_code(), _time_zone()
+    return lambda value: "–" if value is None else _day_text(value, locale, zone)
+
+
+def money_formatter(currency: str = "EUR"):
+    locale = request_locale_code()
+    return lambda value: _money_text(Decimal(value or 0), currency, locale)
+
+
+def file_size_formatter():
+    locale = request_locale_code()
+    return lambda size_bytes: _file_size_text(size_bytes, locale)
 
 
 def number(value) -> str:
