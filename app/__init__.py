@@ -65,6 +65,9 @@ def create_app(config_object: object | str = "config.Config", migrations: bool =
     from app.security.headers import init_app as init_security_headers
 
     init_security_headers(app)
+    from app.security.session_cookie import init_app as init_session_cookie
+
+    init_session_cookie(app)
     from app.security.request_context import init_app as init_request_context
 
     init_request_context(app)

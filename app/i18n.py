@@ -262,12 +262,61 @@ def _number_text(value, locale: str) -> str:
     return babel_decimal(value, locale=locale)
 
 
+@lru_cache(maxsize=16)
+def _number_symbols(locale: str) -> tuple[str, str]:
+    """(group, decimal) symbols of the locale's Latin digits, as Babel's `format_decimal` uses them."""
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    return get_group_symbol(locale), get_decimal_symbol(locale)
+
+
+_TENTH = Decimal("0.1")
+
+
+def _one_decimal(value: float, locale: str) -> str:
+    """`babel.numbers.format_decimal(value, "#,##0.0", locale=locale)` for a value >= 0, without Babel's
+    per-call parsing of locale and pattern (issue 20: a document list formats a size per row).
+
+    Same steps: the float's `str` as a Decimal, rounded half-even to one place (Babel's
+    quantize under the default context), the integer part grouped in threes.
+    tests/unit/test_file_size.py compares it with Babel over many sizes in German and English.
+    """
+    group, decimal = _number_symbols(locale)
+    whole, _, tenth = f"{Decimal(str(value)).quantize(_TENTH):f}".partition(".")
+    if len(whole) > 3:
+        whole = f"{int(whole):,}".replace(",", group)
+    return f"{whole}{decimal}{tenth or '0'}"
+
+
+def _file_size_text(size_bytes, locale: str) -> str:
+    size = size_bytes or 0
+    if size < 0:  # never stored; Babel's own path for the sign
+        return f"{babel_decimal(size / 1024, '#,##0.0', locale=locale)} KB"
+    if size >= 1024 * 1024:
+        return f"{_one_decimal(size / (1024 * 1024), locale)} MB"
+    return f"{_one_decimal(size / 1024, locale)} KB"
+
+
 def file_size(size_bytes) -> str:
     """A file size in the page's number format: "12,3 KB" in German, "12.3 KB" in English."""
-    size = size_bytes or 0
-    if size >= 1024 * 1024:
-        return f"{babel_decimal(size / (1024 * 1024), '#,##0.0', locale=request_locale_code())} MB"
-    return f"{babel_decimal(size / 1024, '#,##0.0', locale=request_locale_code())} KB"
+    return _file_size_text(size_bytes, request_locale_code())
+
+
+# For the rows of one table (app/views/portal/*_rows.py): the same texts as `day`, `money` and
+# `file_size`, with the request's language (and time zone) looked up once per table, not per cell.
+def day_formatter():
+    locale, zone = request_locale_code(), _time_zone()
+    return lambda value: "–" if value is None else _day_text(value, locale, zone)
+
+
+def money_formatter(currency: str = "EUR"):
+    locale = request_locale_code()
+    return lambda value: _money_text(Decimal(value or 0), currency, locale)
+
+
+def file_size_formatter():
+    locale = request_locale_code()
+    return lambda size_bytes: _file_size_text(size_bytes, locale)
 
 
 def number(value) -> str:

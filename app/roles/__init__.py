@@ -26,21 +26,26 @@ WRITE = READ + ("can_add", "can_edit")
 FULL = WRITE + ("can_delete",)
 
 
+# Each label translated only when asked for (a user list asks once per role of each row, issue 20);
+# the literal calls keep the strings in the catalogue.
+_LABELS = {
+    PORTAL_ADMIN: lambda: pgettext("role", "Portal Admin"),
+    PBX_ADMIN: lambda: pgettext("role", "PBX Admin"),
+    ACCOUNTING: lambda: pgettext("role", "Accounting"),
+    SALES: lambda: pgettext("role", "Sales"),
+    SERVICE: lambda: pgettext("role", "Service"),
+    ADMIN: lambda: pgettext("role", "Admin"),
+    PUBLIC: lambda: pgettext("role", "Public"),
+}
+
+
 def role_label(name: str) -> str:
     """A role's name as the manual calls it, in the reader's language ("Administrator Kundenportal").
 
     Role names stay English in the database (they are FAB's keys); only what staff read is translated.
     """
-    labels = {
-        PORTAL_ADMIN: pgettext("role", "Portal Admin"),
-        PBX_ADMIN: pgettext("role", "PBX Admin"),
-        ACCOUNTING: pgettext("role", "Accounting"),
-        SALES: pgettext("role", "Sales"),
-        SERVICE: pgettext("role", "Service"),
-        ADMIN: pgettext("role", "Admin"),
-        PUBLIC: pgettext("role", "Public"),
-    }
-    return labels.get(name, name)
+    label = _LABELS.get(name)
+    return label() if label is not None else name
 
 
 def roles_text(roles) -> str:

@@ -13,6 +13,7 @@ from app.models import Customer
 from app.roles import roles_text
 from app.services.auth import account_edits
 from app.views.backoffice.filters import CUSTOMER_FILTERS
+from app.views.backoffice.list_rows import PageSearchWidget
 from app.views.backoffice.safe_view import SafeViewMixin
 from app.views.backoffice.widgets import AjaxRelationField, ReadOnlyRelationField
 
@@ -31,6 +32,9 @@ class EServiceUserDBModelView(SafeViewMixin, UserDBModelView):
     # The new account's first password is typed once, hashed at once, never shown.
     write_only_secrets = ("password",)
     edit_template = "backoffice/edit.html"
+    # The filter inputs' markup kept per language like every back-office list's (issue 20, P10): no
+    # search column of this list takes its choices from the database.
+    search_widget = PageSearchWidget
     page_size = 25
     list_columns = ["username", "first_name", "last_name", "customer", "roles", "status", "active"]
     formatters_columns = {"roles": roles_text}

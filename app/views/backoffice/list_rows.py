@@ -169,7 +169,7 @@ class PageSearchWidget(SearchWidget):
     form empty). A field with choices from the database (FAB's relation selects) is never kept but
     for FAB's own permission and view names (`_FAB_METADATA`); the others are kept at most a minute,
     so a date field's default ("now") stays current to the minute. The page's script and its CSP
-    nonce are still rendered per request.
+    nonce are still rendered per request. The labels (the view's, per language) are kept with them.
     """
 
     _fields: dict = {}
@@ -184,10 +184,12 @@ class PageSearchWidget(SearchWidget):
         now = monotonic()
         if cached is None or now - cached[0] > self.max_age:
             # Choices read from the database (roles, customers, ...) are rendered per request.
-            cached = (now, {col: form[col]() for col in include_cols if self._keepable(form[col], col)})
+            cached = (now, {col: form[col]() for col in include_cols if self._keepable(form[col], col)},
+                      {col: as_unicode(form[col].label.text) for col in include_cols})
             self._fields[key] = cached
         kept = cached[1]
-        kwargs["label_columns"] = {col: as_unicode(form[col].label.text) for col in include_cols}
+        # The form itself is built only for a field rendered per request (LazySearchForm, list_view.py).
+        kwargs["label_columns"] = dict(cached[2])
         kwargs["form_fields"] = {col: kept[col] if col in kept else form[col]() for col in include_cols}
         kwargs["search_filters"] = {col: [as_unicode(flt.name) for flt in dict_filters[col]] for col in include_cols}
         kwargs["active_filters"] = self.filters.get_filters_values_tojson()

@@ -16,11 +16,11 @@ Stock FAB `ModelView` has gaps that `SafeViewMixin` closes once for all views:
   shown, searched or edited, whatever a subclass declares (QUALITY S14).
 
 It replaces FAB's own `_init_properties`, `_get_list_widget` (its body in list_view.py), `_deserialize_pk_if_composite`,
-`_add`, `_edit`, `_delete`, `action_post` and related-views list: re-check them on a FAB upgrade.
+`_list` (list_view.py), `_add`, `_edit`, `_delete`, `action_post`, `update_redirect` and related-views list: re-check them on a FAB upgrade.
 """
 from __future__ import annotations
 
-from flask import abort, current_app, flash, g, has_request_context, request
+from flask import abort, current_app, flash, g, has_request_context, request, session
 from flask_appbuilder import expose
 from flask_appbuilder.security.decorators import has_access
 from flask_appbuilder.urltools import get_filter_args, get_order_args, get_page_args, get_page_size_args
@@ -34,7 +34,7 @@ from app.services.errors import Forbidden, NotFound, ServiceError
 from app.views.backoffice.datamodel import BackofficeInterface, pk_in_range
 from app.views.backoffice.filters import enum_class
 from app.views.backoffice.labels import COMMON_LABELS, type_formatter
-from app.views.backoffice.list_view import list_widgets
+from app.views.backoffice.list_view import list_page, list_widgets
 from app.views.backoffice.widgets import ReadOnlyRelationField, enum_select_field
 
 # Never listed, shown, searched or edited in the back office (QUALITY S14).
@@ -178,6 +178,10 @@ class SafeViewMixin:
         """FAB's list widget with a capped page size, list-only formatters, rows worked out per page."""
         return list_widgets(self, filters, **kwargs)
 
+    def _list(self, **kwargs):
+        """FAB's list logic, building the search form only when the search widget needs it (list_view.py)."""
+        return list_page(self, **kwargs)
+
     # --- 404 instead of 500 ---------------------------------------------
     def create_blueprint(self, appbuilder, endpoint=None, static_folder=None):
         """FAB's blueprint plus id/action checks before every view function runs."""
@@ -298,6 +302,18 @@ class SafeViewMixin:
         if self._save(_remove, self.delete_integrity_error_message):
             flash(self.delete_row_message, "success")
         self.update_redirect()
+
+    def update_redirect(self):
+        """FAB's page history, left alone when this page is already its newest entry (issue 20, P10).
+
+        FAB's `Stack.push` skips a URL equal to the last one, but FAB assigns the list to the session
+        anyway, which marks it changed: every reload or repeat of a list signed and sent a new
+        session cookie with the same history. The history and `get_redirect` stay FAB's.
+        """
+        history = session.get("page_history")
+        if isinstance(history, list) and history and history[-1] == request.url:
+            return
+        super().update_redirect()
 
     def adjust_form(self, form, item) -> None:
         """Per-request changes to an add (item None) or edit form, e.g. choices by role; none by default."""

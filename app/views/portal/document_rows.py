@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from app.i18n import day, file_size
+from app.i18n import day_formatter, file_size_formatter
 from app.services.portal.language import english_page, in_language
 from app.views.row_html import catalogue_text, catalogue_texts, joined, url_around_id
 
@@ -34,6 +34,7 @@ def document_rows(rows, endpoint: str, viewable: bool) -> Markup:
         view_prefix, view_suffix = url_around_id(endpoint + ".view")
         view = catalogue_text("View")
     english = english_page()
+    day, file_size = day_formatter(), file_size_formatter()
     types = {}
     parts = ["\n    "]
     for doc_id, document_date, title, title_en, doc_type, mime_type, size_bytes, contract_number, invoice_number \

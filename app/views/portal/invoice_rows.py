@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from app.i18n import day, money
+from app.i18n import day_formatter, money_formatter
 from app.views.row_html import catalogue_text, catalogue_texts, joined, url_around_id
 from app.views.template_globals import invoice_state
 
@@ -32,6 +32,7 @@ def invoice_rows(rows) -> Markup:
     prefix, suffix = url_around_id("PortalInvoiceView.download")
     download, sr_text = catalogue_text("Download"), catalogue_text("Invoice %(number)s")
     pdf_follows = '<span class="text-muted">{}</span>'.format(catalogue_text("PDF follows"))
+    day, money = day_formatter(), money_formatter()
     days = {}  # invoices share their dates (periods, due days): each distinct one written once per table
 
     def day_text(value):
