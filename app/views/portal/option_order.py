@@ -22,6 +22,7 @@ from app.services.option_order import drafts as draft_rules, numbers as number_r
 from app.services.option_order.changes import recipient
 from app.services.tenancy import current_customer, tenant_id
 from app.views.portal.base import PortalView, object_ids
+from app.views.portal.option_order_frame import abandon_form, wizard_steps
 from app.views.portal.option_order_rows import (addition_rows, contract_choice_rows, hidden_tag, kept_field,
                                                   option_rows, summary_rows)
 
@@ -53,7 +54,8 @@ class PortalOptionOrderView(PortalView):
         applies = number_rules.applies(draft.contract)
         return self.render_template(f"portal/option_order/{template}", draft=draft, contract=draft.contract,
                                     step=step, steps=STEPS, numbers_apply=applies,
-                                    abandon_form=StepForm(prefix="abandon-"), hidden_tag=hidden_tag, **context)
+                                    wizard_steps=wizard_steps, abandon_form=abandon_form, hidden_tag=hidden_tag,
+                                    **context)
 
     def _previous_of_options(self, draft):
         if number_rules.applies(draft.contract):
@@ -91,8 +93,8 @@ class PortalOptionOrderView(PortalView):
                 return redirect(self._first_step(new))
         return self.render_template("portal/option_order/contract.html", form=form, choices=choices, draft=draft,
                                     step="contract", steps=STEPS, numbers_apply=True,
-                                    abandon_form=StepForm(prefix="abandon-"), contract_choice_rows=contract_choice_rows,
-                                    hidden_tag=hidden_tag)
+                                    wizard_steps=wizard_steps, abandon_form=abandon_form,
+                                    contract_choice_rows=contract_choice_rows, hidden_tag=hidden_tag)
 
     def _first_step(self, draft) -> str:
         if number_rules.applies(draft.contract):

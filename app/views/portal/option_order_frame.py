@@ -1,0 +1,61 @@
+"""The option wizard's frame, written in Python (issue 20, P10): the four steps and "abandon".
+
+Writes the same HTML, byte for byte, as the includes it replaces (portal/option_order/_steps.html and
+_abandon.html, Jinja whitespace kept): the steps with the current one marked, the contract, and the
+abandon form. The abandon form on a page is only shown, never validated there (its POST goes to
+`abandon`, which builds its own form): its CSRF input is written from the request's token as
+Flask-WTF's `hidden_tag()` writes it, without building a form for it.
+"""
+from __future__ import annotations
+
+from flask import url_for
+from flask_wtf.csrf import generate_csrf
+from markupsafe import escape
+
+from app.views.row_html import catalogue_text, catalogue_texts, joined
+
+STEP_LABELS = ("Contract", "Phone numbers", "Options", "Summary")
+STEP = ('\n      \n      <li class="wizard-step{0}"{1}>\n        <span class="badge">{2}</span>\n        {3}'
+        '\n      </li>\n      \n    ')
+LINK = '<a href="{0}">{1}</a>\n        '
+STEPS = ('\n\n<nav aria-label="{0}">\n  <ol class="wizard-steps list-inline" id="wizard-steps">\n    {1}\n'
+         '  </ol>\n</nav>\n{2}')
+CONTRACT = '\n<p id="wizard-contract"><strong>{0}:</strong> {1} · {2}</p>\n'
+
+
+def wizard_steps(steps, step: str, numbers_apply: bool, draft) -> str:
+    """`_steps.html`: the steps of the wizard (the numbers step only where it applies), links to the others."""
+    labels = dict(zip(steps, catalogue_texts(STEP_LABELS)))
+    parts = []
+    for index, name in enumerate(steps, 1):
+        if name == "numbers" and not numbers_apply:
+            parts.append("\n      \n    ")
+            continue
+        current = name == step
+        label = labels[name]
+        if draft is not None and not current:
+            endpoint = "PortalOptionOrderView.start" if name == "contract" else "PortalOptionOrderView." + name
+            label = LINK.format(escape(url_for(endpoint, draft=draft.id)), label)
+        parts.append(STEP.format(" active" if current else "", ' aria-current="step"' if current else "", index,
+                                 label))
+    contract = ""
+    if draft is not None:
+        contract = CONTRACT.format(labels["contract"], escape(draft.contract.contract_number),
+                                   escape(draft.contract.product.display_name))
+    return joined([STEPS.format(catalogue_text("Steps of the option order"), "".join(parts), contract)])
+
+
+ABANDON = ('\n<form method="post" action="{0}" class="wizard-abandon" id="wizard-abandon">\n'
+           '  <input id="abandon-csrf_token" name="abandon-csrf_token" type="hidden" value="{1}">\n'
+           '  <input type="hidden" name="confirm" value="yes">\n'
+           '  <button type="submit" class="btn btn-link">{2}</button>\n'
+           '  <span class="help-block">{3}</span>\n</form>\n')
+
+
+def abandon_form(draft) -> str:
+    """`_abandon.html`: the form that discards the draft (R-WIZ-7); nothing without a draft."""
+    if draft is None:
+        return joined([""])
+    return joined([ABANDON.format(escape(url_for("PortalOptionOrderView.abandon", draft=draft.id)),
+                                  escape(generate_csrf()), catalogue_text("Abandon the option order"),
+                                  catalogue_text("Nothing is changed until you submit the order in step 4."))])
