@@ -22,9 +22,9 @@ from app.services.option_order import drafts as draft_rules, numbers as number_r
 from app.services.option_order.changes import recipient
 from app.services.tenancy import current_customer, tenant_id
 from app.views.portal.base import PortalView, object_ids
-from app.views.portal.option_order_frame import abandon_form, wizard_steps
+from app.views.portal.option_order_frame import abandon_form, csrf_input, kept_block, wizard_steps
 from app.views.portal.option_order_rows import (addition_rows, contract_choice_rows, hidden_tag, kept_field,
-                                                  option_rows, summary_rows)
+                                                  number_rows, option_rows, summary_rows)
 
 STEPS = ("contract", "numbers", "options", "summary")
 
@@ -120,11 +120,13 @@ class PortalOptionOrderView(PortalView):
                 return redirect(url_for(".numbers", draft=current.id))
             current = service.load(customer, user, draft)
             step = service.number_step(customer, user, current.id)
-        return self._page("numbers.html", current, "numbers", form=form, number_step=step,
-                          uploads={u.id: u for u in current.uploads}, action_form=StepForm(prefix="action-"),
-                          format_number=number_rules.format_number, porting_text=number_rules.porting_numbers_text,
-                          kinds=_kind_hints(), iso_date=date.fromisoformat, kept_field=kept_field,
-                          addition_rows=addition_rows)
+        # The draft's uploads are read only when an addition or the form names one (issue 20, P10).
+        uploads = ({u.id: u for u in current.uploads}
+                   if form.upload_id.data or any(a.get("upload_id") for a in step.additions) else {})
+        return self._page("numbers.html", current, "numbers", form=form, number_step=step, uploads=uploads,
+                          csrf_input=csrf_input, porting_text=number_rules.porting_numbers_text,
+                          kinds=_kind_hints(), kept_field=kept_field, kept_block=kept_block,
+                          untouched=request.method == "GET", addition_rows=addition_rows, number_rows=number_rows)
 
     @staticmethod
     def _add_numbers(customer, user, draft, form) -> None:

@@ -12,6 +12,7 @@ from flask import url_for
 from flask_wtf.csrf import generate_csrf
 from markupsafe import escape
 
+from app.views.fixed_html import fixed_html
 from app.views.row_html import catalogue_text, catalogue_texts, joined
 
 STEP_LABELS = ("Contract", "Phone numbers", "Options", "Summary")
@@ -45,8 +46,17 @@ def wizard_steps(steps, step: str, numbers_apply: bool, draft) -> str:
     return joined([STEPS.format(catalogue_text("Steps of the option order"), "".join(parts), contract)])
 
 
+CSRF = '<input id="{0}csrf_token" name="{0}csrf_token" type="hidden" value="{1}">'
+
+
+def csrf_input(prefix: str) -> str:
+    """The hidden CSRF input of a `StepForm(prefix=...)` as its `hidden_tag()` writes it (the request's token):
+    for a form a page only shows; the view its POST goes to builds the form and checks the token."""
+    return joined([CSRF.format(escape(prefix), escape(generate_csrf()))])
+
+
 ABANDON = ('\n<form method="post" action="{0}" class="wizard-abandon" id="wizard-abandon">\n'
-           '  <input id="abandon-csrf_token" name="abandon-csrf_token" type="hidden" value="{1}">\n'
+           '  {1}\n'
            '  <input type="hidden" name="confirm" value="yes">\n'
            '  <button type="submit" class="btn btn-link">{2}</button>\n'
            '  <span class="help-block">{3}</span>\n</form>\n')
@@ -57,5 +67,16 @@ def abandon_form(draft) -> str:
     if draft is None:
         return joined([""])
     return joined([ABANDON.format(escape(url_for("PortalOptionOrderView.abandon", draft=draft.id)),
-                                  escape(generate_csrf()), catalogue_text("Abandon the option order"),
+                                  csrf_input("abandon-"), catalogue_text("Abandon the option order"),
                                   catalogue_text("Nothing is changed until you submit the order in step 4."))])
+
+
+def kept_block(name: str, keep: bool, *, caller):
+    """`fixed_html(name)` when `keep` (a block of fixed text and untouched fields), else the block rendered now.
+
+    Step 2's add form before anything is entered (a GET) is the same text and fields for everyone in one
+    language, except the customer's locations, which stay outside such a block (S1: nothing of a customer
+    is kept)."""
+    if keep:
+        return fixed_html(name, caller=caller)
+    return caller()
