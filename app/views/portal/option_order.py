@@ -22,11 +22,13 @@ from app.services.option_order import drafts as draft_rules, numbers as number_r
 from app.services.option_order.changes import recipient
 from app.services.tenancy import current_customer, tenant_id
 from app.views.portal.base import PortalView, object_ids
+from app.views.row_html import catalogue_texts
 from app.views.portal.option_order_frame import abandon_form, csrf_input, kept_block, wizard_steps
 from app.views.portal.option_order_rows import (addition_rows, contract_choice_rows, hidden_tag, kept_field,
                                                   number_rows, option_rows, summary_rows)
 
 STEPS = ("contract", "numbers", "options", "summary")
+TOTAL_LABELS = ("Monthly total so far", "New monthly total", "One-time total")
 
 
 def _today() -> date:
@@ -77,10 +79,10 @@ class PortalOptionOrderView(PortalView):
             preselected = draft_rules.offered_contract(customer, request.args.get("contract")).id
         elif draft is not None:
             preselected = draft.contract_id
-        form = ContractStepForm(choices)
-        if request.method == "GET" and preselected is not None:
-            form.contract.data = str(preselected)
-        if form.validate_on_submit():
+        # A page only shown builds no form: the template writes the request's CSRF token (issue 20, P10).
+        form = ContractStepForm(choices) if request.method == "POST" else None
+        chosen = str(preselected) if preselected is not None else None
+        if form is not None and form.validate_on_submit():
             if draft is not None and str(draft.contract_id) == form.contract.data:
                 return redirect(self._first_step(draft))
             try:
@@ -94,7 +96,8 @@ class PortalOptionOrderView(PortalView):
         return self.render_template("portal/option_order/contract.html", form=form, choices=choices, draft=draft,
                                     step="contract", steps=STEPS, numbers_apply=True,
                                     wizard_steps=wizard_steps, abandon_form=abandon_form,
-                                    contract_choice_rows=contract_choice_rows, hidden_tag=hidden_tag)
+                                    contract_choice_rows=contract_choice_rows, hidden_tag=hidden_tag,
+                                    csrf_input=csrf_input, chosen=form.contract.data if form is not None else chosen)
 
     def _first_step(self, draft) -> str:
         if number_rules.applies(draft.contract):
@@ -183,9 +186,10 @@ class PortalOptionOrderView(PortalView):
         customer, user = self._who()
         current = service.load(customer, user, draft)
         lines = service.option_step(customer, user, current.id, today=_today())
-        form = StepForm()
+        # A page only shown builds no form: the template writes the request's CSRF token (issue 20, P10).
+        form = StepForm() if request.method == "POST" else None
         errors, entered = {}, {}
-        if request.method == "POST" and form.validate():
+        if form is not None and form.validate():
             entered = _entered_totals(lines, request.form)
             try:
                 service.choose_options(customer, user, current.id, entered, today=_today())
@@ -198,7 +202,7 @@ class PortalOptionOrderView(PortalView):
                 return redirect(url_for(".summary", draft=current.id))
         return self._page("options.html", current, "options", form=form, lines=lines, errors=errors,
                           entered=entered, today=_today(), back_url=self._previous_of_options(current),
-                          option_rows=option_rows)
+                          option_rows=option_rows, csrf_input=csrf_input)
 
     # --- step 4: summary and submit ------------------------------------------------------
     @expose("/<draft>/summary", methods=["GET", "POST"])
@@ -207,9 +211,10 @@ class PortalOptionOrderView(PortalView):
     def summary(self, draft):
         customer, user = self._who()
         current = service.load(customer, user, draft)
-        form = SubmitForm()
+        # A page only shown builds no form: the template writes the request's CSRF token (issue 20, P10).
+        form = SubmitForm() if request.method == "POST" else None
         problems = []
-        if request.method == "POST" and form.validate():
+        if form is not None and form.validate():
             try:
                 order = service.submit(customer, user, current.id, form.hotline_password.data, today=_today())
             except (Invalid, Forbidden) as exc:
@@ -224,7 +229,8 @@ class PortalOptionOrderView(PortalView):
             plan, problems = None, exc.messages
         return self._page("summary.html", current, "summary", form=form, plan=plan, problems=problems,
                           back_url=url_for(".options", draft=current.id), summary_rows=summary_rows,
-                          kept_field=kept_field)
+                          kept_field=kept_field, csrf_input=csrf_input, blank_form=SubmitForm,
+                          total_labels=catalogue_texts(TOTAL_LABELS))
 
     @staticmethod
     def _submitted(order):
