@@ -23,7 +23,8 @@ from app.services.option_order.changes import recipient
 from app.services.tenancy import current_customer, tenant_id
 from app.views.portal.base import PortalView, object_ids
 from app.views.row_html import catalogue_texts
-from app.views.portal.option_order_frame import abandon_form, csrf_input, kept_block, wizard_steps
+from app.views.portal.option_order_frame import (BlankForm, abandon_form, blank_add_hidden, blank_location_field,
+                                                   csrf_input, kept_block, wizard_steps)
 from app.views.portal.option_order_rows import (addition_rows, contract_choice_rows, hidden_tag, kept_field,
                                                   number_rows, option_rows, summary_rows)
 
@@ -115,8 +116,10 @@ class PortalOptionOrderView(PortalView):
         if not number_rules.applies(current.contract):
             return redirect(url_for(".options", draft=current.id))
         step = service.number_step(customer, user, current.id)
-        form = NumberAddForm(step.locations)
-        if request.method == "POST" and form.validate():
+        # A page only shown builds no form (issue 20, P10): its untouched parts are kept per language, the
+        # CSRF input and the customer's locations written in Python (option_order_frame).
+        form = NumberAddForm(step.locations) if request.method == "POST" else None
+        if form is not None and form.validate():
             self._add_numbers(customer, user, current, form)
             if not form.has_errors:
                 flash(_("The numbers are noted in your option order."), "success")
@@ -125,11 +128,15 @@ class PortalOptionOrderView(PortalView):
             step = service.number_step(customer, user, current.id)
         # The draft's uploads are read only when an addition or the form names one (issue 20, P10).
         uploads = ({u.id: u for u in current.uploads}
-                   if form.upload_id.data or any(a.get("upload_id") for a in step.additions) else {})
+                   if (form is not None and form.upload_id.data) or any(a.get("upload_id") for a in step.additions)
+                   else {})
+        if form is None:
+            form = BlankForm(lambda: NumberAddForm(()))
         return self._page("numbers.html", current, "numbers", form=form, number_step=step, uploads=uploads,
                           csrf_input=csrf_input, porting_text=number_rules.porting_numbers_text,
                           kinds=_kind_hints(), kept_field=kept_field, kept_block=kept_block,
-                          untouched=request.method == "GET", addition_rows=addition_rows, number_rows=number_rows)
+                          untouched=isinstance(form, BlankForm), blank_add_hidden=blank_add_hidden,
+                          blank_location_field=blank_location_field, addition_rows=addition_rows, number_rows=number_rows)
 
     @staticmethod
     def _add_numbers(customer, user, draft, form) -> None:

@@ -80,3 +80,41 @@ def kept_block(name: str, keep: bool, *, caller):
     if keep:
         return fixed_html(name, caller=caller)
     return caller()
+
+
+class BlankForm:
+    """A form a page shows untouched (a GET), built only if a block that is not kept yet reads a field of it."""
+
+    def __init__(self, build):
+        self._build, self._form = build, None
+
+    def __getattr__(self, name):
+        if self._form is None:
+            self._form = self._build()
+        return getattr(self._form, name)
+
+
+UPLOAD_ID = '<input id="upload_id" name="upload_id" type="hidden" value="">'
+
+
+def blank_add_hidden() -> str:
+    """`hidden_tag()` of step 2's untouched add form: the empty upload id, then the CSRF input."""
+    return joined([UPLOAD_ID, "\n", csrf_input("")])
+
+
+LOCATION_FIELD = ('<div class="form-group">\n    <label class="control-label" for="location_id">{0}</label>\n'
+                  '    <select aria-describedby="location_id-help" class="form-control" id="location_id" '
+                  'name="location_id"><option value="">{1}</option>{2}</select>\n'
+                  '    <p class="help-block" id="location_id-help">{3}</p>\n  </div>')
+LOCATION = '<option value="{0}">{1}</option>'
+
+
+def blank_location_field(locations) -> str:
+    """Step 2's untouched location field as `_form_macros.field` and WTForms write it (NumberAddForm's choices):
+    the customer's locations, none chosen."""
+    options = "".join(LOCATION.format(location.id, escape(f"{location.name} – {location.street}, "
+                                                          f"{location.zip_code} {location.city}"))
+                      for location in locations)
+    return joined([LOCATION_FIELD.format(
+        catalogue_text("Location"), catalogue_text("No location (area code 032)"), options,
+        catalogue_text("For numbers with a local area code: the location they are for."))])
