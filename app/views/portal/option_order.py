@@ -20,6 +20,7 @@ from app.services import option_order as service
 from app.services.errors import Forbidden, Invalid
 from app.services.option_order import drafts as draft_rules, numbers as number_rules
 from app.services.option_order.changes import recipient
+from app.services.option_order.uploads import draft_uploads
 from app.services.tenancy import current_customer, tenant_id
 from app.views.portal.base import PortalView, object_ids
 from app.views.row_html import catalogue_texts
@@ -127,7 +128,7 @@ class PortalOptionOrderView(PortalView):
             current = service.load(customer, user, draft)
             step = service.number_step(customer, user, current.id)
         # The draft's uploads are read only when an addition or the form names one (issue 20, P10).
-        uploads = ({u.id: u for u in current.uploads}
+        uploads = ({u.id: u for u in draft_uploads(current)}
                    if (form is not None and form.upload_id.data) or any(a.get("upload_id") for a in step.additions)
                    else {})
         if form is None:
