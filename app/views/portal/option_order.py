@@ -78,7 +78,7 @@ class PortalOptionOrderView(PortalView):
         choices = service.offered_contracts(customer)
         preselected = None
         if request.args.get("contract"):
-            preselected = draft_rules.offered_contract(customer, request.args.get("contract")).id
+            preselected = draft_rules.offered_choice(choices, request.args.get("contract"))
         elif draft is not None:
             preselected = draft.contract_id
         # A page only shown builds no form: the template writes the request's CSRF token (issue 20, P10).
