@@ -23,14 +23,13 @@ from app.services.option_order.changes import recipient
 from app.services.option_order.uploads import draft_uploads
 from app.services.tenancy import current_customer, tenant_id
 from app.views.portal.base import PortalView, object_ids
-from app.views.row_html import catalogue_texts
+from app.views.row_html import catalogue_text
 from app.views.portal.option_order_frame import (BlankForm, abandon_form, blank_add_hidden, blank_location_field,
                                                    csrf_input, kept_block, wizard_steps)
 from app.views.portal.option_order_rows import (addition_rows, contract_choice_rows, hidden_tag, kept_field,
                                                   number_rows, option_rows, summary_rows)
 
 STEPS = ("contract", "numbers", "options", "summary")
-TOTAL_LABELS = ("Monthly total so far", "New monthly total", "One-time total")
 
 
 def _today() -> date:
@@ -238,7 +237,8 @@ class PortalOptionOrderView(PortalView):
         return self._page("summary.html", current, "summary", form=form, plan=plan, problems=problems,
                           back_url=url_for(".options", draft=current.id), summary_rows=summary_rows,
                           kept_field=kept_field, csrf_input=csrf_input, blank_form=SubmitForm,
-                          total_labels=catalogue_texts(TOTAL_LABELS))
+                          total_labels=(catalogue_text("Monthly total so far"), catalogue_text("New monthly total"),
+                                        catalogue_text("One-time total")))
 
     @staticmethod
     def _submitted(order):

@@ -13,9 +13,8 @@ from flask_wtf.csrf import generate_csrf
 from markupsafe import escape
 
 from app.views.fixed_html import fixed_html
-from app.views.row_html import catalogue_text, catalogue_texts, joined
+from app.views.row_html import catalogue_text, joined
 
-STEP_LABELS = ("Contract", "Phone numbers", "Options", "Summary")
 STEP = ('\n      \n      <li class="wizard-step{0}"{1}>\n        <span class="badge">{2}</span>\n        {3}'
         '\n      </li>\n      \n    ')
 LINK = '<a href="{0}">{1}</a>\n        '
@@ -26,7 +25,8 @@ CONTRACT = '\n<p id="wizard-contract"><strong>{0}:</strong> {1} · {2}</p>\n'
 
 def wizard_steps(steps, step: str, numbers_apply: bool, draft) -> str:
     """`_steps.html`: the steps of the wizard (the numbers step only where it applies), links to the others."""
-    labels = dict(zip(steps, catalogue_texts(STEP_LABELS)))
+    labels = dict(zip(steps, (catalogue_text("Contract"), catalogue_text("Phone numbers"), catalogue_text("Options"),
+                              catalogue_text("Summary"))))
     parts = []
     for index, name in enumerate(steps, 1):
         if name == "numbers" and not numbers_apply:
