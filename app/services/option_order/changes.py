@@ -21,7 +21,7 @@ from app.models import ContactPerson, ContractOption, EServiceUser, Location, Op
 from app.models.enums import ContactRole, ContractStatus, ItemChange, NumberOrderKind, UserStatus
 from app.roles import PORTAL_ADMIN
 
-from . import drafts, numbers, options
+from . import drafts, numbers, options, uploads
 
 ZERO = Decimal("0.00")
 
@@ -139,7 +139,7 @@ def _number_changes(draft, data: dict, today: date, errors: dict) -> list[Change
         location = db.session.get(Location, clean["location_id"]) if clean["location_id"] else None
         upload = None
         if clean["upload_id"]:
-            upload = next(u for u in draft.uploads if u.id == clean["upload_id"])
+            upload = next(u for u in uploads.draft_uploads(draft) if u.id == clean["upload_id"])
         changes.append(Change(ItemChange.ADDED, None, 0, clean["count"], option_type=None, location=location,
                               number_kind=kind, number_count=clean["count"], upload=upload,
                               porting=clean["porting"]))

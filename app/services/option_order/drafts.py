@@ -90,6 +90,17 @@ def offered_contracts(customer) -> list[ContractChoice]:
     return [ContractChoice(r, warning if r.status is ContractStatus.ACTIVE_PENDING else None) for r in rows]
 
 
+def offered_choice(choices: list[ContractChoice], contract_id) -> int:
+    """The id of contract `contract_id` among step 1's `choices` (`offered_contracts` of the acting customer);
+    NotFound for any other id, as `offered_contract` (issue 20, P10: no second statement, no Contract entity)."""
+    ident = _ident(contract_id)
+    if ident is not None:
+        for choice in choices:
+            if choice.contract.id == ident:
+                return ident
+    raise NotFound(_l("This contract cannot be changed in the option order."))
+
+
 def offered_contract(customer, contract_id) -> Contract:
     """One contract of the customer that the wizard may change; NotFound for any other id."""
     contract = _owned(Contract, customer, contract_id)

@@ -15,10 +15,11 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import format_date, lazy_gettext as _l
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import bindparam, inspect, or_, select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
-from app.models import ContractOption, Location, OptionType
+from app.models import ContractOption, Location, OptionType, product_option_type
 from app.services.contract_terms import option_reduction_date
 
 from . import drafts
@@ -83,9 +84,19 @@ def booked_options(contract, today: date) -> list[ContractOption]:
     return db.session.scalars(_BOOKED, contract_params(contract, today_=today)).all()
 
 
+# The product's option types, built once per process with the product as a bound parameter (issue 20, P10:
+# the relationship's lazy load builds and keys its statement on every page of steps 3 and 4).
+_OPTION_TYPES = (select(OptionType).join(product_option_type, product_option_type.c.option_type_id == OptionType.id)
+                 .where(product_option_type.c.product_id == bindparam("product_id_")))
+
+
 def bookable_types(contract) -> list[OptionType]:
     """R-WIZ-4: the active option types the catalogue offers for the contract's product."""
-    return sorted((t for t in contract.product.option_types if t.active), key=lambda t: (t.name, t.id))
+    product = contract.product
+    if "option_types" in inspect(product).unloaded:  # read as the relationship would, then kept as loaded
+        set_committed_value(product, "option_types",
+                            db.session.scalars(_OPTION_TYPES, {"product_id_": product.id}).all())
+    return sorted((t for t in product.option_types if t.active), key=lambda t: (t.name, t.id))
 
 
 def lines(draft, today: date, booked: list[ContractOption] | None = None) -> list[OptionLine]:

@@ -12,6 +12,8 @@ import re
 from typing import BinaryIO
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import bindparam, inspect, select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
 from app.models import DraftUpload
@@ -83,4 +85,20 @@ def owned_upload(draft, upload_id, doc_type) -> DraftUpload | None:
         ident = int(upload_id)
     except (TypeError, ValueError):
         return None
-    return next((u for u in draft.uploads if u.id == ident and u.doc_type is doc_type), None)
+    return next((u for u in draft_uploads(draft) if u.id == ident and u.doc_type is doc_type), None)
+
+
+# The draft's uploads, built once per process with the customer and draft as bound parameters (issue 20, P10:
+# the relationship's lazy load builds and keys its statement on every page of steps 2 and 4).
+_UPLOADS = (select(DraftUpload).where(DraftUpload.customer_id == bindparam("customer_id_"),
+                                      DraftUpload.draft_id == bindparam("draft_id_"))
+            .order_by(DraftUpload.id))
+
+
+def draft_uploads(draft) -> list[DraftUpload]:
+    """`draft.uploads` (by id, as the relationship orders them): read once per request through `_UPLOADS` and
+    set as the loaded collection, so later reads of `draft.uploads` take the same list."""
+    if "uploads" in inspect(draft).unloaded:
+        rows = db.session.scalars(_UPLOADS, {"customer_id_": draft.customer_id, "draft_id_": draft.id}).all()
+        set_committed_value(draft, "uploads", rows)
+    return draft.uploads

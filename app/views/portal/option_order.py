@@ -20,10 +20,14 @@ from app.services import option_order as service
 from app.services.errors import Forbidden, Invalid
 from app.services.option_order import drafts as draft_rules, numbers as number_rules
 from app.services.option_order.changes import recipient
+from app.services.option_order.uploads import draft_uploads
 from app.services.tenancy import current_customer, tenant_id
 from app.views.portal.base import PortalView, object_ids
+from app.views.row_html import catalogue_text
+from app.views.portal.option_order_frame import (BlankForm, abandon_form, blank_add_hidden, blank_location_field,
+                                                   csrf_input, kept_block, wizard_steps)
 from app.views.portal.option_order_rows import (addition_rows, contract_choice_rows, hidden_tag, kept_field,
-                                                  option_rows, summary_rows)
+                                                  number_rows, option_rows, summary_rows)
 
 STEPS = ("contract", "numbers", "options", "summary")
 
@@ -53,7 +57,8 @@ class PortalOptionOrderView(PortalView):
         applies = number_rules.applies(draft.contract)
         return self.render_template(f"portal/option_order/{template}", draft=draft, contract=draft.contract,
                                     step=step, steps=STEPS, numbers_apply=applies,
-                                    abandon_form=StepForm(prefix="abandon-"), hidden_tag=hidden_tag, **context)
+                                    wizard_steps=wizard_steps, abandon_form=abandon_form, hidden_tag=hidden_tag,
+                                    **context)
 
     def _previous_of_options(self, draft):
         if number_rules.applies(draft.contract):
@@ -72,13 +77,13 @@ class PortalOptionOrderView(PortalView):
         choices = service.offered_contracts(customer)
         preselected = None
         if request.args.get("contract"):
-            preselected = draft_rules.offered_contract(customer, request.args.get("contract")).id
+            preselected = draft_rules.offered_choice(choices, request.args.get("contract"))
         elif draft is not None:
             preselected = draft.contract_id
-        form = ContractStepForm(choices)
-        if request.method == "GET" and preselected is not None:
-            form.contract.data = str(preselected)
-        if form.validate_on_submit():
+        # A page only shown builds no form: the template writes the request's CSRF token (issue 20, P10).
+        form = ContractStepForm(choices) if request.method == "POST" else None
+        chosen = str(preselected) if preselected is not None else None
+        if form is not None and form.validate_on_submit():
             if draft is not None and str(draft.contract_id) == form.contract.data:
                 return redirect(self._first_step(draft))
             try:
@@ -91,8 +96,9 @@ class PortalOptionOrderView(PortalView):
                 return redirect(self._first_step(new))
         return self.render_template("portal/option_order/contract.html", form=form, choices=choices, draft=draft,
                                     step="contract", steps=STEPS, numbers_apply=True,
-                                    abandon_form=StepForm(prefix="abandon-"), contract_choice_rows=contract_choice_rows,
-                                    hidden_tag=hidden_tag)
+                                    wizard_steps=wizard_steps, abandon_form=abandon_form,
+                                    contract_choice_rows=contract_choice_rows, hidden_tag=hidden_tag,
+                                    csrf_input=csrf_input, chosen=form.contract.data if form is not None else chosen)
 
     def _first_step(self, draft) -> str:
         if number_rules.applies(draft.contract):
@@ -110,19 +116,27 @@ class PortalOptionOrderView(PortalView):
         if not number_rules.applies(current.contract):
             return redirect(url_for(".options", draft=current.id))
         step = service.number_step(customer, user, current.id)
-        form = NumberAddForm(step.locations)
-        if request.method == "POST" and form.validate():
+        # A page only shown builds no form (issue 20, P10): its untouched parts are kept per language, the
+        # CSRF input and the customer's locations written in Python (option_order_frame).
+        form = NumberAddForm(step.locations) if request.method == "POST" else None
+        if form is not None and form.validate():
             self._add_numbers(customer, user, current, form)
             if not form.has_errors:
                 flash(_("The numbers are noted in your option order."), "success")
                 return redirect(url_for(".numbers", draft=current.id))
             current = service.load(customer, user, draft)
             step = service.number_step(customer, user, current.id)
-        return self._page("numbers.html", current, "numbers", form=form, number_step=step,
-                          uploads={u.id: u for u in current.uploads}, action_form=StepForm(prefix="action-"),
-                          format_number=number_rules.format_number, porting_text=number_rules.porting_numbers_text,
-                          kinds=_kind_hints(), iso_date=date.fromisoformat, kept_field=kept_field,
-                          addition_rows=addition_rows)
+        # The draft's uploads are read only when an addition or the form names one (issue 20, P10).
+        uploads = ({u.id: u for u in draft_uploads(current)}
+                   if (form is not None and form.upload_id.data) or any(a.get("upload_id") for a in step.additions)
+                   else {})
+        if form is None:
+            form = BlankForm(lambda: NumberAddForm(()))
+        return self._page("numbers.html", current, "numbers", form=form, number_step=step, uploads=uploads,
+                          csrf_input=csrf_input, porting_text=number_rules.porting_numbers_text,
+                          kinds=_kind_hints(), kept_field=kept_field, kept_block=kept_block,
+                          untouched=isinstance(form, BlankForm), blank_add_hidden=blank_add_hidden,
+                          blank_location_field=blank_location_field, addition_rows=addition_rows, number_rows=number_rows)
 
     @staticmethod
     def _add_numbers(customer, user, draft, form) -> None:
@@ -179,9 +193,10 @@ class PortalOptionOrderView(PortalView):
         customer, user = self._who()
         current = service.load(customer, user, draft)
         lines = service.option_step(customer, user, current.id, today=_today())
-        form = StepForm()
+        # A page only shown builds no form: the template writes the request's CSRF token (issue 20, P10).
+        form = StepForm() if request.method == "POST" else None
         errors, entered = {}, {}
-        if request.method == "POST" and form.validate():
+        if form is not None and form.validate():
             entered = _entered_totals(lines, request.form)
             try:
                 service.choose_options(customer, user, current.id, entered, today=_today())
@@ -194,7 +209,7 @@ class PortalOptionOrderView(PortalView):
                 return redirect(url_for(".summary", draft=current.id))
         return self._page("options.html", current, "options", form=form, lines=lines, errors=errors,
                           entered=entered, today=_today(), back_url=self._previous_of_options(current),
-                          option_rows=option_rows)
+                          option_rows=option_rows, csrf_input=csrf_input)
 
     # --- step 4: summary and submit ------------------------------------------------------
     @expose("/<draft>/summary", methods=["GET", "POST"])
@@ -203,9 +218,10 @@ class PortalOptionOrderView(PortalView):
     def summary(self, draft):
         customer, user = self._who()
         current = service.load(customer, user, draft)
-        form = SubmitForm()
+        # A page only shown builds no form: the template writes the request's CSRF token (issue 20, P10).
+        form = SubmitForm() if request.method == "POST" else None
         problems = []
-        if request.method == "POST" and form.validate():
+        if form is not None and form.validate():
             try:
                 order = service.submit(customer, user, current.id, form.hotline_password.data, today=_today())
             except (Invalid, Forbidden) as exc:
@@ -220,7 +236,9 @@ class PortalOptionOrderView(PortalView):
             plan, problems = None, exc.messages
         return self._page("summary.html", current, "summary", form=form, plan=plan, problems=problems,
                           back_url=url_for(".options", draft=current.id), summary_rows=summary_rows,
-                          kept_field=kept_field)
+                          kept_field=kept_field, csrf_input=csrf_input, blank_form=SubmitForm,
+                          total_labels=(catalogue_text("Monthly total so far"), catalogue_text("New monthly total"),
+                                        catalogue_text("One-time total")))
 
     @staticmethod
     def _submitted(order):

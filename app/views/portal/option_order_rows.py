@@ -210,3 +210,43 @@ def addition_rows(step, uploads: dict, porting_text) -> Markup:
             f"{PAPERCLIP}{escape(upload.filename)}" if upload else "", escape(_item(addition, "key")), take_out,
         ))
     return joined(parts)
+
+
+NUMBER = ('\n        \n        <tr{0} data-number-id="{1}">\n          <td data-label="{2}">{3}</td>\n'
+          '          <td data-label="{4}">{5}</td>\n          <td data-label="{6}">{7}</td>\n'
+          '          <td data-label="{8}">\n            {9}\n          </td>\n        </tr>\n      ')
+NUMBER_LABELS = ("Number", "Location", "Status", "Action")
+NUMBER_BUTTON = ('\n            <button type="submit" name="{0}" value="{1}" class="btn btn-default btn-sm">{2}</button>'
+                 '\n            ')
+
+
+def number_rows(step) -> Markup:
+    """The `<tbody>` of step 2's numbers (R-WIZ-3): each with its status or removal mark and its button."""
+    labels = catalogue_texts(NUMBER_LABELS)
+    marked_text = catalogue_text("To be removed with this order")
+    keep, remove = catalogue_text("Keep %(number)s"), catalogue_text("Remove %(number)s")
+    locations = {location.id: escape(location.name) for location in step.locations}
+    statuses = {}
+    parts = ["\n      "]
+    for number in step.numbers:
+        marked = number.id in step.removals
+        text = str(number)
+        if number.location_id is None:
+            location = "–"
+        else:  # the contract's locations are loaded already; another one (if any) through the relationship
+            location = locations.get(number.location_id)
+            if location is None:
+                location = escape(number.location.name) if number.location else "–"
+        if marked:
+            status = f"<strong>{marked_text}</strong>"
+            button = NUMBER_BUTTON.format("keep", number.id, keep % {"number": text})
+        else:
+            status = statuses.get(number.status)
+            if status is None:
+                status = statuses[number.status] = escape(number.status.label)
+            button = (NUMBER_BUTTON.format("remove", number.id, remove % {"number": text})
+                      if number.status.value == "active" else "")
+        parts.append(NUMBER.format(' class="warning"' if marked else "", number.id, labels[0], escape(text),
+                                   labels[1], location, labels[2], status, labels[3], button))
+    parts.append("\n      ")
+    return joined(parts)
