@@ -5,11 +5,11 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import defer
 
 from app.extensions import db
-from app.models import Contract, ContractOption, Location, OptionType, PhoneNumber, Product, SipAccount
+from app.models import Contract, ContractOption, DslAccount, Location, OptionType, PhoneNumber, Product, SipAccount
 from app.models.enums import ContractStatus, OptionFeature, ProductKind
 from app.services.contract_terms import end_of_term, option_reduction_date
 from app.services.portal.language import english_page, in_language
@@ -127,6 +127,13 @@ class ContractDetail:
     end_is_termination: bool = False
     # Whether a SIP password is stored (read as a presence check in SQL: nothing decrypted to show it).
     sip_password_set: bool = False
+    # Whether the contract has a DSL account (read with the contract; the actions' gating needs it).
+    has_dsl_account: bool = False
+
+    @property
+    def accounts(self) -> tuple[bool, bool]:
+        """(has a SIP account, has a DSL account), as `gating.actions_for` reads them."""
+        return bool(self.sip_accounts), self.has_dsl_account
 
     @staticmethod
     def reducible_from(option: ContractOption) -> date:
@@ -146,7 +153,7 @@ def contract_detail(raw_id, today: date | None = None) -> ContractDetail:
     found = db.session.execute(_DETAIL_CONTRACT, tenant_params(owned_id_=parse_id(raw_id))).first()
     if found is None:
         raise NotFound()
-    contract, sip_password_set = found
+    contract, sip_password_set, has_dsl_account = found
     params = tenant_params(contract_id=contract.id)
     options = _booked_options(db.session.execute(_DETAIL_OPTIONS, params))
     locations = db.session.execute(_DETAIL_LOCATIONS, params).all()
@@ -173,6 +180,7 @@ def contract_detail(raw_id, today: date | None = None) -> ContractDetail:
         has_sip=bool(sip_accounts) or sip_password_set,
         end_is_termination=end_is_termination,
         sip_password_set=sip_password_set,
+        has_dsl_account=has_dsl_account,
     )
 
 
@@ -214,9 +222,14 @@ def _booked_options(rows) -> list[BookedOption]:
 
 
 # The detail's contract as `get_owned_or_404` reads it, but with the SIP password's presence instead of the
-# password: the page only says whether there is one, so it is not decrypted (issue 20, P10).
-_DETAIL_CONTRACT = scoped_template(Contract, Contract, Contract.sip_password.is_not(None).label("sip_password_set")) \
-    .options(defer(Contract.sip_password)).where(Contract.id == bindparam("owned_id_"))
+# password: the page only says whether there is one, so it is not decrypted (issue 20, P10); and whether the
+# contract has a DSL account (the same customer's, as the contract), which the actions' gating would read in a
+# statement of its own.
+_DETAIL_CONTRACT = scoped_template(
+    Contract, Contract, Contract.sip_password.is_not(None).label("sip_password_set"),
+    exists().where(DslAccount.customer_id == Contract.customer_id, DslAccount.contract_id == Contract.id)
+    .label("has_dsl_account"),
+).options(defer(Contract.sip_password)).where(Contract.id == bindparam("owned_id_"))
 # The detail's statements, built once per process (issue 20); run with tenant_params(contract_id=...).
 # Plain rows of the shown columns: the page reads them, nothing is changed through them.
 _DETAIL_OPTIONS = scoped_template(

@@ -55,7 +55,7 @@ class PortalContractView(PortalView):
                                     t=contract_texts(), sign_in_again_url=sign_in_again_url(),
                                     accounting_phone=current_app.config["ACCOUNTING_PHONE"],
                                     panel_timeout_ms=panel_timeout_ms(),
-                                    actions=actions_block(detail.contract, detail.options, detail.sip_password_set),
+                                    actions=actions_block(detail.contract, detail.options, detail.sip_password_set, detail.accounts),
                                     option_rows=option_rows,
                                     portings=porting.contract_portings(detail.contract.id))
 
