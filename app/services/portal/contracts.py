@@ -14,6 +14,7 @@ from app.models.enums import ContractStatus, OptionFeature, ProductKind
 from app.services.contract_terms import end_of_term, option_reduction_date
 from app.services.portal.language import english_page, in_language
 from app.services.portal.paging import KeptPages, Page, Sort, order_by, parse_sort
+from app.services.portal.plain import plain_rows
 from app.services.provisioning.base import DEFAULT_SIP_PROXY
 from app.services.errors import NotFound
 from app.services.tenancy import get_owned_or_404, parse_id, scoped_template, tenant_params
@@ -155,10 +156,10 @@ def contract_detail(raw_id, today: date | None = None) -> ContractDetail:
         raise NotFound()
     contract, sip_password_set, has_dsl_account = found
     params = tenant_params(contract_id=contract.id)
-    options = _booked_options(db.session.execute(_DETAIL_OPTIONS, params))
-    locations = db.session.execute(_DETAIL_LOCATIONS, params).all()
-    numbers = db.session.execute(_DETAIL_NUMBERS, params).all()
-    sip_accounts = db.session.execute(_DETAIL_SIP_ACCOUNTS, params).all()
+    options = _booked_options(plain_rows(_DETAIL_OPTIONS, params))
+    locations = plain_rows(_DETAIL_LOCATIONS, params).all()
+    numbers = plain_rows(_DETAIL_NUMBERS, params).all()
+    sip_accounts = plain_rows(_DETAIL_SIP_ACCOUNTS, params).all()
     blocks = {location.id: LocationBlock(location) for location in locations}
     general = []
     for option in options:

@@ -26,6 +26,7 @@ from app.models.bilingual import localized_column, page_language
 from app.models.enums import ContractStatus, OrderStatus, TicketStatus
 from app.services import audit
 from app.services.contract_terms import minimum_term_end, notice_deadline
+from app.services.portal.plain import plain_rows
 from app.services.tenancy import current_customer, own_customer_template, scoped, scoped_template, tenant_params
 
 OPEN_ORDER_STATUSES = (OrderStatus.OFFER_CREATED, OrderStatus.OFFER_ACCEPTED, OrderStatus.PROVISIONING,
@@ -104,7 +105,7 @@ def overview(orders: bool, tickets: bool, invoices: bool, contracts: bool = Fals
     was 7 to 10)."""
     result = Overview()
     today = today or date.today()
-    counts = db.session.execute(_counts_statement(contracts, orders, tickets), tenant_params()).one()._asdict()
+    counts = plain_rows(_counts_statement(contracts, orders, tickets), tenant_params()).one()._asdict()
     result.company_name, result.customer_number = counts["company_name"], counts["customer_number"]
     if contracts:
         result.contracts = contracts_at_a_glance(today, {status: counts[status.value] for status in ContractStatus})
@@ -113,7 +114,7 @@ def overview(orders: bool, tickets: bool, invoices: bool, contracts: bool = Fals
     if tickets:
         result.tickets = ticket_figures((counts["open_tickets"], counts["flagged_tickets"]))
     if invoices:
-        row = db.session.execute(_LATEST_INVOICE, tenant_params()).first()
+        row = plain_rows(_LATEST_INVOICE, tenant_params()).first()
         result.latest_invoice = LatestInvoice(*row) if row is not None else None
     return result
 
@@ -146,7 +147,7 @@ def contracts_at_a_glance(today: date, by_status: dict[ContractStatus, int] | No
         for status, count in db.session.execute(
                 scoped(Contract, Contract.status, func.count(Contract.id)).group_by(Contract.status)):
             by_status[status] = count
-    blocked = [ContractRef(row.id, row.contract_number, row.product) for row in db.session.execute(
+    blocked = [ContractRef(row.id, row.contract_number, row.product) for row in plain_rows(
         _blocked_statement(page_language()), tenant_params())] if by_status[ContractStatus.BLOCKED] else []
     upcoming = upcoming_term_dates(today) if by_status[ContractStatus.ACTIVE] or by_status[
         ContractStatus.BLOCKED] else []
@@ -163,7 +164,7 @@ def upcoming_term_dates(today: date, days: int = UPCOMING_DAYS) -> list[TermDate
     """
     horizon = today + timedelta(days=days)
     found: list[TermDate] = []
-    rows = db.session.execute(_running_terms_statement(page_language()), tenant_params()).tuples()
+    rows = plain_rows(_running_terms_statement(page_language()), tenant_params()).tuples()
     # Unpacked tuples, not named attributes: a big customer has hundreds of running contracts (issue 20, P10).
     for contract_id, number, start, minimum_months, notice_months, renewal_months, product in rows:
         minimum_end, deadline = _term_dates_within(start, minimum_months, notice_months, renewal_months, today, horizon)
@@ -221,7 +222,7 @@ def ticket_figures(counts: tuple[int, int] | None = None) -> TicketFigures:
             func.coalesce(func.sum(case((Ticket.contact_support.is_(True), 1), else_=0)), 0),
         ).where(Ticket.status != TicketStatus.CLOSED)).one()
     open_count, flagged = counts
-    flagged_tickets = db.session.execute(_FLAGGED_TICKETS, tenant_params()).all() if flagged else []
+    flagged_tickets = plain_rows(_FLAGGED_TICKETS, tenant_params()).all() if flagged else []
     return TicketFigures(open=int(open_count), flagged=int(flagged), flagged_tickets=flagged_tickets)
 
 
