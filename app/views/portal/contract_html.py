@@ -13,10 +13,11 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from flask import current_app, request
+from markupsafe import escape
 
 from app.i18n import request_locale_code
 from app.views.list_html import list_url
-from app.views.row_html import catalogue_text
+from app.views.row_html import catalogue_text, url_around_id
 
 
 def _texts() -> dict:
@@ -75,6 +76,17 @@ def contract_texts() -> SimpleNamespace:
         # Formatted with no variables as Jinja's `_()` formats its text ("%%" -> "%").
         texts = cache[code] = SimpleNamespace(**{name: text % {} for name, text in _texts().items()})
     return texts
+
+
+def technical_url(contract_id: int):
+    """`url_for("PortalContractView.technical", pk=contract_id)`, escaped: the URL around the id kept per
+    worker and script root (no customer data), the id filled in per request."""
+    cache = current_app.extensions.setdefault("eservice_contract_links", {})
+    parts = cache.get(request.script_root)
+    if parts is None:
+        parts = cache[request.script_root] = url_around_id("PortalContractView.technical")
+    before, after = parts
+    return before + "/" + escape(contract_id) + "/" + after
 
 
 def sign_in_again_url() -> str:
