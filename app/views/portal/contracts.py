@@ -57,7 +57,8 @@ class PortalContractView(PortalView):
                                     technical_url=technical_url,
                                     accounting_phone=current_app.config["ACCOUNTING_PHONE"],
                                     panel_timeout_ms=panel_timeout_ms(),
-                                    actions=actions_block(detail.contract, detail.options, detail.sip_password_set, detail.accounts),
+                                    actions=actions_block(detail.contract, detail.options, detail.sip_password_set,
+                                                          detail.accounts),
                                     option_rows=option_rows,
                                     portings=porting.contract_portings(detail.contract.id))
 
