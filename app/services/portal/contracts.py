@@ -9,7 +9,8 @@ from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import defer
 
 from app.extensions import db
-from app.models import Contract, ContractOption, DslAccount, Location, OptionType, PhoneNumber, Product, SipAccount
+from app.models import (Contract, ContractOption, DslAccount, Location, OptionType, Order, OrderItem, PhoneNumber, Product,
+                        ProvisioningChange, SipAccount)
 from app.models.enums import ContractStatus, OptionFeature, ProductKind
 from app.services.contract_terms import end_of_term, option_reduction_date
 from app.services.portal.language import english_page, in_language
@@ -130,6 +131,9 @@ class ContractDetail:
     sip_password_set: bool = False
     # Whether the contract has a DSL account (read with the contract; the actions' gating needs it).
     has_dsl_account: bool = False
+    # Whether the contract has self-care changes and porting items: their lists are read only if so.
+    has_changes: bool = True
+    has_portings: bool = True
 
     @property
     def accounts(self) -> tuple[bool, bool]:
@@ -154,7 +158,7 @@ def contract_detail(raw_id, today: date | None = None) -> ContractDetail:
     found = db.session.execute(_DETAIL_CONTRACT, tenant_params(owned_id_=parse_id(raw_id))).first()
     if found is None:
         raise NotFound()
-    contract, sip_password_set, has_dsl_account = found
+    contract, sip_password_set, has_dsl_account, has_changes, has_portings = found
     params = tenant_params(contract_id=contract.id)
     options = _booked_options(plain_rows(_DETAIL_OPTIONS, params))
     locations = plain_rows(_DETAIL_LOCATIONS, params).all()
@@ -182,6 +186,8 @@ def contract_detail(raw_id, today: date | None = None) -> ContractDetail:
         end_is_termination=end_is_termination,
         sip_password_set=sip_password_set,
         has_dsl_account=has_dsl_account,
+        has_changes=has_changes,
+        has_portings=has_portings,
     )
 
 
@@ -223,13 +229,18 @@ def _booked_options(rows) -> list[BookedOption]:
 
 
 # The detail's contract as `get_owned_or_404` reads it, but with the SIP password's presence instead of the
-# password: the page only says whether there is one, so it is not decrypted (issue 20, P10); and whether the
-# contract has a DSL account (the same customer's, as the contract), which the actions' gating would read in a
-# statement of its own.
+# password: the page only says whether there is one, so it is not decrypted (issue 20, P10); whether the
+# contract has a DSL account, which the actions' gating would read in a statement of its own; and whether it
+# has self-care changes and porting items, whose lists (entities) are read only when there are some. Each
+# EXISTS is limited to the contract's customer, the signed-in one.
 _DETAIL_CONTRACT = scoped_template(
     Contract, Contract, Contract.sip_password.is_not(None).label("sip_password_set"),
     exists().where(DslAccount.customer_id == Contract.customer_id, DslAccount.contract_id == Contract.id)
     .label("has_dsl_account"),
+    exists().where(ProvisioningChange.customer_id == Contract.customer_id,
+                   ProvisioningChange.contract_id == Contract.id).label("has_changes"),
+    exists().where(OrderItem.customer_id == Contract.customer_id, OrderItem.porting_state.is_not(None),
+                   OrderItem.order_id == Order.id, Order.contract_id == Contract.id).label("has_portings"),
 ).options(defer(Contract.sip_password)).where(Contract.id == bindparam("owned_id_"))
 # The detail's statements, built once per process (issue 20); run with tenant_params(contract_id=...).
 # Plain rows of the shown columns: the page reads them, nothing is changed through them.

@@ -58,9 +58,10 @@ class PortalContractView(PortalView):
                                     accounting_phone=current_app.config["ACCOUNTING_PHONE"],
                                     panel_timeout_ms=panel_timeout_ms(),
                                     actions=actions_block(detail.contract, detail.options, detail.sip_password_set,
-                                                          detail.accounts),
+                                                          detail.accounts, detail.has_changes),
                                     option_rows=option_rows,
-                                    portings=porting.contract_portings(detail.contract.id))
+                                    portings=porting.contract_portings(detail.contract.id) if detail.has_portings
+                                    else [])
 
     @expose("/<pk>/technical")
     @signed_in_or_401
