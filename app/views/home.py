@@ -70,12 +70,14 @@ class HomeView(IndexView):
             may["sign_on"] = _may("can_sign_on", "PortalCloudPhone")
             may["customer_password"] = _may("can_customer_password", "PortalHome")
             today = date.today()
+            summary = overview.overview(orders=may["orders"], tickets=may["tickets"], invoices=may["invoices"],
+                                        contracts=may["contracts"], today=today, cloud_phone=may["cloud_phone"])
             context = dict(
                 may=may,
                 today=today,
-                summary=overview.overview(orders=may["orders"], tickets=may["tickets"], invoices=may["invoices"],
-                                          contracts=may["contracts"], today=today),
-                cloud_phone=contracts.cloud_phone_contracts(1, HOME_CLOUD_PHONE_SHOWN) if may["cloud_phone"] else None,
+                summary=summary,
+                cloud_phone=contracts.first_cloud_phone_contracts(summary.cloud_phone_total, HOME_CLOUD_PHONE_SHOWN)
+                if may["cloud_phone"] else None,
                 config=current_app.config,
                 upcoming_days=overview.UPCOMING_DAYS,
                 t=home_texts(), list_url=list_url, contract_url=url_before_id("PortalContractView.show"),

@@ -4,13 +4,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from math import ceil
 
 from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import defer
 
 from app.extensions import db
-from app.models import (Contract, ContractOption, DslAccount, Location, OptionType, Order, OrderItem, PhoneNumber, Product,
-                        ProvisioningChange, SipAccount)
+from app.models import (Contract, ContractOption, DslAccount, Location, OptionType, Order, OrderItem, PhoneNumber,
+                        Product, ProvisioningChange, SipAccount)
 from app.models.enums import ContractStatus, OptionFeature, ProductKind
 from app.services.contract_terms import end_of_term, option_reduction_date
 from app.services.portal.language import english_page, in_language
@@ -58,17 +59,31 @@ def _list_pages(sort_key: str, descending: bool, by_status: bool) -> KeptPages:
 
 def cloud_phone_contracts(page: int = 1, per_page: int | None = None) -> Page:
     """R-PBX-1: one page of the customer's cloud.phone contracts that are not terminated."""
-    found = _CLOUD_PHONE.page(tenant_params(), page, per_page)
+    found = CLOUD_PHONE_PAGES.page(tenant_params(), page, per_page)
+    found.items = _cloud_phone_items(found.items)
+    return found
+
+
+def first_cloud_phone_contracts(total: int, per_page: int) -> Page:
+    """`cloud_phone_contracts(1, per_page)` when the count is known (the start page reads it with its other
+    counts, `overview.overview(cloud_phone=True)`): the same page, without the count's statement, and no
+    statement at all when there is none."""
+    if not total:
+        return Page(items=[], page=1, pages=1, total=0)
+    rows = plain_rows(CLOUD_PHONE_PAGES.rows, tenant_params(page_limit_=per_page, page_offset_=0))
+    return Page(items=_cloud_phone_items(rows), page=1, pages=max(1, ceil(total / per_page)), total=total)
+
+
+def _cloud_phone_items(rows) -> list[CloudPhoneContract]:
     english = english_page()
     products = {}
     items = []
-    for contract_id, contract_number, status, product_id, name, name_en in found.items:
+    for contract_id, contract_number, status, product_id, name, name_en in rows:
         product = products.get(product_id)
         if product is None:
             product = products[product_id] = ShownProduct(in_language(name, name_en, english))
         items.append(CloudPhoneContract(contract_id, contract_number, status, product))
-    found.items = items
-    return found
+    return items
 
 
 class ShownProduct:
@@ -94,7 +109,7 @@ class CloudPhoneContract:
 
 
 # Built once per process (issue 20); the customer comes with tenant_params() on each request.
-_CLOUD_PHONE = KeptPages(scoped_template(
+CLOUD_PHONE_PAGES = KeptPages(scoped_template(
     Contract, Contract.id, Contract.contract_number, Contract.status, Product.id, Product.name, Product.name_en,
 ).join(Product, Product.id == Contract.product_id).where(
     Product.kind == ProductKind.CLOUD_PHONE,

@@ -26,6 +26,7 @@ from app.models.bilingual import localized_column, page_language
 from app.models.enums import ContractStatus, OrderStatus, TicketStatus
 from app.services import audit
 from app.services.contract_terms import minimum_term_end, notice_deadline
+from app.services.portal.contracts import CLOUD_PHONE_PAGES
 from app.services.portal.plain import plain_rows
 from app.services.tenancy import current_customer, own_customer_template, scoped, scoped_template, tenant_params
 
@@ -86,6 +87,8 @@ class Overview:
     open_offers: int | None = None
     tickets: TicketFigures | None = None
     latest_invoice: LatestInvoice | None = None
+    # The customer's cloud.phone contracts not terminated (R-PBX-1; read with the counts when asked for).
+    cloud_phone_total: int | None = None
     # The customer's name and number for the page's heading (read with the counts).
     company_name: str | None = None
     customer_number: str | None = None
@@ -96,7 +99,7 @@ class Overview:
 
 
 def overview(orders: bool, tickets: bool, invoices: bool, contracts: bool = False,
-             today: date | None = None) -> Overview:
+             today: date | None = None, cloud_phone: bool = False) -> Overview:
     """The dashboard's figures; only those the user may see are read.
 
     Every count the page shows (contracts per status, open orders and offers, open and flagged tickets)
@@ -105,8 +108,10 @@ def overview(orders: bool, tickets: bool, invoices: bool, contracts: bool = Fals
     was 7 to 10)."""
     result = Overview()
     today = today or date.today()
-    counts = plain_rows(_counts_statement(contracts, orders, tickets), tenant_params()).one()._asdict()
+    counts = plain_rows(_counts_statement(contracts, orders, tickets, cloud_phone), tenant_params()).one()._asdict()
     result.company_name, result.customer_number = counts["company_name"], counts["customer_number"]
+    if cloud_phone:
+        result.cloud_phone_total = int(counts["cloud_phone"])
     if contracts:
         result.contracts = contracts_at_a_glance(today, {status: counts[status.value] for status in ContractStatus})
     if orders:
@@ -119,8 +124,8 @@ def overview(orders: bool, tickets: bool, invoices: bool, contracts: bool = Fals
     return result
 
 
-@lru_cache(maxsize=8)
-def _counts_statement(contracts: bool, orders: bool, tickets: bool):
+@lru_cache(maxsize=16)
+def _counts_statement(contracts: bool, orders: bool, tickets: bool, cloud_phone: bool = False):
     """The start page's counts as one row of scalar subqueries, built once per process and set of parts;
     each subquery is limited to the customer (`scoped_template`), whose id comes with `tenant_params()`.
     The customer's name and number come along for the heading."""
@@ -136,6 +141,8 @@ def _counts_statement(contracts: bool, orders: bool, tickets: bool):
     if tickets:
         columns += [("open_tickets", scoped_template(Ticket, func.count()).where(Ticket.status != TicketStatus.CLOSED)),
                     ("flagged_tickets", scoped_template(Ticket, func.count()).where(_FLAGGED_OPEN))]
+    if cloud_phone:  # the count the cloud.phone list pages by (R-PBX-1)
+        columns.append(("cloud_phone", CLOUD_PHONE_PAGES.count))
     return select(*(statement.scalar_subquery().label(name) for name, statement in columns))
 
 
