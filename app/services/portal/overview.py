@@ -171,7 +171,7 @@ def upcoming_term_dates(today: date, days: int = UPCOMING_DAYS) -> list[TermDate
     """
     horizon = today + timedelta(days=days)
     found: list[TermDate] = []
-    rows = plain_rows(_running_terms_statement(page_language()), tenant_params()).tuples()
+    rows = plain_rows(_running_terms_statement(page_language()), tenant_params()).tuples().all()  # one fetchall
     # Unpacked tuples, not named attributes: a big customer has hundreds of running contracts (issue 20, P10).
     for contract_id, number, start, minimum_months, notice_months, renewal_months, product in rows:
         minimum_end, deadline = _term_dates_within(start, minimum_months, notice_months, renewal_months, today, horizon)
