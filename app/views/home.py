@@ -10,7 +10,10 @@ from flask_babel import lazy_gettext as _l
 
 from app.services.portal import contracts, overview
 from app.services.portal.overview import reveal_hotline_password
+from app.views.home_html import home_texts
+from app.views.list_html import list_url
 from app.views.portal.base import customer_users_only, object_ids, signed_in_or_401
+from app.views.row_html import url_before_id
 
 # The back-office staff's landing: shortcuts to the lists they work most (each shown only if allowed).
 STAFF_SHORTCUTS = (
@@ -67,14 +70,18 @@ class HomeView(IndexView):
             may["sign_on"] = _may("can_sign_on", "PortalCloudPhone")
             may["customer_password"] = _may("can_customer_password", "PortalHome")
             today = date.today()
+            summary = overview.overview(orders=may["orders"], tickets=may["tickets"], invoices=may["invoices"],
+                                        contracts=may["contracts"], today=today, cloud_phone=may["cloud_phone"])
             context = dict(
                 may=may,
                 today=today,
-                summary=overview.overview(orders=may["orders"], tickets=may["tickets"], invoices=may["invoices"],
-                                          contracts=may["contracts"], today=today),
-                cloud_phone=contracts.cloud_phone_contracts(1, HOME_CLOUD_PHONE_SHOWN) if may["cloud_phone"] else None,
+                summary=summary,
+                cloud_phone=contracts.first_cloud_phone_contracts(summary.cloud_phone_total, HOME_CLOUD_PHONE_SHOWN)
+                if may["cloud_phone"] else None,
                 config=current_app.config,
                 upcoming_days=overview.UPCOMING_DAYS,
+                t=home_texts(), list_url=list_url, contract_url=url_before_id("PortalContractView.show"),
+                ticket_url=url_before_id("PortalTicketView.show"),
             )
         return self.render_template(self.index_template, appbuilder=self.appbuilder, user=user, **context)
 

@@ -4,16 +4,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from math import ceil
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, exists, select
 from sqlalchemy.orm import defer
 
 from app.extensions import db
-from app.models import Contract, ContractOption, Location, OptionType, PhoneNumber, Product, SipAccount
+from app.models import (Contract, ContractOption, DslAccount, Location, OptionType, Order, OrderItem, PhoneNumber,
+                        Product, ProvisioningChange, SipAccount)
 from app.models.enums import ContractStatus, OptionFeature, ProductKind
 from app.services.contract_terms import end_of_term, option_reduction_date
 from app.services.portal.language import english_page, in_language
 from app.services.portal.paging import KeptPages, Page, Sort, order_by, parse_sort
+from app.services.portal.plain import plain_rows
 from app.services.provisioning.base import DEFAULT_SIP_PROXY
 from app.services.errors import NotFound
 from app.services.tenancy import get_owned_or_404, parse_id, scoped_template, tenant_params
@@ -56,17 +59,31 @@ def _list_pages(sort_key: str, descending: bool, by_status: bool) -> KeptPages:
 
 def cloud_phone_contracts(page: int = 1, per_page: int | None = None) -> Page:
     """R-PBX-1: one page of the customer's cloud.phone contracts that are not terminated."""
-    found = _CLOUD_PHONE.page(tenant_params(), page, per_page)
+    found = CLOUD_PHONE_PAGES.page(tenant_params(), page, per_page)
+    found.items = _cloud_phone_items(found.items)
+    return found
+
+
+def first_cloud_phone_contracts(total: int, per_page: int) -> Page:
+    """`cloud_phone_contracts(1, per_page)` when the count is known (the start page reads it with its other
+    counts, `overview.overview(cloud_phone=True)`): the same page, without the count's statement, and no
+    statement at all when there is none."""
+    if not total:
+        return Page(items=[], page=1, pages=1, total=0)
+    rows = plain_rows(CLOUD_PHONE_PAGES.rows, tenant_params(page_limit_=per_page, page_offset_=0))
+    return Page(items=_cloud_phone_items(rows), page=1, pages=max(1, ceil(total / per_page)), total=total)
+
+
+def _cloud_phone_items(rows) -> list[CloudPhoneContract]:
     english = english_page()
     products = {}
     items = []
-    for contract_id, contract_number, status, product_id, name, name_en in found.items:
+    for contract_id, contract_number, status, product_id, name, name_en in rows:
         product = products.get(product_id)
         if product is None:
             product = products[product_id] = ShownProduct(in_language(name, name_en, english))
         items.append(CloudPhoneContract(contract_id, contract_number, status, product))
-    found.items = items
-    return found
+    return items
 
 
 class ShownProduct:
@@ -92,7 +109,7 @@ class CloudPhoneContract:
 
 
 # Built once per process (issue 20); the customer comes with tenant_params() on each request.
-_CLOUD_PHONE = KeptPages(scoped_template(
+CLOUD_PHONE_PAGES = KeptPages(scoped_template(
     Contract, Contract.id, Contract.contract_number, Contract.status, Product.id, Product.name, Product.name_en,
 ).join(Product, Product.id == Contract.product_id).where(
     Product.kind == ProductKind.CLOUD_PHONE,
@@ -127,6 +144,16 @@ class ContractDetail:
     end_is_termination: bool = False
     # Whether a SIP password is stored (read as a presence check in SQL: nothing decrypted to show it).
     sip_password_set: bool = False
+    # Whether the contract has a DSL account (read with the contract; the actions' gating needs it).
+    has_dsl_account: bool = False
+    # Whether the contract has self-care changes and porting items: their lists are read only if so.
+    has_changes: bool = True
+    has_portings: bool = True
+
+    @property
+    def accounts(self) -> tuple[bool, bool]:
+        """(has a SIP account, has a DSL account), as `gating.actions_for` reads them."""
+        return bool(self.sip_accounts), self.has_dsl_account
 
     @staticmethod
     def reducible_from(option: ContractOption) -> date:
@@ -146,12 +173,12 @@ def contract_detail(raw_id, today: date | None = None) -> ContractDetail:
     found = db.session.execute(_DETAIL_CONTRACT, tenant_params(owned_id_=parse_id(raw_id))).first()
     if found is None:
         raise NotFound()
-    contract, sip_password_set = found
+    contract, sip_password_set, has_dsl_account, has_changes, has_portings = found
     params = tenant_params(contract_id=contract.id)
-    options = _booked_options(db.session.execute(_DETAIL_OPTIONS, params))
-    locations = db.session.execute(_DETAIL_LOCATIONS, params).all()
-    numbers = db.session.execute(_DETAIL_NUMBERS, params).all()
-    sip_accounts = db.session.execute(_DETAIL_SIP_ACCOUNTS, params).all()
+    options = _booked_options(plain_rows(_DETAIL_OPTIONS, params))
+    locations = plain_rows(_DETAIL_LOCATIONS, params).all()
+    numbers = plain_rows(_DETAIL_NUMBERS, params).all()
+    sip_accounts = plain_rows(_DETAIL_SIP_ACCOUNTS, params).all()
     blocks = {location.id: LocationBlock(location) for location in locations}
     general = []
     for option in options:
@@ -173,6 +200,9 @@ def contract_detail(raw_id, today: date | None = None) -> ContractDetail:
         has_sip=bool(sip_accounts) or sip_password_set,
         end_is_termination=end_is_termination,
         sip_password_set=sip_password_set,
+        has_dsl_account=has_dsl_account,
+        has_changes=has_changes,
+        has_portings=has_portings,
     )
 
 
@@ -214,9 +244,19 @@ def _booked_options(rows) -> list[BookedOption]:
 
 
 # The detail's contract as `get_owned_or_404` reads it, but with the SIP password's presence instead of the
-# password: the page only says whether there is one, so it is not decrypted (issue 20, P10).
-_DETAIL_CONTRACT = scoped_template(Contract, Contract, Contract.sip_password.is_not(None).label("sip_password_set")) \
-    .options(defer(Contract.sip_password)).where(Contract.id == bindparam("owned_id_"))
+# password: the page only says whether there is one, so it is not decrypted (issue 20, P10); whether the
+# contract has a DSL account, which the actions' gating would read in a statement of its own; and whether it
+# has self-care changes and porting items, whose lists (entities) are read only when there are some. Each
+# EXISTS is limited to the contract's customer, the signed-in one.
+_DETAIL_CONTRACT = scoped_template(
+    Contract, Contract, Contract.sip_password.is_not(None).label("sip_password_set"),
+    exists().where(DslAccount.customer_id == Contract.customer_id, DslAccount.contract_id == Contract.id)
+    .label("has_dsl_account"),
+    exists().where(ProvisioningChange.customer_id == Contract.customer_id,
+                   ProvisioningChange.contract_id == Contract.id).label("has_changes"),
+    exists().where(OrderItem.customer_id == Contract.customer_id, OrderItem.porting_state.is_not(None),
+                   OrderItem.order_id == Order.id, Order.contract_id == Contract.id).label("has_portings"),
+).options(defer(Contract.sip_password)).where(Contract.id == bindparam("owned_id_"))
 # The detail's statements, built once per process (issue 20); run with tenant_params(contract_id=...).
 # Plain rows of the shown columns: the page reads them, nothing is changed through them.
 _DETAIL_OPTIONS = scoped_template(

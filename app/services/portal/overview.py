@@ -26,6 +26,8 @@ from app.models.bilingual import localized_column, page_language
 from app.models.enums import ContractStatus, OrderStatus, TicketStatus
 from app.services import audit
 from app.services.contract_terms import minimum_term_end, notice_deadline
+from app.services.portal.contracts import CLOUD_PHONE_PAGES
+from app.services.portal.plain import plain_rows
 from app.services.tenancy import current_customer, own_customer_template, scoped, scoped_template, tenant_params
 
 OPEN_ORDER_STATUSES = (OrderStatus.OFFER_CREATED, OrderStatus.OFFER_ACCEPTED, OrderStatus.PROVISIONING,
@@ -85,6 +87,8 @@ class Overview:
     open_offers: int | None = None
     tickets: TicketFigures | None = None
     latest_invoice: LatestInvoice | None = None
+    # The customer's cloud.phone contracts not terminated (R-PBX-1; read with the counts when asked for).
+    cloud_phone_total: int | None = None
     # The customer's name and number for the page's heading (read with the counts).
     company_name: str | None = None
     customer_number: str | None = None
@@ -95,7 +99,7 @@ class Overview:
 
 
 def overview(orders: bool, tickets: bool, invoices: bool, contracts: bool = False,
-             today: date | None = None) -> Overview:
+             today: date | None = None, cloud_phone: bool = False) -> Overview:
     """The dashboard's figures; only those the user may see are read.
 
     Every count the page shows (contracts per status, open orders and offers, open and flagged tickets)
@@ -104,8 +108,10 @@ def overview(orders: bool, tickets: bool, invoices: bool, contracts: bool = Fals
     was 7 to 10)."""
     result = Overview()
     today = today or date.today()
-    counts = db.session.execute(_counts_statement(contracts, orders, tickets), tenant_params()).one()._asdict()
+    counts = plain_rows(_counts_statement(contracts, orders, tickets, cloud_phone), tenant_params()).one()._asdict()
     result.company_name, result.customer_number = counts["company_name"], counts["customer_number"]
+    if cloud_phone:
+        result.cloud_phone_total = int(counts["cloud_phone"])
     if contracts:
         result.contracts = contracts_at_a_glance(today, {status: counts[status.value] for status in ContractStatus})
     if orders:
@@ -113,13 +119,13 @@ def overview(orders: bool, tickets: bool, invoices: bool, contracts: bool = Fals
     if tickets:
         result.tickets = ticket_figures((counts["open_tickets"], counts["flagged_tickets"]))
     if invoices:
-        row = db.session.execute(_LATEST_INVOICE, tenant_params()).first()
+        row = plain_rows(_LATEST_INVOICE, tenant_params()).first()
         result.latest_invoice = LatestInvoice(*row) if row is not None else None
     return result
 
 
-@lru_cache(maxsize=8)
-def _counts_statement(contracts: bool, orders: bool, tickets: bool):
+@lru_cache(maxsize=16)
+def _counts_statement(contracts: bool, orders: bool, tickets: bool, cloud_phone: bool = False):
     """The start page's counts as one row of scalar subqueries, built once per process and set of parts;
     each subquery is limited to the customer (`scoped_template`), whose id comes with `tenant_params()`.
     The customer's name and number come along for the heading."""
@@ -135,6 +141,8 @@ def _counts_statement(contracts: bool, orders: bool, tickets: bool):
     if tickets:
         columns += [("open_tickets", scoped_template(Ticket, func.count()).where(Ticket.status != TicketStatus.CLOSED)),
                     ("flagged_tickets", scoped_template(Ticket, func.count()).where(_FLAGGED_OPEN))]
+    if cloud_phone:  # the count the cloud.phone list pages by (R-PBX-1)
+        columns.append(("cloud_phone", CLOUD_PHONE_PAGES.count))
     return select(*(statement.scalar_subquery().label(name) for name, statement in columns))
 
 
@@ -146,7 +154,7 @@ def contracts_at_a_glance(today: date, by_status: dict[ContractStatus, int] | No
         for status, count in db.session.execute(
                 scoped(Contract, Contract.status, func.count(Contract.id)).group_by(Contract.status)):
             by_status[status] = count
-    blocked = [ContractRef(row.id, row.contract_number, row.product) for row in db.session.execute(
+    blocked = [ContractRef(row.id, row.contract_number, row.product) for row in plain_rows(
         _blocked_statement(page_language()), tenant_params())] if by_status[ContractStatus.BLOCKED] else []
     upcoming = upcoming_term_dates(today) if by_status[ContractStatus.ACTIVE] or by_status[
         ContractStatus.BLOCKED] else []
@@ -163,7 +171,7 @@ def upcoming_term_dates(today: date, days: int = UPCOMING_DAYS) -> list[TermDate
     """
     horizon = today + timedelta(days=days)
     found: list[TermDate] = []
-    rows = db.session.execute(_running_terms_statement(page_language()), tenant_params()).tuples()
+    rows = plain_rows(_running_terms_statement(page_language()), tenant_params()).tuples().all()  # one fetchall
     # Unpacked tuples, not named attributes: a big customer has hundreds of running contracts (issue 20, P10).
     for contract_id, number, start, minimum_months, notice_months, renewal_months, product in rows:
         minimum_end, deadline = _term_dates_within(start, minimum_months, notice_months, renewal_months, today, horizon)
@@ -221,7 +229,7 @@ def ticket_figures(counts: tuple[int, int] | None = None) -> TicketFigures:
             func.coalesce(func.sum(case((Ticket.contact_support.is_(True), 1), else_=0)), 0),
         ).where(Ticket.status != TicketStatus.CLOSED)).one()
     open_count, flagged = counts
-    flagged_tickets = db.session.execute(_FLAGGED_TICKETS, tenant_params()).all() if flagged else []
+    flagged_tickets = plain_rows(_FLAGGED_TICKETS, tenant_params()).all() if flagged else []
     return TicketFigures(open=int(open_count), flagged=int(flagged), flagged_tickets=flagged_tickets)
 
 

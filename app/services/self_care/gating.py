@@ -78,17 +78,20 @@ def _sip_password_set(contract, known: bool | None) -> bool:
     return (contract.sip_password is not None) if known is None else known
 
 
-def actions_for(contract, today: date | None = None, options=None, sip_password_set: bool | None = None) -> Actions:
+def actions_for(contract, today: date | None = None, options=None, sip_password_set: bool | None = None,
+                accounts: tuple[bool, bool] | None = None) -> Actions:
     """The actions `contract` offers now (R-SIP-7: no option, no button; R-CON-5: changes only when Aktiv).
     `options`: all the contract's options, when the caller has read them (saves their statement);
-    `sip_password_set`: whether a SIP password is stored, when the caller has read that (saves a decrypt)."""
+    `sip_password_set`: whether a SIP password is stored, when the caller has read that (saves a decrypt);
+    `accounts`: (has a SIP account, has a DSL account) of the contract, when the caller has read them
+    for the same customer (saves their statement)."""
     features = booked_features(contract, today, options)
     kind = contract.product.kind
     active = contract.allows_changes
     sip = kind in SIP_KINDS
     forwarding_option = bool(features & {OptionFeature.FAILOVER_FORWARDING, OptionFeature.PERMANENT_FORWARDING})
     dsl = OptionFeature.DSL_ACCESS in features or kind is ProductKind.DSL
-    has_sip_account, has_dsl_account = _accounts(contract)
+    has_sip_account, has_dsl_account = _accounts(contract) if accounts is None else accounts
     return Actions(
         changeable=active,
         sip_password=active and sip and (_sip_password_set(contract, sip_password_set) or has_sip_account),

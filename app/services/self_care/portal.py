@@ -29,12 +29,14 @@ class ActionsBlock:
     retryable: set[int] = field(default_factory=set)
 
 
-def actions_block(contract: Contract, options=None, sip_password_set: bool | None = None) -> ActionsBlock:
+def actions_block(contract: Contract, options=None, sip_password_set: bool | None = None,
+                  accounts: tuple[bool, bool] | None = None, has_changes: bool = True) -> ActionsBlock:
     """For the contract page (the contract was looked up through the tenancy module); `options`: all the
-    contract's options, `sip_password_set`: whether it has a SIP password, when the page has read them already."""
-    recent = changes.changes_of(contract.id, contract.customer_id)
-    return ActionsBlock(contract, gating.actions_for(contract, options=options, sip_password_set=sip_password_set),
-                        recent, changes.retryable_ids(recent))
+    contract's options, `sip_password_set`: whether it has a SIP password, `accounts`: whether it has a SIP
+    and a DSL account, `has_changes`: whether it has any changes, when the page has read them already."""
+    recent = changes.changes_of(contract.id, contract.customer_id) if has_changes else []
+    actions = gating.actions_for(contract, options=options, sip_password_set=sip_password_set, accounts=accounts)
+    return ActionsBlock(contract, actions, recent, changes.retryable_ids(recent))
 
 
 def contract_for(raw_id, kind: str) -> Contract:

@@ -3,7 +3,7 @@
 A contract books up to some fifty options; as a Jinja macro each row cost a dozen context
 look-ups, attribute walks and escapes. This writes the same HTML, byte for byte, as the macro
 it replaces (`option_rows` in portal/contract_detail.html, which now calls this function):
-the cards' labels once per table, every value escaped, amounts and dates through app.i18n.
+the cards' labels once per worker and language, every value escaped, amounts and dates through app.i18n.
 """
 from __future__ import annotations
 
@@ -11,13 +11,13 @@ from markupsafe import Markup, escape
 
 from app.i18n import day, money, number
 from app.services.portal.language import english_page, in_language
+from app.views.portal.contract_html import contract_texts
 from app.views.row_html import catalogue_plural, catalogue_text, catalogue_texts, joined, url_before_id
 from app.views.template_globals import status_badge
 
 ROW = ('\n  <tr>\n    <td data-label="{0}">{6}</td>\n    <td class="text-right" data-label="{1}">{7}</td>\n'
        '    <td class="text-right" data-label="{2}">{8}</td>\n    <td class="text-right" data-label="{3}">{9}</td>\n'
        '    <td data-label="{4}">{10}</td>\n    <td data-label="{5}">{11}</td>\n  </tr>\n  ')
-LABELS = ("Option", "Quantity", "Monthly", "One-time", "Booked since", "Minimum term")
 
 
 def option_rows(options) -> Markup:
@@ -26,7 +26,8 @@ def option_rows(options) -> Markup:
     The options of a contract repeat their types, prices, dates and terms: each distinct value is
     formatted and escaped once per table (kept only for this call, nothing across requests).
     """
-    labels = catalogue_texts(LABELS)
+    t = contract_texts()  # the cards' labels, kept per language
+    labels = (t.option, t.quantity, t.monthly, t.one_time, t.booked_since, t.minimum_term)
     names, amounts, days, terms = {}, {}, {}, {}
     parts = ["\n  "]
     for option in options:

@@ -11,6 +11,8 @@ from app.models.enums import ContractStatus
 from app.services import porting, provisioning
 from app.services.portal import contracts as service
 from app.services.self_care.portal import actions_block
+from app.views.list_html import list_url
+from app.views.portal.contract_html import contract_texts, sign_in_again_url, technical_url
 from app.views.portal.contract_rows import contract_rows, option_rows
 from app.views.portal.base import PortalView, object_ids, signed_in_or_401
 
@@ -51,11 +53,15 @@ class PortalContractView(PortalView):
     def show(self, pk):
         detail = service.contract_detail(pk)
         return self.render_template("portal/contract_detail.html", detail=detail, contract=detail.contract,
+                                    t=contract_texts(), sign_in_again_url=sign_in_again_url(), list_url=list_url,
+                                    technical_url=technical_url,
                                     accounting_phone=current_app.config["ACCOUNTING_PHONE"],
                                     panel_timeout_ms=panel_timeout_ms(),
-                                    actions=actions_block(detail.contract, detail.options, detail.sip_password_set),
+                                    actions=actions_block(detail.contract, detail.options, detail.sip_password_set,
+                                                          detail.accounts, detail.has_changes),
                                     option_rows=option_rows,
-                                    portings=porting.contract_portings(detail.contract.id))
+                                    portings=porting.contract_portings(detail.contract.id) if detail.has_portings
+                                    else [])
 
     @expose("/<pk>/technical")
     @signed_in_or_401
