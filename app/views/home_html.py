@@ -13,9 +13,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from flask import current_app
-
-from app.i18n import request_locale_code
+from app.views.fixed_html import fixed_texts
 from app.views.row_html import catalogue_text
 
 
@@ -63,10 +61,4 @@ def _texts() -> dict:
 
 def home_texts() -> SimpleNamespace:
     """The start page's fixed texts in the request's language (kept per app and language)."""
-    cache = current_app.extensions.setdefault("eservice_home_texts", {})
-    code = request_locale_code()
-    texts = cache.get(code)
-    if texts is None:
-        # Formatted with no variables as Jinja's `_()` formats its text ("%%" -> "%").
-        texts = cache[code] = SimpleNamespace(**{name: text % {} for name, text in _texts().items()})
-    return texts
+    return fixed_texts("home", _texts)

@@ -15,8 +15,8 @@ from types import SimpleNamespace
 from flask import current_app, request
 from markupsafe import escape
 
-from app.i18n import request_locale_code
 from app.views.list_html import list_url
+from app.views.fixed_html import fixed_texts
 from app.views.row_html import catalogue_text, url_around_id
 
 
@@ -69,13 +69,7 @@ def _texts() -> dict:
 
 def contract_texts() -> SimpleNamespace:
     """The contract page's fixed texts in the request's language (kept per app and language)."""
-    cache = current_app.extensions.setdefault("eservice_contract_texts", {})
-    code = request_locale_code()
-    texts = cache.get(code)
-    if texts is None:
-        # Formatted with no variables as Jinja's `_()` formats its text ("%%" -> "%").
-        texts = cache[code] = SimpleNamespace(**{name: text % {} for name, text in _texts().items()})
-    return texts
+    return fixed_texts("contract", _texts)
 
 
 def technical_url(contract_id: int):
