@@ -171,6 +171,20 @@ def test_p9_judges_each_portal_page_against_the_hello_peer_of_the_same_run():
     assert report.p9_row("portal: contracts", 600, _peers()["hello"], errors=1)["pass"] is False
 
 
+def test_p9_judges_a_page_against_the_hello_peer_measured_right_before_it():
+    # The machine's speed drifts within minutes: a page is judged against the hello run of its own minute,
+    # and the note keeps the share against the run's first hello figure too.
+    page = _page("portal", "list", 20, 450, label="contracts")
+    page["hello_before"] = _page("peer", "peer", 2, 4000, label="hello")   # the first hello: 5,000 req/s
+    row = next(r for r in report.evaluate([page], _peers(), []) if r["bar"] == "P9")
+    assert (row["figure"], row["pass"]) == (0.113, True)
+    assert "4000 req/s (hello right before this page)" in row["note"] and "0.09 against the run's first" in row["note"]
+    page["hello_before"] = _page("peer", "peer", 2, 5000, label="hello")
+    page["load"]["rps"] = 400
+    row = next(r for r in report.evaluate([page], _peers(), []) if r["bar"] == "P9")
+    assert (row["figure"], row["pass"]) == (0.08, False)
+
+
 def test_without_peers_p3_and_p9_are_not_judged_rather_than_failed():
     page = _page("portal", "list", 20, 600, label="contracts")
     skipped = {"status": "not measured (--no-peers)", "label": "x", "area": "peer", "kind": "peer"}
