@@ -25,20 +25,22 @@ def skipped(bar: str, page: str, unit: str, limit, why: str) -> dict:
     return row
 
 
-def p9_row(name: str, rps: float | None, hello: dict | None, errors: int = 0, hello_before: dict | None = None) -> dict:
+def p9_row(name: str, rps: float | None, hello: dict | None, errors: int = 0, around: tuple = ()) -> dict:
     """P9: a portal page's req/s as a share of the hello peer's req/s in the same run (pure).
 
-    `hello_before` is the hello peer measured again right before this page (the machine's speed drifts
-    within minutes): when there, the page is judged against it, and the note also gives the share against
-    the run's first hello figure (`hello`)."""
+    `around` holds the hello peer measured again right before and right after this page (the machine's speed
+    drifts within minutes): when there, the page is judged against the higher of them, so a dip of one hello
+    run passes no page; the note also gives the share against the run's first hello figure (`hello`)."""
     if not hello or hello.get("status") != "ok":
         return skipped("P9", name, "× hello req/s", P9_HELLO_SHARE, "hello peer not measured (--no-peers)")
     hello_rps = hello["load"]["rps"]
-    if hello_before and hello_before.get("status") == "ok":
-        adjacent_rps = hello_before["load"]["rps"]
-        share = _ratio(rps, adjacent_rps)
-        note = (f"{rps} vs {adjacent_rps} req/s (hello right before this page); "
-                f"{_ratio(rps, hello_rps)} against the run's first hello, {hello_rps} req/s")
+    adjacent = [h["load"]["rps"] for h in around if h and h.get("status") == "ok"]
+    if adjacent:
+        ceiling = max(adjacent)
+        share = _ratio(rps, ceiling)
+        note = (f"{rps} vs {ceiling} req/s (the higher hello run of those right before and after this page: "
+                f"{', '.join(str(a) for a in adjacent)}); {_ratio(rps, hello_rps)} against the run's first "
+                f"hello, {hello_rps} req/s")
     else:
         share = _ratio(rps, hello_rps)
         note = f"{rps} vs {hello_rps} req/s"
@@ -161,7 +163,7 @@ def evaluate(pages: list[dict], peers: dict[str, dict], pending: list[dict], sca
             rows.append(entry("P5", name, statements, "statements", P5_STATEMENTS,
                               statements is not None and statements <= P5_STATEMENTS and not grows,
                               growth_note))
-            rows.append(p9_row(name, load["rps"], peers.get("hello"), errors, page.get("hello_before")))
+            rows.append(p9_row(name, load["rps"], peers.get("hello"), errors, (page.get("hello_before"), page.get("hello_after"))))
         else:
             kb = round(page["bytes"] / 1024, 1)
             rows.append(entry("P4", name, kb, "KB", P4_KB, kb <= P4_KB))

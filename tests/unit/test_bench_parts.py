@@ -171,18 +171,27 @@ def test_p9_judges_each_portal_page_against_the_hello_peer_of_the_same_run():
     assert report.p9_row("portal: contracts", 600, _peers()["hello"], errors=1)["pass"] is False
 
 
-def test_p9_judges_a_page_against_the_hello_peer_measured_right_before_it():
-    # The machine's speed drifts within minutes: a page is judged against the hello run of its own minute,
-    # and the note keeps the share against the run's first hello figure too.
+def test_p9_judges_a_page_against_the_higher_hello_run_right_before_and_after_it():
+    # The machine's speed drifts within minutes: a page is judged against the hello runs of its own minutes,
+    # the higher of the one before and the one after, and the note keeps the share against the run's first
+    # hello figure too.
     page = _page("portal", "list", 20, 450, label="contracts")
     page["hello_before"] = _page("peer", "peer", 2, 4000, label="hello")   # the first hello: 5,000 req/s
+    page["hello_after"] = _page("peer", "peer", 2, 3800, label="hello")
     row = next(r for r in report.evaluate([page], _peers(), []) if r["bar"] == "P9")
     assert (row["figure"], row["pass"]) == (0.113, True)
-    assert "4000 req/s (hello right before this page)" in row["note"] and "0.09 against the run's first" in row["note"]
-    page["hello_before"] = _page("peer", "peer", 2, 5000, label="hello")
+    assert "450 vs 4000 req/s" in row["note"] and "0.09 against the run's first" in row["note"]
+    # A dip of one hello run (half the ceiling) passes no page: the other run counts.
+    page["hello_before"] = _page("peer", "peer", 2, 2000, label="hello")
+    page["hello_after"] = _page("peer", "peer", 2, 5000, label="hello")
     page["load"]["rps"] = 400
     row = next(r for r in report.evaluate([page], _peers(), []) if r["bar"] == "P9")
     assert (row["figure"], row["pass"]) == (0.08, False)
+    # Only the run before it (the last page's after-run failed): judged against that one.
+    page["hello_after"] = {"status": "error: GET / gave 502 at /"}
+    page["hello_before"] = _page("peer", "peer", 2, 3600, label="hello")
+    row = next(r for r in report.evaluate([page], _peers(), []) if r["bar"] == "P9")
+    assert (row["figure"], row["pass"]) == (0.111, True)
 
 
 def test_without_peers_p3_and_p9_are_not_judged_rather_than_failed():
