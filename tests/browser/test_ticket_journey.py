@@ -61,11 +61,14 @@ def _create(page, site, role, tag):
     page.goto(site.url + "/")
     page.click("#create-ticket")
     page.wait_for_selector("#ticket-form")
+    # The form's script is at the end of the page: the form can be there before the script has run,
+    # and a choice made in that gap would reach no listener.
+    page.wait_for_load_state("load")
     assert "Support-Ticket erstellen" in page.inner_text("h1")
     page.select_option("#kind", "fault" if role != ACCOUNTING else "claim")
     if role == ACCOUNTING:
         page.check("input[name=subject][value=invoice]")
-        assert page.is_hidden("#contract")
+        page.wait_for_selector("#contract", state="hidden", timeout=5000)
         number = _pick(page, "invoice", "R21")
     else:
         number = _pick(page, "contract", "V210010" + ("1" if role == PORTAL_ADMIN else "2"))
