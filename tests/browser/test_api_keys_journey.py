@@ -55,7 +55,10 @@ def test_demo_portal_admin_creates_uses_and_revokes_a_key(chromium_browser, smok
         assert _get(f"{base}/api/v1/contracts", secret)[0] == 401
 
         page.goto(f"{base}/api/v1/docs")
-        page.wait_for_selector(".swagger-ui .info", timeout=15000)
+        # swagger-ui (started by api-docs.js) fetches the OpenAPI document after the page has loaded; until it
+        # has it, its loading placeholder is a ".info" too. Wait for the document's info and operations.
+        page.wait_for_selector(".swagger-ui .information-container .info", timeout=15000)
+        page.wait_for_function("() => document.querySelectorAll('.swagger-ui .opblock').length >= 10", timeout=15000)
         assert page.locator(".opblock").count() >= 10
         assert not errors, errors
     finally:
