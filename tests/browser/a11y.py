@@ -122,12 +122,32 @@ def crawl(page, app, base_url: str, start: list[str], *, on_page=lambda visit: N
     return visits
 
 
+# jQuery 3 runs `$(fn)` handlers in timers after DOMContentLoaded, and these can come after the load event that
+# page.goto waits for: FAB's ab.js makes the select2 pickers and link hints in one, menus.js names the pickers and
+# gives the navbar links their own hints back in later ones. A handler added now runs after all of them.
+JQUERY_READY_JS = "() => new Promise(done => window.jQuery ? window.jQuery(() => done(true)) : done(true))"
+
+# What menus.js leaves once it has run: a table box that scrolls sideways is a focusable region, one that no
+# longer scrolls is not. It runs again 100 ms after the last resize of the window.
+SCROLL_REGIONS_JS = """() => [...document.querySelectorAll('.table-responsive')].every(box =>
+  box.scrollWidth > box.clientWidth + 1 ? box.hasAttribute('tabindex') : !box.hasAttribute('data-scroll-region'))"""
+
+
 def settle(page) -> None:
-    """Wait for what a page loads after itself (the contract's technical panel) before judging it."""
+    """Wait for what a page does after it has loaded (its jQuery ready handlers) and what it loads after
+    itself (the contract's technical panel) before judging it."""
+    page.wait_for_function(JQUERY_READY_JS, timeout=15000)
     page.wait_for_function(
         "() => !document.querySelector('[data-technical-panel]:not([data-loaded=true]):not([data-loaded=failed])')",
         timeout=15000,
     )
+
+
+def resize(page, viewport: dict) -> None:
+    """Give the loaded page another size and wait for its resize handler (menus.js, 100 ms after the last
+    resize) to have made the table boxes that now scroll sideways regions, and those that no longer do not."""
+    page.set_viewport_size(viewport)
+    page.wait_for_function(SCROLL_REGIONS_JS, timeout=15000)
 
 
 def install_axe(context) -> None:
