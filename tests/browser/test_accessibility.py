@@ -20,7 +20,7 @@ import pytest
 from app.roles import ACCOUNTING, PBX_ADMIN, PORTAL_ADMIN
 from app.services.demo.logins import DEMO_LOGINS
 from tests.auth_helpers import browser_login
-from tests.browser.a11y import Report, check_loaded, crawl, install_axe
+from tests.browser.a11y import Report, check_loaded, crawl, install_axe, resize
 
 pytestmark = pytest.mark.browser
 
@@ -67,8 +67,7 @@ def _check_everywhere(browser, site, username, password, start, *, portal, shots
     def both_widths(visit):
         for width, viewport in ((1280, DESKTOP), (375, PHONE)):
             if viewport is not DESKTOP:
-                page.set_viewport_size(viewport)
-                page.wait_for_timeout(250)  # the resize handlers (scroll regions) settle
+                resize(page, viewport)  # and wait for the resize handler (scroll regions) to have run
             report.add(f"{width} {visit.url} ({visit.endpoint})",
                        check_loaded(page, phone=viewport is PHONE, portal=portal))
             if shots is not None and visit.endpoint in SCREENSHOTS:
