@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from tests.auth_helpers import browser_login
-from tests.browser.a11y import Report, check_loaded, install_axe
+from tests.browser.a11y import Report, check_loaded, install_axe, resize
 from tests.browser.auth_server import chromium  # noqa: F401  - fixture
 
 pytestmark = pytest.mark.browser
@@ -34,8 +34,7 @@ def _shot(page, name, report: Report | None = None):
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
     if report is not None:
         report.add(f"1280 {name}", check_loaded(page, phone=False, portal=True))
-        page.set_viewport_size(PHONE)
-        page.wait_for_timeout(250)
+        resize(page, PHONE)  # and wait for the resize handler (scroll regions) to have run
         report.add(f"375 {name}", check_loaded(page, phone=True, portal=True))
         page.screenshot(path=str(SHOTS / f"{name}-375.png"), full_page=True)
         page.set_viewport_size(DESKTOP)
