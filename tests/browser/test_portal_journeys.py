@@ -140,26 +140,31 @@ def test_accounting_journey_on_a_phone(app, live_url, world, new_page):
     assert not page.errors, page.errors
 
 
+BACK_END_SECONDS = 4  # within PROVISIONING_TIMEOUT_SECONDS (8): the panel is filled, not given up on
+
+
 @pytest.mark.rule("P1", "R-CON-4")
 def test_p1_contract_page_does_not_wait_for_a_slow_network(app, live_url, world, new_page):
-    """QUALITY P1: back end at 2 s; the page answers well under a second, the panel follows."""
+    """QUALITY P1: with a back end that takes 4 s the page comes long before it (not waiting for the network
+    systems), the panel after it. The time the page takes is bench/'s to judge (P1, 100 ms p95): here the suites
+    run side by side with a browser, and a first contract page once took 1.12 s on such a machine."""
     a = world["a"]
     page = new_page()
     browser_login(page, live_url, a.users[PORTAL_ADMIN], PASSWORD, app=app)
-    app.config["PROVISIONING_LATENCY_SECONDS"] = "2"
+    app.config["PROVISIONING_LATENCY_SECONDS"] = str(BACK_END_SECONDS)
     app.extensions.pop("eservice_provisioning", None)
     try:
         started = time.monotonic()
         response = page.goto(f"{live_url}/portal/contracts/{a.ids['contract'][0]}", wait_until="domcontentloaded")
         page_seconds = time.monotonic() - started
         assert response.status == 200
-        assert page_seconds < 1.0, f"contract page took {page_seconds:.2f} s"
+        assert page_seconds < BACK_END_SECONDS / 2, f"contract page took {page_seconds:.2f} s"
         assert page.locator("#contract-terms").is_visible()
         assert page.locator("#technical-panel [data-state=loading]").is_visible()
         _shot(page, "p1-01-commercial-data-first")
         page.wait_for_selector("#technical-panel[data-loaded=true]", timeout=10000)
         panel_seconds = time.monotonic() - started
-        assert panel_seconds >= 1.9, f"panel came after {panel_seconds:.2f} s"
+        assert panel_seconds >= BACK_END_SECONDS - 0.1, f"panel came after {panel_seconds:.2f} s"
         _shot(page, "p1-02-technical-panel-filled")
     finally:
         app.config["PROVISIONING_LATENCY_SECONDS"] = "0"
