@@ -28,6 +28,7 @@ from app.models.bilingual import in_language, page_language
 from app.models.mixins import utcnow
 from app.services.documents import discard_stored
 from app.services.errors import Invalid, NotFound
+from app.services.portal.plain import plain_rows
 from app.services.tenancy import TENANT_PARAM, parse_id, scoped_template
 
 # R-WIZ-1: the wizard offers these contracts; the pending one with a warning.
@@ -85,7 +86,7 @@ _OFFERED = (scoped_template(Contract, *OFFERED_COLUMNS).join(Product, Product.id
 
 def offered_contracts(customer) -> list[ContractChoice]:
     """R-WIZ-1: the customer's contracts in status Aktiv or Aktiv – Schwebend, by number."""
-    rows = db.session.execute(_OFFERED, {TENANT_PARAM: customer.id}).all()
+    rows = plain_rows(_OFFERED, {TENANT_PARAM: customer.id}).all()  # a GET page's read (issue 20, P9)
     warning = str(PENDING_WARNING)
     return [ContractChoice(r, warning if r.status is ContractStatus.ACTIVE_PENDING else None) for r in rows]
 

@@ -8,6 +8,7 @@ from sqlalchemy import bindparam, func, select
 
 from app.extensions import db
 from app.models import Contract
+from app.services.portal.plain import plain_rows
 
 PAGE_SIZE = 25
 
@@ -54,7 +55,13 @@ class KeptPages:
 
     def __init__(self, statement, counted=None, rows: bool = False):
         """`counted`: the statement whose rows are counted, when cheaper than `statement` (no joins for display);
-        `rows`: the page's items are the statement's rows (of columns), not its first column's objects."""
+        `rows`: the page's items are the statement's rows (of columns), not its first column's objects.
+
+        The count, and the rows of a columns-only statement, are read as `plain_rows` (through the session's
+        connection, without the ORM's compile state and result set-up; issue 20, P9): the lists are GET pages'
+        reads, with nothing to flush before them. Objects (`rows=False`) still come through the ORM."""
+        if rows and any(_is_entity(column) for column in statement.column_descriptions):
+            raise TypeError("KeptPages(rows=True) takes a statement of columns, not of mapped objects")
         self.as_rows = rows
         self.count = select(func.count()).select_from((statement if counted is None else counted).order_by(None)
                                                       .subquery())
@@ -62,15 +69,20 @@ class KeptPages:
 
     def page(self, params: dict, page: int, per_page: int | None = None) -> Page:
         per_page = per_page or PAGE_SIZE
-        total = db.session.scalar(self.count, params) or 0
+        total = plain_rows(self.count, params).scalar() or 0
         pages = max(1, ceil(total / per_page))
         page = min(page, pages)
         if not total:
             return Page(items=[], page=page, pages=pages, total=0)
         params = {**params, "page_limit_": per_page, "page_offset_": (page - 1) * per_page}
-        items = db.session.execute(self.rows, params).all() if self.as_rows \
+        items = plain_rows(self.rows, params).all() if self.as_rows \
             else db.session.scalars(self.rows, params).unique().all()
         return Page(items=list(items), page=page, pages=pages, total=total)
+
+
+def _is_entity(description: dict) -> bool:
+    """Whether a `column_descriptions` entry is a mapped class (an ORM object per row), not a column."""
+    return description.get("entity") is not None and description.get("type") is description.get("entity")
 
 
 def with_contract(relationship):

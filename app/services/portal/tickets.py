@@ -10,6 +10,7 @@ from app.models.enums import TicketStatus
 from app.services import ticket_files, ticket_mail
 from app.services.errors import Invalid, NotFound
 from app.services.portal.paging import KeptPages, Page, with_contract
+from app.services.portal.plain import plain_rows
 from app.services.tenancy import get_owned_or_404, scoped, scoped_template, tenant_params
 
 CLOSED_SHOWN = 10
@@ -21,7 +22,7 @@ def ticket_lists(page: int) -> tuple[Page, list]:
     list shows (`LIST_COLUMNS`: no ticket, contract or invoice objects built; issue 20, P10)."""
     params = tenant_params()
     open_tickets = _OPEN_TICKETS.page(params, page)
-    closed = db.session.execute(_CLOSED_TICKETS, params).all()
+    closed = plain_rows(_CLOSED_TICKETS, params).all()
     return open_tickets, list(closed)
 
 
