@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from app.i18n import day
+from app.i18n import day_formatter
 from app.views.row_html import catalogue_text, catalogue_texts, joined, url_before_id
 from app.views.template_globals import status_badge
 
@@ -31,16 +31,21 @@ def ticket_rows(tickets) -> Markup:
     show_url = url_before_id("PortalTicketView.show")
     flag = FLAG.format(catalogue_text("Please call our support about this ticket."))
     kinds = {}  # a kind's label (a lazy text) escaped once per table
+    statuses = {}  # a status's badge once per table (the page's language is looked up once, issue 20, P9)
+    day = day_formatter()
     parts = ["\n    "]
     for ticket in tickets:
         kind = kinds.get(ticket.kind)
         if kind is None:
             kind = kinds[ticket.kind] = escape(ticket.kind.label)
+        status = statuses.get(ticket.status)
+        if status is None:
+            status = statuses[ticket.status] = status_badge(ticket.status)
         concerns = ticket.contract_number if ticket.contract_number is not None else (
             ticket.invoice_number if ticket.invoice_number is not None else "–")
         parts.append(ROW.format(
             *labels, show_url, ticket.id, escape(ticket.ticket_number), escape(ticket.title),
-            kind, escape(concerns), status_badge(ticket.status), escape(day(ticket.created_at)),
+            kind, escape(concerns), status, escape(day(ticket.created_at)),
             flag if ticket.contact_support else "",
         ))
     return joined(parts)
