@@ -13,8 +13,9 @@ import pytest
 from app.extensions import db
 from app.models import CallRecord
 from app.security.roles import ADMIN
+from app.views.backoffice.contracts import ContractOptionView
 from app.views.backoffice.documents import CallRecordView
-from tests.factories import make_contract, make_customer, make_product
+from tests.factories import make_contract, make_customer, make_option, make_product
 from tests.integration.backoffice_forms import staff_client
 
 
@@ -36,8 +37,8 @@ def calls(app):
         return ids
 
 
-def _view(app):
-    return next(v for v in app.appbuilder.baseviews if isinstance(v, CallRecordView))
+def _view(app, kind=CallRecordView):
+    return next(v for v in app.appbuilder.baseviews if isinstance(v, kind))
 
 
 @pytest.mark.rule("P10")
@@ -57,3 +58,26 @@ def test_call_record_count_stops_past_the_limit(app, client, login, calls, monke
     monkeypatch.setattr(_view(app).datamodel, "count_limit", 7)
     exact = admin.get("/call-records/list/").get_data(as_text=True)
     assert "mehr als" not in exact and "<strong>Anzahl Datensätze:</strong> 7" in " ".join(exact.split())
+
+
+@pytest.mark.rule("P10")
+def test_booked_options_count_stops_past_the_limit(app, client, login, monkeypatch):
+    """The booked options list (600,000 rows at dataset L) is capped as the call records are."""
+    assert ContractOptionView.count_limit == 10_000
+    with app.app_context():
+        customer = make_customer()
+        contract = make_contract(customer, make_product())
+        for _ in range(3):
+            make_option(contract)
+        db.session.commit()
+        contract_number = contract.contract_number
+    monkeypatch.setattr(_view(app, ContractOptionView).datamodel, "count_limit", 2)
+    admin = staff_client(app, client, login, ADMIN, "bo-option-counter")
+
+    page = admin.get("/contract-options/list/").get_data(as_text=True)
+    assert "mehr als 2" in page
+    assert page.count(contract_number) >= 3, "the rows themselves are all listed"
+
+    monkeypatch.setattr(_view(app, ContractOptionView).datamodel, "count_limit", 3)
+    exact = admin.get("/contract-options/list/").get_data(as_text=True)
+    assert "mehr als" not in exact and "<strong>Anzahl Datensätze:</strong> 3" in " ".join(exact.split())

@@ -165,6 +165,9 @@ class ContractOptionView(BackofficeModelView):
     """Options booked on a contract, location-bound or not, each with its own term."""
 
     datamodel = BackofficeInterface(ContractOption)
+    # Counts stop past 10,000 rows, as for call records: a carrier's booked options run into the hundreds of
+    # thousands (600,000 at dataset L, where the exact count alone took 2.2 ms of a 15 ms page; issue 20, P10).
+    count_limit = 10_000
     route_base = "/contract-options"
     list_title = _l("Booked options")
     show_title = _l("Booked option")
