@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from markupsafe import Markup, escape
 
-from app.i18n import day, money, number
+from app.i18n import day, day_formatter, money_formatter, number
 from app.services.portal.language import english_page, in_language
 from app.views.portal.contract_html import contract_texts
 from app.views.row_html import catalogue_plural, catalogue_text, catalogue_texts, joined, url_before_id
@@ -24,10 +24,11 @@ def option_rows(options) -> Markup:
     """The `<tr>` rows of an option table (name, quantity, monthly and one-time price, since, minimum term).
 
     The options of a contract repeat their types, prices, dates and terms: each distinct value is
-    formatted and escaped once per table (kept only for this call, nothing across requests).
+    formatted and escaped once per table (kept only for this call, nothing across requests), with the
+    request's language looked up once per table and the labels put into the row once per table.
     """
-    t = contract_texts()  # the cards' labels, kept per language
-    labels = (t.option, t.quantity, t.monthly, t.one_time, t.booked_since, t.minimum_term)
+    row = _labelled_row()
+    day, money = day_formatter(), money_formatter()
     names, amounts, days, terms = {}, {}, {}, {}
     parts = ["\n  "]
     for option in options:
@@ -50,8 +51,7 @@ def option_rows(options) -> Markup:
         term_text = terms.get(term)
         if term_text is None:
             term_text = terms[term] = catalogue_plural("%(num)d month", "%(num)d months", term)
-        parts.append(ROW.format(
-            *labels,
+        parts.append(row.format(
             name,
             escape(quantity if quantity < 1000 else number(quantity)),
             monthly_text,
@@ -61,6 +61,14 @@ def option_rows(options) -> Markup:
         ))
     parts.append("\n")
     return joined(parts)
+
+
+def _labelled_row() -> str:
+    """`ROW` with the cards' labels (kept per language) filled in, the six values left to fill per row."""
+    t = contract_texts()
+    labels = [str(label).replace("{", "{{").replace("}", "}}")
+              for label in (t.option, t.quantity, t.monthly, t.one_time, t.booked_since, t.minimum_term)]
+    return ROW.format(*labels, *(f"{{{i}}}" for i in range(6)))
 
 
 LIST_ROW = ('\n      <tr>\n        <td data-label="{0}"><a href="{4}{5}">{6}</a></td>\n'
