@@ -20,6 +20,7 @@ from app.extensions import db
 from app.models import ContactPerson, ContractOption, EServiceUser, Location, OptionType, PhoneNumber
 from app.models.enums import ContactRole, ContractStatus, ItemChange, NumberOrderKind, UserStatus
 from app.roles import PORTAL_ADMIN
+from app.services.portal.plain import current_rows
 
 from . import drafts, numbers, options, uploads
 
@@ -99,11 +100,11 @@ def recipient(customer) -> Recipient | None:
 def recipient_of(customer_id: int) -> Recipient | None:
     """`recipient` by the customer's id (the summary has the draft's, and needs no customer row)."""
     params = {"customer_id_": customer_id}
-    contact = db.session.execute(_TELECOM_CONTACT, params).first()
+    contact = current_rows(_TELECOM_CONTACT, params).first()
     if contact is not None:
         email, first_name, last_name = contact
         return Recipient(email, f"{first_name} {last_name}", fallback=False)  # as ContactPerson.full_name
-    admin = db.session.execute(_PORTAL_ADMIN, params).first()
+    admin = current_rows(_PORTAL_ADMIN, params).first()
     if admin is not None and admin.email:
         email, first_name, last_name = admin
         return Recipient(email, f"{first_name} {last_name}".strip(), fallback=True)  # as EServiceUser.full_name

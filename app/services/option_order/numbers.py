@@ -47,7 +47,7 @@ class NumberStep:
     numbers: list[PhoneNumber]
     removals: set[int]
     additions: list[dict]
-    locations: list[Location]
+    locations: list  # the contract's sites (options.locations: plain values with Location's names)
     warning: str = field(default_factory=lambda: str(PORT_AWAY_WARNING))
 
 
@@ -66,10 +66,6 @@ def _numbers(contract) -> list[PhoneNumber]:
     return db.session.scalars(_NUMBERS, options.contract_params(contract)).all()
 
 
-def _locations(contract) -> list[Location]:
-    return db.session.scalars(options.LOCATIONS, options.contract_params(contract)).all()
-
-
 def step(customer, user, draft_id) -> NumberStep:
     """Step 2 of the user's draft."""
     draft = drafts.load(customer, user, draft_id)
@@ -78,7 +74,7 @@ def step(customer, user, draft_id) -> NumberStep:
     return NumberStep(
         applies=applies(contract), can_add=contract.product.kind.takes_new_numbers,
         kinds=[(k.value, str(k.label)) for k in K], numbers=_numbers(contract) if applies(contract) else [],
-        removals=set(data["removals"]), additions=data["additions"], locations=_locations(contract),
+        removals=set(data["removals"]), additions=data["additions"], locations=options.locations(contract),
     )
 
 

@@ -15,14 +15,10 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import format_date, lazy_gettext as _l
-from sqlalchemy import bindparam, inspect, or_, select
-from sqlalchemy.orm.attributes import set_committed_value
 
-from app.extensions import db
-from app.models import ContractOption, Location, OptionType, product_option_type
 from app.services.contract_terms import option_reduction_date
 
-from . import drafts
+from . import catalogue_rows, drafts
 
 
 
@@ -37,9 +33,9 @@ class OptionLine:
     """One option of step 3: what is booked, what the draft chose, and the rules for it."""
 
     key: str
-    option_type: OptionType
-    contract_option: ContractOption | None
-    location: Location | None
+    option_type: catalogue_rows.CatalogueType
+    contract_option: catalogue_rows.BookedOption | None
+    location: catalogue_rows.Site | None
     current: int
     chosen: int
     reducible_from: date | None = None
@@ -62,48 +58,33 @@ class OptionLine:
         return f"{self.option_type.name} ({self.location.name})" if self.location else self.option_type.name
 
 
-# Step 3's and 4's reads, built once per process with the customer and contract as bound parameters
-# (issue 20, P10: SQLAlchemy builds and keys a fresh statement on every call otherwise).
-_BOOKED = (select(ContractOption).where(ContractOption.customer_id == bindparam("customer_id_"),
-                                        ContractOption.contract_id == bindparam("contract_id_"),
-                                        or_(ContractOption.end_date.is_(None),
-                                            ContractOption.end_date > bindparam("today_")))
-           .order_by(ContractOption.id))
-LOCATIONS = (select(Location).where(Location.customer_id == bindparam("customer_id_"),
-                                    Location.contract_id == bindparam("contract_id_"))
-             .order_by(Location.name, Location.id))
-
-
 def contract_params(contract, **params) -> dict:
-    """The parameters of `_BOOKED`, `LOCATIONS` (and step 2's kept statements) for one contract."""
+    """The parameters of the contract's kept statements (`catalogue_rows`, step 2's numbers) for one contract."""
     return {**params, "customer_id_": contract.customer_id, "contract_id_": contract.id}
 
 
-def booked_options(contract, today: date) -> list[ContractOption]:
-    """The contract's options that are booked today (not ended)."""
-    return db.session.scalars(_BOOKED, contract_params(contract, today_=today)).all()
+def booked_options(contract, today: date) -> list[catalogue_rows.BookedOption]:
+    """The contract's options that are booked today (not ended), as plain values (`catalogue_rows`)."""
+    return catalogue_rows.booked(contract_params(contract, today_=today))
 
 
-# The product's option types, built once per process with the product as a bound parameter (issue 20, P10:
-# the relationship's lazy load builds and keys its statement on every page of steps 3 and 4).
-_OPTION_TYPES = (select(OptionType).join(product_option_type, product_option_type.c.option_type_id == OptionType.id)
-                 .where(product_option_type.c.product_id == bindparam("product_id_")))
+def locations(contract) -> list[catalogue_rows.Site]:
+    """The contract's locations by name, as plain values (`catalogue_rows`)."""
+    return catalogue_rows.sites(contract_params(contract))
 
 
-def bookable_types(contract) -> list[OptionType]:
-    """R-WIZ-4: the active option types the catalogue offers for the contract's product."""
-    product = contract.product
-    if "option_types" in inspect(product).unloaded:  # read as the relationship would, then kept as loaded
-        set_committed_value(product, "option_types",
-                            db.session.scalars(_OPTION_TYPES, {"product_id_": product.id}).all())
-    return sorted((t for t in product.option_types if t.active), key=lambda t: (t.name, t.id))
+def bookable_types(contract) -> list[catalogue_rows.CatalogueType]:
+    """R-WIZ-4: the active option types the catalogue offers for the contract's product, by name."""
+    offered = catalogue_rows.offered_types(contract.product_id)
+    return sorted((t for t in offered if t.active), key=lambda t: (t.name, t.id))
 
 
 def lines(draft, today: date, booked: list[ContractOption] | None = None) -> list[OptionLine]:
     """Every line of step 3 with the draft's choices filled in (`booked`: the booked options, if loaded)."""
     contract = draft.contract
     data = drafts.read_data(draft)
-    locations = db.session.scalars(LOCATIONS, contract_params(contract)).all()
+    sites = locations(contract)
+    by_id = {site.id: site for site in sites}
     offered = bookable_types(contract)
     offered_ids = {t.id for t in offered}
     hotline = current_app.config["HOTLINE_PHONE"]
@@ -113,8 +94,8 @@ def lines(draft, today: date, booked: list[ContractOption] | None = None) -> lis
         rule = option.option_type_id in offered_ids
         line = OptionLine(
             key=f"booked:{option.id}", option_type=option.option_type, contract_option=option,
-            location=option.location, current=option.quantity, chosen=int(data["booked"].get(str(option.id),
-                                                                                            option.quantity)),
+            location=by_id.get(option.location_id) if option.location_id else None, current=option.quantity,
+            chosen=int(data["booked"].get(str(option.id), option.quantity)),
             reducible_from=option_reduction_date(option), catalogue_rule=rule,
             note=None if rule else no_rule_note(hotline),
         )
@@ -122,7 +103,7 @@ def lines(draft, today: date, booked: list[ContractOption] | None = None) -> lis
         booked_keys.add((option.option_type_id, option.location_id if option.option_type.location_bound else None))
     added = {(a["option_type_id"], a["location_id"]): a["quantity"] for a in data["added_options"]}
     for option_type in offered:
-        places = locations if option_type.location_bound else [None]
+        places = sites if option_type.location_bound else [None]
         for location in places:
             ident = (option_type.id, location.id if location else None)
             if ident in booked_keys:
