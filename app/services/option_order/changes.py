@@ -130,8 +130,11 @@ def _number_changes(draft, data: dict, today: date, errors: dict) -> list[Change
     if (data["additions"] or data["removals"]) and not numbers.applies(draft.contract):
         errors.setdefault("numbers", []).append(_l("This product has no phone numbers to change."))
         return changes
+    # The draft's uploads, read once for all additions that name one.
+    files = uploads.draft_uploads(draft) if any(a.get("upload_id") not in (None, "") for a in data["additions"]) \
+        else []
     for entry in data["additions"]:
-        clean, problems = numbers.check_addition(draft, entry, today)
+        clean, problems = numbers.check_addition(draft, entry, today, files)
         for name, texts in problems.items():
             errors.setdefault(name, []).extend(texts)
         if problems:
@@ -140,7 +143,7 @@ def _number_changes(draft, data: dict, today: date, errors: dict) -> list[Change
         location = db.session.get(Location, clean["location_id"]) if clean["location_id"] else None
         upload = None
         if clean["upload_id"]:
-            upload = next(u for u in uploads.draft_uploads(draft) if u.id == clean["upload_id"])
+            upload = next(u for u in files if u.id == clean["upload_id"])
         changes.append(Change(ItemChange.ADDED, None, 0, clean["count"], option_type=None, location=location,
                               number_kind=kind, number_count=clean["count"], upload=upload,
                               porting=clean["porting"]))

@@ -105,8 +105,10 @@ def _parse_date(raw) -> date | None:
         return None
 
 
-def check_addition(draft, entry: dict, today: date) -> tuple[dict, dict[str, list]]:
-    """One number addition, normalised, and its broken rules by field (empty when all is well)."""
+def check_addition(draft, entry: dict, today: date, files=None) -> tuple[dict, dict[str, list]]:
+    """One number addition, normalised, and its broken rules by field (empty when all is well).
+
+    `files`: the draft's uploads (`uploads.draft_uploads`) when the caller has read them for several additions."""
     contract = draft.contract
     errors: dict[str, list] = {}
 
@@ -132,7 +134,7 @@ def check_addition(draft, entry: dict, today: date) -> tuple[dict, dict[str, lis
         clean["count"] = count
     location = None
     if entry.get("location_id") not in (None, ""):
-        location = drafts._owned(Location, draft.customer, entry.get("location_id"))
+        location = drafts._owned(Location, drafts.CustomerRef(draft.customer_id), entry.get("location_id"))
         if location is None or location.contract_id != contract.id:
             raise drafts.NotFound(_l("This location does not belong to the contract."))
         clean["location_id"] = location.id
@@ -144,7 +146,7 @@ def check_addition(draft, entry: dict, today: date) -> tuple[dict, dict[str, lis
         doc_type = DocumentType.SIGNED_PORTING_FORM if needs_form else DocumentType.ADDRESS_PROOF
         upload = None
         if entry.get("upload_id") not in (None, ""):
-            upload = uploads.owned_upload(draft, entry.get("upload_id"), doc_type)
+            upload = uploads.owned_upload(draft, entry.get("upload_id"), doc_type, files)
             if upload is None:
                 raise drafts.NotFound(_l("This upload does not exist in your option order."))
             clean["upload_id"] = upload.id

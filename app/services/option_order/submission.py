@@ -28,6 +28,7 @@ from app.services import audit
 from app.services.documents import discard_stored
 
 from . import changes as summaries, confirmation, drafts, hotline, numbers
+from .uploads import draft_uploads
 
 SUBMITTED = "option_order_submitted"
 ALREADY_SUBMITTED = _l("This option order has already been submitted; you find it under \"Your orders\".")
@@ -77,7 +78,7 @@ def submit(customer, user, draft_id, hotline_password: str | None, today: date |
     if not summary.changes:
         raise drafts.invalid({"changes": [_l("Your option order holds no change yet.")]})
     uploads = {u.id: (u.doc_type, u.filename, u.storage_key, u.mime_type, u.size_bytes, u.sha256)
-               for u in draft.uploads}
+               for u in draft_uploads(draft)}
     token = draft.token
     used = {c.upload.id for c in summary.changes if c.upload is not None}
     try:

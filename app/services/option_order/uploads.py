@@ -12,14 +12,14 @@ import re
 from typing import BinaryIO
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import bindparam, inspect, select
-from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy import bindparam, select
 
 from app.extensions import db
 from app.models import DraftUpload
 from app.models.enums import DocumentType
 from app.services.documents import discard_stored, store_bytes
 from app.services.errors import Invalid
+from app.services.portal.plain import current_rows
 from app.services.uploads import max_upload_bytes, read_limited
 
 from . import drafts
@@ -79,26 +79,26 @@ def attach(customer, user, draft_id, doc_type, stream: BinaryIO | None, filename
     return upload
 
 
-def owned_upload(draft, upload_id, doc_type) -> DraftUpload | None:
-    """The draft's own upload of this type with that id; None otherwise (another draft's id looks absent)."""
+def owned_upload(draft, upload_id, doc_type, files=None):
+    """The draft's own upload of this type with that id (a row of `draft_uploads`); None otherwise (another
+    draft's id looks absent). `files`: the draft's uploads when the caller has read them already."""
     try:
         ident = int(upload_id)
     except (TypeError, ValueError):
         return None
-    return next((u for u in draft_uploads(draft) if u.id == ident and u.doc_type is doc_type), None)
+    files = draft_uploads(draft) if files is None else files
+    return next((u for u in files if u.id == ident and u.doc_type is doc_type), None)
 
 
-# The draft's uploads, built once per process with the customer and draft as bound parameters (issue 20, P10:
-# the relationship's lazy load builds and keys its statement on every page of steps 2 and 4).
-_UPLOADS = (select(DraftUpload).where(DraftUpload.customer_id == bindparam("customer_id_"),
-                                      DraftUpload.draft_id == bindparam("draft_id_"))
+# The draft's uploads, built once per process with the customer and draft as bound parameters (issue 20, P10).
+_UPLOADS = (select(DraftUpload.id, DraftUpload.doc_type, DraftUpload.filename, DraftUpload.storage_key,
+                   DraftUpload.mime_type, DraftUpload.size_bytes, DraftUpload.sha256)
+            .where(DraftUpload.customer_id == bindparam("customer_id_"), DraftUpload.draft_id == bindparam("draft_id_"))
             .order_by(DraftUpload.id))
 
 
-def draft_uploads(draft) -> list[DraftUpload]:
-    """`draft.uploads` (by id, as the relationship orders them): read once per request through `_UPLOADS` and
-    set as the loaded collection, so later reads of `draft.uploads` take the same list."""
-    if "uploads" in inspect(draft).unloaded:
-        rows = db.session.scalars(_UPLOADS, {"customer_id_": draft.customer_id, "draft_id_": draft.id}).all()
-        set_committed_value(draft, "uploads", rows)
-    return draft.uploads
+def draft_uploads(draft) -> list:
+    """The draft's uploads by id, as rows of the columns above: what step 2 shows, what the checks look up and
+    what the submit turns into documents. Nothing is changed through them, so they are read as plain rows (issue
+    20, P9), after this session's pending changes (an upload just attached) are flushed (`current_rows`)."""
+    return current_rows(_UPLOADS, {"customer_id_": draft.customer_id, "draft_id_": draft.id}).all()
