@@ -17,12 +17,13 @@ from flask_babel import gettext, lazy_gettext as _l
 from sqlalchemy import bindparam, select
 
 from app.extensions import db
-from app.models import ContactPerson, ContractOption, EServiceUser, Location, OptionType, PhoneNumber
+from app.models import ContactPerson, EServiceUser, Location, PhoneNumber
 from app.models.enums import ContactRole, ContractStatus, ItemChange, NumberOrderKind, UserStatus
 from app.roles import PORTAL_ADMIN
 from app.services.portal.plain import current_rows
 
 from . import drafts, numbers, options, uploads
+from .catalogue_rows import BookedOption, CatalogueType, Site
 
 ZERO = Decimal("0.00")
 
@@ -37,9 +38,9 @@ class Change:
     after: int
     unit_monthly: Decimal | None = None
     one_time: Decimal | None = None
-    option_type: OptionType | None = None
-    contract_option: ContractOption | None = None
-    location: Location | None = None
+    option_type: CatalogueType | None = None  # plain values (catalogue_rows): the submit names them by id
+    contract_option: BookedOption | None = None
+    location: Location | Site | None = None
     number_kind: NumberOrderKind | None = None
     number_count: int | None = None
     phone_number: PhoneNumber | None = None

@@ -79,7 +79,7 @@ def bookable_types(contract) -> list[catalogue_rows.CatalogueType]:
     return sorted((t for t in offered if t.active), key=lambda t: (t.name, t.id))
 
 
-def lines(draft, today: date, booked: list[ContractOption] | None = None) -> list[OptionLine]:
+def lines(draft, today: date, booked: list[catalogue_rows.BookedOption] | None = None) -> list[OptionLine]:
     """Every line of step 3 with the draft's choices filled in (`booked`: the booked options, if loaded)."""
     contract = draft.contract
     data = drafts.read_data(draft)
