@@ -8,12 +8,16 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import ContractOption, Location
-from app.services.option_order import catalogue_rows, options
+from app.models import ContractOption, Document, Location
+from app.models.enums import DocumentType
+from app.services import option_order as wizard
+from app.services.option_order import catalogue_rows, options, plan_option
 from tests import option_order_world as world
 from tests.factories import make_location, make_option
+from tests.sql_counting import statements_of
 
 
 @pytest.mark.rule("R-WIZ-4")
@@ -69,3 +73,30 @@ def test_another_customers_rows_are_never_read(app_ctx):
     booked = options.booked_options(mine.trunk, date.today())
     assert {o.id for o in booked} == {mine.channels.id, mine.router.id, mine.legacy.id}
     assert db.session.query(ContractOption).filter_by(contract_id=mine.trunk.id).count() == 4
+
+
+def _reads_of(app, table: str, action) -> int:
+    statements, _ = statements_of(app, action)
+    return sum(1 for s in statements if s.lstrip().upper().startswith("SELECT") and f"FROM {table}" in s)
+
+
+def test_a_direct_booking_reads_the_steps_lines_once_before_its_check(app_ctx):
+    """The line of the option and its rule come from one read of step 3's lines; the plan reads them once more."""
+    w = world.build()
+    reads = _reads_of(app_ctx, "option_type JOIN product_option_type",
+                      lambda: plan_option(w.customer, w.user, w.trunk.id, w.failover_type.id, 1))
+    # bookable_types (the option's type), the line, the plan's lines: three reads of the offered types.
+    assert reads == 3
+
+
+def test_the_submit_reads_the_drafts_uploads_once(app_ctx):
+    """The checks and the order take the draft's uploads from one read (R-WIZ-6, R-DOC-2)."""
+    w = world.build()
+    draft = wizard.start(w.customer, w.user, w.trunk.id)
+    stored = wizard.attach_upload(w.customer, w.user, draft.id, DocumentType.SIGNED_PORTING_FORM, *world.pdf())
+    wizard.add_numbers(w.customer, w.user, draft.id, {"kind": "port_single", "upload_id": stored.id,
+                                                      "porting": world.porting()})
+    password = w.customer.hotline_password
+    reads = _reads_of(app_ctx, "order_draft_upload", lambda: wizard.submit(w.customer, w.user, draft.id, password))
+    assert reads == 1
+    assert db.session.scalar(select(func.count(Document.id)).where(Document.contract_id == w.trunk.id)) == 1

@@ -14,7 +14,8 @@ from __future__ import annotations
 from sqlalchemy import bindparam, or_, select
 
 from app.models import ContractOption, Location, OptionType, product_option_type
-from app.models.bilingual import in_language, page_language
+from app.models.bilingual import in_language
+from app.services.portal.language import english_page
 from app.services.portal.plain import current_rows
 
 TYPE_FIELDS = ("id", "code", "name", "name_en", "monthly_price", "one_time_price", "quantity_based", "min_quantity",
@@ -36,7 +37,7 @@ class CatalogueType:
     @property
     def display_name(self) -> str:
         """The name in the page's language, as `OptionType.display_name`."""
-        return in_language(self.name, self.name_en, page_language() == "en")
+        return in_language(self.name, self.name_en, english_page())
 
     def __str__(self) -> str:
         return self.display_name

@@ -126,14 +126,15 @@ def _price(value) -> Decimal:
     return Decimal(value or 0).quantize(ZERO)
 
 
-def _number_changes(draft, data: dict, today: date, errors: dict) -> list[Change]:
+def _number_changes(draft, data: dict, today: date, errors: dict, files=None) -> list[Change]:
     changes = []
     if (data["additions"] or data["removals"]) and not numbers.applies(draft.contract):
         errors.setdefault("numbers", []).append(_l("This product has no phone numbers to change."))
         return changes
-    # The draft's uploads, read once for all additions that name one.
-    files = uploads.draft_uploads(draft) if any(a.get("upload_id") not in (None, "") for a in data["additions"]) \
-        else []
+    # The draft's uploads, read once for all additions that name one (`files`: already read by the caller).
+    if files is None:
+        named = any(a.get("upload_id") not in (None, "") for a in data["additions"])
+        files = uploads.draft_uploads(draft) if named else []
     for entry in data["additions"]:
         clean, problems = numbers.check_addition(draft, entry, today, files)
         for name, texts in problems.items():
@@ -182,8 +183,9 @@ def _option_changes(draft, today: date, errors: dict, booked: list) -> list[Chan
     return changes
 
 
-def plan(draft, today: date) -> Summary:
-    """Every change of the draft, checked against the database now; Invalid listing every problem."""
+def plan(draft, today: date, files=None) -> Summary:
+    """Every change of the draft, checked against the database now; Invalid listing every problem.
+    `files`: the draft's uploads (`uploads.draft_uploads`) when the caller has read them (the submit)."""
     contract = draft.contract
     errors: dict[str, list] = {}
     if contract.status not in drafts.OFFERED_STATUSES:
@@ -191,7 +193,7 @@ def plan(draft, today: date) -> Summary:
                                               number=contract.contract_number, status=contract.status.label)]})
     data = drafts.read_data(draft)
     booked = options.booked_options(contract, today)
-    changes = _number_changes(draft, data, today, errors) + _option_changes(draft, today, errors, booked)
+    changes = _number_changes(draft, data, today, errors, files) + _option_changes(draft, today, errors, booked)
     if errors:
         raise drafts.invalid(errors)
     monthly_before = _price(contract.product.monthly_price) + sum(

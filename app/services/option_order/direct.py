@@ -26,14 +26,14 @@ from .submission import place
 BOOKED = "option_booked"
 
 
-def _line_key(draft, option_type: OptionType, location_id, today: date) -> tuple[str, int]:
-    """The step-3 line of this option (booked or bookable) and its current total."""
+def _line(draft, option_type: OptionType, location_id, today: date) -> options.OptionLine:
+    """The step-3 line of this option (booked or bookable), with its current total and rules."""
     for line in options.lines(draft, today):
         if line.option_type.id != option_type.id:
             continue
         if option_type.location_bound and (line.location.id if line.location else None) != location_id:
             continue
-        return line.key, line.current
+        return line
     raise drafts.NotFound(_l("This option cannot be booked for the contract."))
 
 
@@ -49,8 +49,9 @@ def plan_option(customer, user, contract_id, option_type_id, quantity: int, *, l
     draft = OrderDraft(customer_id=customer.id, user_id=user.id, contract_id=contract.id, token="",  # nosec B106  # never stored
                        data=drafts.empty_data(), expires_at=utcnow())
     draft.contract, draft.customer = contract, customer
-    key, current = _line_key(draft, option_type, location_id, today)
-    problems = options.line_errors(next(l for l in options.lines(draft, today) if l.key == key), quantity, today)
+    line = _line(draft, option_type, location_id, today)  # the step's lines read once (issue 20)
+    key = line.key
+    problems = options.line_errors(line, quantity, today)
     if problems:
         raise drafts.invalid({"option": problems})
     data = draft.data

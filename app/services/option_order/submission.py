@@ -74,11 +74,11 @@ def submit(customer, user, draft_id, hotline_password: str | None, today: date |
     draft = drafts.load(customer, user, draft_id)
     hotline.check(customer, user, hotline_password)
     draft = drafts.load(customer, user, draft_id)
-    summary = summaries.plan(draft, today)
+    files = draft_uploads(draft)  # read once: the checks look them up, the order takes them (issue 20)
+    summary = summaries.plan(draft, today, files)
     if not summary.changes:
         raise drafts.invalid({"changes": [_l("Your option order holds no change yet.")]})
-    uploads = {u.id: (u.doc_type, u.filename, u.storage_key, u.mime_type, u.size_bytes, u.sha256)
-               for u in draft_uploads(draft)}
+    uploads = {u.id: (u.doc_type, u.filename, u.storage_key, u.mime_type, u.size_bytes, u.sha256) for u in files}
     token = draft.token
     used = {c.upload.id for c in summary.changes if c.upload is not None}
     try:
