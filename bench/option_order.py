@@ -20,6 +20,7 @@ missing ("not measurable yet").
 from __future__ import annotations
 
 import io
+import statistics
 import time
 from datetime import date, timedelta
 
@@ -160,7 +161,7 @@ def measure_submit(app, scale: str, username: str) -> dict:
     log(f"P8: {len(timings)} submits of {ITEMS} items: p95 {p95} ms (max {max(timings):.1f} ms)")
     return report.entry("P8", label, p95, "ms p95", SUBMIT_P95_MS, p95 <= SUBMIT_P95_MS and not left,
                         f"{len(timings)} submits on contract {contract_id}, in-process through "
-                        f"app.services.option_order.submit; p50 {_p95(timings[: len(timings) // 2 + 1])} ms")
+                        f"app.services.option_order.submit; p50 {round(statistics.median(timings), 1)} ms")
 
 
 def step_pages(app, routes, username: str) -> tuple[list[dict], list[str]]:
