@@ -20,12 +20,12 @@ missing ("not measurable yet").
 from __future__ import annotations
 
 import io
-import statistics
 import time
 from datetime import date, timedelta
 
 from bench import report
 from bench.common import log
+from bench.inproc import median, percentile
 
 ROUNDS = {"L": 40, "S": 15}
 ITEMS = 10
@@ -35,11 +35,6 @@ WIZARD_VIEW = "PortalOptionOrderView"
 STEPS = (("start", "option order: step 1, contract"), ("numbers", "option order: step 2, numbers"),
          ("options", "option order: step 3, options"), ("summary", "option order: step 4, summary"))
 FORM_PDF = b"%PDF-1.4\n% Anbieterwechselformular (bench)\n1 0 obj <<>> endobj\n%%EOF\n"
-
-
-def _p95(values: list[float]) -> float:
-    ordered = sorted(values)
-    return round(ordered[max(0, int(round(0.95 * len(ordered))) - 1)], 1)
 
 
 def _trunk(customer_id: int):
@@ -157,11 +152,11 @@ def measure_submit(app, scale: str, username: str) -> dict:
             _remove_orders(order_ids, outbox_before, audit_before)
             left = db.session.scalar(select(func.count(Order.id)).where(Order.id.in_(order_ids or [0])))
             db.session.remove()
-    p95 = _p95(timings)
+    p95 = round(percentile(timings, 95), 1)
     log(f"P8: {len(timings)} submits of {ITEMS} items: p95 {p95} ms (max {max(timings):.1f} ms)")
     return report.entry("P8", label, p95, "ms p95", SUBMIT_P95_MS, p95 <= SUBMIT_P95_MS and not left,
                         f"{len(timings)} submits on contract {contract_id}, in-process through "
-                        f"app.services.option_order.submit; p50 {round(statistics.median(timings), 1)} ms")
+                        f"app.services.option_order.submit; p50 {round(median(timings), 1)} ms")
 
 
 def step_pages(app, routes, username: str) -> tuple[list[dict], list[str]]:
