@@ -129,7 +129,7 @@ class LocationBlock:
 
 @dataclass
 class ContractDetail:
-    contract: Contract
+    contract: DetailContract
     options: list[BookedOption]  # all of them, in booking order (also what gating reads its features from)
     end_of_term: date | None
     general_options: list[BookedOption]
@@ -170,12 +170,14 @@ class ContractDetail:
 
 def contract_detail(raw_id, today: date | None = None) -> ContractDetail:
     """The contract with product, options by location, numbers and SIP accounts; a fixed number of queries."""
-    found = db.session.execute(_DETAIL_CONTRACT, tenant_params(owned_id_=parse_id(raw_id))).first()
+    found = plain_rows(_DETAIL_CONTRACT, tenant_params(owned_id_=parse_id(raw_id))).first()
     if found is None:
         raise NotFound()
-    contract, sip_password_set, has_dsl_account, has_changes, has_portings = found
+    *shown, sip_password_set, has_dsl_account, has_changes, has_portings = found
+    english = english_page()  # once per page
+    contract = DetailContract.from_row(shown, english)
     params = tenant_params(contract_id=contract.id)
-    options = _booked_options(plain_rows(_DETAIL_OPTIONS, params))
+    options = _booked_options(plain_rows(_DETAIL_OPTIONS, params), english)
     locations = plain_rows(_DETAIL_LOCATIONS, params).all()
     numbers = plain_rows(_DETAIL_NUMBERS, params).all()
     sip_accounts = plain_rows(_DETAIL_SIP_ACCOUNTS, params).all()
@@ -231,10 +233,56 @@ class BookedOption:
     end_date: date | None
 
 
-def _booked_options(rows) -> list[BookedOption]:
+@dataclass(frozen=True, slots=True)
+class DetailProduct:
+    """What the contract page reads of the contract's product (Product's attribute names)."""
+
+    kind: ProductKind
+    display_name: str
+    display_description: str | None
+    monthly_price: object
+
+
+@dataclass(frozen=True, slots=True)
+class DetailContract:
+    """The contract as its page reads it: plain values, no `Contract` and `Product` entities built (issue 20,
+    P9). The attributes carry Contract's names, so the template, the actions' gating (`gating.actions_for`) and
+    `_end_of_term` read it like the entity; nothing is changed through it."""
+
+    id: int
+    customer_id: int
+    contract_number: str
+    status: ContractStatus
+    start_date: date | None
+    minimum_term_months: int
+    notice_period_months: int
+    renewal_period_months: int
+    terminated_on: date | None
+    sip_proxy: str | None
+    product: DetailProduct
+
+    allows_changes = property(Contract.allows_changes.fget)  # R-CON-5, the entity's own rule
+
+    @classmethod
+    def from_row(cls, values, english: bool) -> "DetailContract":
+        """From the values of `SHOWN_CONTRACT_COLUMNS`, in the page's language (`english`)."""
+        *own, kind, name, name_en, description, description_en, monthly_price = values
+        return cls(*own, DetailProduct(kind, in_language(name, name_en, english),
+                                      in_language(description, description_en, english), monthly_price))
+
+
+# The columns `DetailContract.from_row` takes, in its order: the contract's, then its product's.
+SHOWN_CONTRACT_COLUMNS = (
+    Contract.id, Contract.customer_id, Contract.contract_number, Contract.status, Contract.start_date,
+    Contract.minimum_term_months, Contract.notice_period_months, Contract.renewal_period_months,
+    Contract.terminated_on, Contract.sip_proxy,
+    Product.kind, Product.name, Product.name_en, Product.description, Product.description_en, Product.monthly_price,
+)
+
+
+def _booked_options(rows, english: bool) -> list[BookedOption]:
     types = {}
     options = []
-    english = english_page()  # once per page, not per option type
     for type_id, name, name_en, feature, *values in rows:
         option_type = types.get(type_id)
         if option_type is None:
@@ -243,20 +291,20 @@ def _booked_options(rows) -> list[BookedOption]:
     return options
 
 
-# The detail's contract as `get_owned_or_404` reads it, but with the SIP password's presence instead of the
-# password: the page only says whether there is one, so it is not decrypted (issue 20, P10); whether the
-# contract has a DSL account, which the actions' gating would read in a statement of its own; and whether it
-# has self-care changes and porting items, whose lists (entities) are read only when there are some. Each
-# EXISTS is limited to the contract's customer, the signed-in one.
+# The detail's contract and product as plain values: the columns `DetailContract` holds, then the SIP
+# password's presence instead of the password (the page only says whether there is one, so it is not
+# decrypted; issue 20, P10); whether the contract has a DSL account, which the actions' gating would read in a
+# statement of its own; and whether it has self-care changes and porting items, whose lists (entities) are read
+# only when there are some. Each EXISTS is limited to the contract's customer, the signed-in one.
 _DETAIL_CONTRACT = scoped_template(
-    Contract, Contract, Contract.sip_password.is_not(None).label("sip_password_set"),
+    Contract, *SHOWN_CONTRACT_COLUMNS, Contract.sip_password.is_not(None).label("sip_password_set"),
     exists().where(DslAccount.customer_id == Contract.customer_id, DslAccount.contract_id == Contract.id)
     .label("has_dsl_account"),
     exists().where(ProvisioningChange.customer_id == Contract.customer_id,
                    ProvisioningChange.contract_id == Contract.id).label("has_changes"),
     exists().where(OrderItem.customer_id == Contract.customer_id, OrderItem.porting_state.is_not(None),
                    OrderItem.order_id == Order.id, Order.contract_id == Contract.id).label("has_portings"),
-).options(defer(Contract.sip_password)).where(Contract.id == bindparam("owned_id_"))
+).join(Product, Product.id == Contract.product_id).where(Contract.id == bindparam("owned_id_"))
 # The detail's statements, built once per process (issue 20); run with tenant_params(contract_id=...).
 # Plain rows of the shown columns: the page reads them, nothing is changed through them.
 _DETAIL_OPTIONS = scoped_template(
@@ -278,7 +326,7 @@ _DETAIL_SIP_ACCOUNTS = scoped_template(SipAccount, SipAccount.username) \
     .where(SipAccount.contract_id == bindparam("contract_id")).order_by(SipAccount.username)
 
 
-def _end_of_term(contract: Contract, today: date) -> tuple[date | None, bool]:
+def _end_of_term(contract: DetailContract, today: date) -> tuple[date | None, bool]:
     """(date shown as end of term, whether it is the termination date).
 
     Running contracts show the earliest end if notice is given today; a contract being
