@@ -265,14 +265,14 @@ class DetailContract:
 
     @classmethod
     def from_row(cls, values, english: bool) -> "DetailContract":
-        """From the values of `SHOWN_CONTRACT_COLUMNS`, in the page's language (`english`)."""
+        """From the values of `DETAIL_CONTRACT_COLUMNS`, in the page's language (`english`)."""
         *own, kind, name, name_en, description, description_en, monthly_price = values
         return cls(*own, DetailProduct(kind, in_language(name, name_en, english),
                                       in_language(description, description_en, english), monthly_price))
 
 
 # The columns `DetailContract.from_row` takes, in its order: the contract's, then its product's.
-SHOWN_CONTRACT_COLUMNS = (
+DETAIL_CONTRACT_COLUMNS = (
     Contract.id, Contract.customer_id, Contract.contract_number, Contract.status, Contract.start_date,
     Contract.minimum_term_months, Contract.notice_period_months, Contract.renewal_period_months,
     Contract.terminated_on, Contract.sip_proxy,
@@ -297,7 +297,7 @@ def _booked_options(rows, english: bool) -> list[BookedOption]:
 # statement of its own; and whether it has self-care changes and porting items, whose lists (entities) are read
 # only when there are some. Each EXISTS is limited to the contract's customer, the signed-in one.
 _DETAIL_CONTRACT = scoped_template(
-    Contract, *SHOWN_CONTRACT_COLUMNS, Contract.sip_password.is_not(None).label("sip_password_set"),
+    Contract, *DETAIL_CONTRACT_COLUMNS, Contract.sip_password.is_not(None).label("sip_password_set"),
     exists().where(DslAccount.customer_id == Contract.customer_id, DslAccount.contract_id == Contract.id)
     .label("has_dsl_account"),
     exists().where(ProvisioningChange.customer_id == Contract.customer_id,
