@@ -3,7 +3,7 @@ from dataclasses import fields
 from datetime import date
 from decimal import Decimal
 
-from app.models import Contract
+from app.models import Contract, Product
 from app.models.enums import ContractStatus, ProductKind
 from app.services.portal.contracts import DETAIL_CONTRACT_COLUMNS, DetailContract
 
@@ -15,7 +15,10 @@ def test_the_contract_columns_carry_the_field_names_in_field_order():
     own = [f.name for f in fields(DetailContract) if f.name != "product"]
     assert [c.key for c in DETAIL_CONTRACT_COLUMNS[:len(own)]] == own
     assert all(c.class_ is Contract for c in DETAIL_CONTRACT_COLUMNS[:len(own)])
-    assert len(DETAIL_CONTRACT_COLUMNS) == len(own) + len(PRODUCT_VALUES)
+    # ... and the product's, in the order from_row unpacks them (kind, names, descriptions, price).
+    product = DETAIL_CONTRACT_COLUMNS[len(own):]
+    assert [c.key for c in product] == ["kind", "name", "name_en", "description", "description_en", "monthly_price"]
+    assert all(c.class_ is Product for c in product) and len(product) == len(PRODUCT_VALUES)
 
 
 def _values(status):
